@@ -1,0 +1,49 @@
+/**
+ * Typed errors with stable codes. The REPL's hints key on `code`, whichever side raised the error.
+ */
+
+/** Base class of every error this project throws on purpose. */
+export class Pop3Error extends Error {
+  /** A stable, machine-readable code such as `LINE_TOO_LONG` or `ERR_REPLY`. */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** The peer broke the wire format. */
+export class ProtocolError extends Pop3Error {}
+
+/** A line exceeded its limit (status line, body line or command line). */
+export class LineTooLongError extends ProtocolError {
+  readonly limit: number;
+  constructor(what: string, limit: number) {
+    super('LINE_TOO_LONG', `${what} longer than ${limit} octets`);
+    this.limit = limit;
+  }
+}
+
+/** A reply was not `+OK`, `-ERR` or a SASL continuation, or a listing line was malformed. */
+export class MalformedReplyError extends ProtocolError {
+  constructor(detail: string) {
+    super('MALFORMED_REPLY', `malformed reply: ${detail}`);
+  }
+}
+
+/** A message exceeded the configured maximum size. */
+export class MessageTooLargeError extends ProtocolError {
+  readonly limit: number;
+  constructor(limit: number) {
+    super('MESSAGE_TOO_LARGE', `message larger than the ${limit}-octet maximum`);
+    this.limit = limit;
+  }
+}
+
+/** An argument that would corrupt the session (CR, LF or NUL, a non-numeric message number...). */
+export class InvalidArgumentError extends Pop3Error {
+  constructor(detail: string) {
+    super('INVALID_ARGUMENT', detail);
+  }
+}
