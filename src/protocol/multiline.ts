@@ -101,6 +101,16 @@ export class MultilineDecoder {
   /** Feeds received bytes; throws LineTooLongError or MessageTooLargeError past a limit. */
   push(chunk: Buffer): DecodeResult {
     if (this.#done) return { data: Buffer.alloc(0), done: true, rest: chunk };
+    if (this.#partialLength > 0 && chunk.indexOf(LF) === -1) {
+      // Still inside the same line: keep the pieces and join them once, at its line break,
+      // so a long line arriving in small pieces costs linear time, not quadratic.
+      if (this.#partialLength + chunk.length > this.#limits.maxLineLength) {
+        throw new LineTooLongError('message line', this.#limits.maxLineLength);
+      }
+      this.#partial.push(chunk);
+      this.#partialLength += chunk.length;
+      return { data: Buffer.alloc(0), done: false, rest: Buffer.alloc(0) };
+    }
     let data = chunk;
     if (this.#partialLength > 0) {
       this.#partial.push(chunk);
