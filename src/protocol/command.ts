@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from './errors';
-import { lookupCommand, redactArgs } from './commands';
+import { lookupCommand, redactArgs, toAsciiUpperCase } from './commands';
 
 /** A parsed command line. */
 export interface ParsedCommand {
@@ -21,7 +21,7 @@ export function parseCommandLine(line: Buffer | string): ParsedCommand {
   const space = text.indexOf(' ');
   const word = space === -1 ? text : text.slice(0, space);
   const tail = space === -1 ? '' : text.slice(space + 1);
-  const keyword = word.toUpperCase();
+  const keyword = toAsciiUpperCase(word);
   const spec = lookupCommand(keyword)?.spec;
   if (spec && 'rest' in spec && spec.rest) {
     return { keyword, args: tail === '' ? [] : [tail] };
@@ -41,7 +41,11 @@ const UNSAFE = /[\r\n\0]/;
 export function formatCommand(keyword: string, args: readonly string[] = []): Buffer {
   const shown = redactArgs(keyword, args);
   if (UNSAFE.test(keyword) || keyword.includes(' ') || keyword === '') {
-    throw new InvalidArgumentError(`invalid keyword ${JSON.stringify(keyword)}`);
+    // Show the first word only: a whole line passed as the keyword may hold a password.
+    const word = keyword.split(/[ \r\n\0]/, 1)[0] ?? '';
+    throw new InvalidArgumentError(
+      `invalid keyword ${JSON.stringify(word)}: a keyword is one word with no space, CR, LF or NUL; pass arguments separately`,
+    );
   }
   args.forEach((arg, i) => {
     if (UNSAFE.test(arg)) {

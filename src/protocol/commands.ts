@@ -67,9 +67,17 @@ export function isKeyword(word: string): word is Keyword {
   return Object.prototype.hasOwnProperty.call(COMMANDS, word);
 }
 
+/**
+ * Upper-cases ASCII letters only. RFC 1939 §3 keywords are ASCII; Unicode case mapping would
+ * turn "PAß" (latin1 0xDF) into "PASS" or "ſtat" into "STAT".
+ */
+export function toAsciiUpperCase(word: string): string {
+  return word.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
 /** Looks up a keyword in any case (RFC 1939 §3: keywords are case-insensitive). */
 export function lookupCommand(word: string): { keyword: Keyword; spec: CommandSpec } | undefined {
-  const upper = word.toUpperCase();
+  const upper = toAsciiUpperCase(word);
   if (!Object.prototype.hasOwnProperty.call(COMMANDS, upper)) return undefined;
   const keyword = upper as Keyword;
   return { keyword, spec: COMMANDS[keyword] };
@@ -95,8 +103,14 @@ export function expectsMultiline(keyword: string, args: readonly string[]): bool
 /** The placeholder shown instead of a secret. */
 export const REDACTED = '***';
 
-/** Returns the arguments with secrets replaced by {@link REDACTED}. */
+/**
+ * Returns the arguments with secrets replaced by {@link REDACTED}. Words past the last
+ * argument of the table continue it (a password with spaces split into words, stray AUTH
+ * words), so when that last argument is a secret they are redacted too.
+ */
 export function redactArgs(keyword: string, args: readonly string[]): string[] {
-  const secret: readonly number[] = lookupCommand(keyword)?.spec.secretArgs ?? [];
-  return args.map((arg, i) => (secret.includes(i) ? REDACTED : arg));
+  const spec = lookupCommand(keyword)?.spec;
+  const secret: readonly number[] = spec?.secretArgs ?? [];
+  const secretTail = spec !== undefined && secret.includes(spec.maxArgs - 1);
+  return args.map((arg, i) => (secret.includes(i) || (secretTail && i >= spec.maxArgs) ? REDACTED : arg));
 }
