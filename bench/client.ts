@@ -1,0 +1,119 @@
+/**
+ * Client benchmarks: our client against Python's poplib and curl, each in its own process,
+ * fetching the same mail from the sandbox (in its own process) and, when installed, Dovecot.
+ *
+ *   2,000 x 50 KB sweep      MB/s, target our client >= 3x poplib
+ *   RETR 20 MiB              MB/s, target our client >= 0.8x curl
+ *   retrStream 100 MiB       peak RSS growth of the client process, target < 32 MiB
+ *
+ * Figures are printed, never asserted: benchmarks are not tests.
+ */
+import { MIB, createFixtureDir, makeMessage, makeMessages, totalOctets, writeEmlDirs, type BenchAccount } from './lib/mail-fixtures';
+import { measureOnce, measureThroughput, type Repetitions } from './lib/measure';
+import { curlRetr, curlSweep, ourClientStream, ourClientSweep, poplibSweep } from './lib/programs';
+import { SuiteReport, type Figure } from './lib/report';
+import { megabytesPerSecond } from './lib/stats';
+import { failedToStart, isRunning, startDovecotTarget, startSandboxProcess, type MissingTarget, type Target } from './lib/targets';
+
+const BULK_COUNT = 2_000;
+const BULK_SIZE = 50_000;
+const BIG_SIZE = 20 * MIB;
+const HUGE_SIZE = 100 * MIB;
+const RSS_GROWTH_LIMIT_MIB = 32;
+
+const SWEEP_REPS: Repetitions = { warmups: 1, runs: 3 };
+const BIG_REPS: Repetitions = { warmups: 1, runs: 5 };
+
+const OURS = 'our client';
+
+type Either = Target | MissingTarget;
+
+function missingRow(server: MissingTarget, names: readonly string[], unit: string): Figure[] {
+  return names.map((name) => ({ name, unit, missing: `${server.name} ${server.missing}` }));
+}
+
+async function main(): Promise<void> {
+  const report = new SuiteReport('client');
+  const fixtures = createFixtureDir('client');
+  const bulk: BenchAccount = { name: 'bulkmail', password: 'bulk-pass', messages: makeMessages(BULK_COUNT, BULK_SIZE, 'Fifty kilobytes') };
+  const big: BenchAccount = { name: 'bigmail', password: 'big-pass', messages: [makeMessage(BIG_SIZE, 1, 'Twenty mebibytes')] };
+  const huge: BenchAccount = { name: 'hugemail', password: 'huge-pass', messages: [makeMessage(HUGE_SIZE, 1, 'One hundred mebibytes')] };
+  const accounts = [bulk, big, huge];
+  writeEmlDirs(fixtures.path, accounts);
+  const bulkOctets = totalOctets(bulk.messages);
+
+  const servers: Either[] = [];
+  try {
+    servers.push(await startSandboxProcess(accounts, fixtures.path).catch((error: unknown) => failedToStart('sandbox', error, report)));
+    servers.push(await startDovecotTarget(accounts));
+    const dovecot = servers[1];
+    if (dovecot && !isRunning(dovecot) && dovecot.reason) report.note(`dovecot: ${dovecot.reason}`);
+
+    for (const server of servers) {
+      const label = `2,000 x 50 KB from ${server.name}`;
+      const ratios = [
+        { label: 'vs poplib', of: OURS, to: 'poplib', atLeast: 3.0 },
+        { label: 'vs curl', of: OURS, to: 'curl' },
+      ];
+      if (!isRunning(server)) {
+        report.add({ label, figures: missingRow(server, [OURS, 'poplib', 'curl'], 'MB/s'), ratios });
+        continue;
+      }
+      report.add({
+        label,
+        figures: [
+          await measureThroughput(OURS, bulkOctets, SWEEP_REPS, () => ourClientSweep(server, bulk)),
+          await measureThroughput('poplib', bulkOctets, SWEEP_REPS, () => poplibSweep(server, bulk)),
+          await measureThroughput('curl', bulkOctets, SWEEP_REPS, () => curlSweep(server, bulk, BULK_COUNT)),
+        ],
+        ratios,
+      });
+    }
+
+    for (const server of servers) {
+      const label = `RETR 20 MiB from ${server.name}`;
+      const ratios = [
+        { label: 'vs curl', of: OURS, to: 'curl', atLeast: 0.8 },
+        { label: 'vs poplib', of: OURS, to: 'poplib' },
+      ];
+      if (!isRunning(server)) {
+        report.add({ label, figures: missingRow(server, [OURS, 'poplib', 'curl'], 'MB/s'), ratios });
+        continue;
+      }
+      report.add({
+        label,
+        figures: [
+          await measureThroughput(OURS, BIG_SIZE, BIG_REPS, () => ourClientSweep(server, big)),
+          await measureThroughput('poplib', BIG_SIZE, BIG_REPS, () => poplibSweep(server, big)),
+          await measureThroughput('curl', BIG_SIZE, BIG_REPS, () => curlRetr(server, big, 1)),
+        ],
+        ratios,
+      });
+    }
+
+    for (const server of servers) {
+      const label = `retrStream 100 MiB from ${server.name}`;
+      if (!isRunning(server)) {
+        report.add({ label, figures: missingRow(server, ['RSS growth', 'speed'], '') });
+        continue;
+      }
+      let speed: Figure = { name: 'speed', unit: 'MB/s', missing: 'not measured' };
+      const growth = await measureOnce('RSS growth', 'MiB', async () => {
+        const result = await ourClientStream(server, huge, 1);
+        if (result.bytes < HUGE_SIZE * 0.99) throw new Error(`streamed ${result.bytes} of ${HUGE_SIZE} octets`);
+        speed = { name: 'speed', unit: 'MB/s', value: megabytesPerSecond(HUGE_SIZE, result.seconds), detail: { seconds: result.seconds } };
+        return { value: result.rssGrowth / MIB, detail: { ...result } };
+      });
+      report.add({ label, figures: [growth, speed], limits: [{ figure: 'RSS growth', below: RSS_GROWTH_LIMIT_MIB }] });
+    }
+  } finally {
+    for (const server of servers) if (isRunning(server)) await server.close().catch(() => undefined);
+    fixtures.remove();
+  }
+  await report.finish();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`client benchmarks: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

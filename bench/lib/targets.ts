@@ -1,0 +1,137 @@
+/**
+ * The servers under measurement: the sandbox in its own process, and Dovecot through the
+ * interop harness when a dovecot binary is installed. Both serve the same generated accounts.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchAccount } from './mail-fixtures';
+
+/** A running POP3 server on loopback. */
+export interface Target {
+  name: 'sandbox' | 'dovecot';
+  host: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A server that could not be started, and why; printed in place of its figures. */
+export interface MissingTarget {
+  name: 'sandbox' | 'dovecot';
+  /** Short, for the table cell. */
+  missing: string;
+  /** The whole error, for a note below the table. */
+  reason?: string;
+}
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+const READY_TIMEOUT_MS = 120_000;
+/** Both servers are sized for the 1,000 sessions the NOOP workload holds open, plus headroom. */
+export const MAX_SESSIONS = 1_100;
+
+/**
+ * Starts bench/sandbox-process.ts with the accounts (each must have its emlDir written) and
+ * resolves once it prints its port. Stderr is kept for the error message if it dies early.
+ */
+export async function startSandboxProcess(accounts: readonly BenchAccount[], scratchDir: string): Promise<Target> {
+  const specPath = join(scratchDir, 'sandbox-spec.json');
+  const users = accounts.map((a) => {
+    if (a.emlDir === undefined) throw new Error(`account ${a.name} has no emlDir written`);
+    return { name: a.name, password: a.password, emlDir: a.emlDir };
+  });
+  writeFileSync(specPath, JSON.stringify({ users }));
+  const child = spawn(process.execPath, ['-r', './src/register.js', 'bench/sandbox-process.ts', specPath], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-4_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<{ host: string; port: number }>((resolve, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sandbox process not ready within ${READY_TIMEOUT_MS} ms; stdout: ${stdout.slice(-500)} stderr: ${stderr}`));
+    }, READY_TIMEOUT_MS);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /^READY (\{.*\})$/m.exec(stdout);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(JSON.parse(match[1]) as { host: string; port: number });
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`sandbox process exited (${signal ?? code}) before it was ready: ${stderr.trim() || stdout.trim()}`));
+    });
+  });
+  return {
+    name: 'sandbox',
+    host: ready.host,
+    port: ready.port,
+    close: async () => {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** The interop harness; loaded lazily so a broken or missing harness costs only the Dovecot column. */
+type DovecotHarness = typeof import('../../test/helpers/dovecot');
+
+function loadDovecotHarness(): DovecotHarness | MissingTarget {
+  const path = join(REPO_ROOT, 'test', 'helpers', 'dovecot.ts');
+  if (!existsSync(path)) return { name: 'dovecot', missing: 'harness missing' };
+  try {
+    return require(path) as DovecotHarness;
+  } catch (error) {
+    return { name: 'dovecot', missing: 'harness failed to load (see note)', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Starts Dovecot with the same accounts, or says why not ("not installed"). Limits that would
+ * stop 1,000 open sessions are raised through the harness's options where it takes them.
+ */
+export async function startDovecotTarget(accounts: readonly BenchAccount[]): Promise<Target | MissingTarget> {
+  const harness = loadDovecotHarness();
+  if ('missing' in harness) return harness;
+  if (!harness.isDovecotInstalled()) return { name: 'dovecot', missing: 'not installed' };
+  try {
+    const server = await harness.startDovecot({
+      users: accounts.map((a) => ({ name: a.name, password: a.password, messages: a.messages })),
+      tls: false, // the workloads are plain POP3 on loopback, as with the sandbox
+      infoLog: false, // no log line per login: the sandbox does not write one either
+      maxSessions: MAX_SESSIONS,
+    });
+    return {
+      name: 'dovecot',
+      host: server.host,
+      port: server.port,
+      close: async () => {
+        await server.close();
+      },
+    };
+  } catch (error) {
+    return { name: 'dovecot', missing: 'failed to start (see note)', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** Records why a server did not start: a short cell for the table, the whole error as a note. */
+export function failedToStart(name: 'sandbox' | 'dovecot', error: unknown, report: { note(text: string): void }): MissingTarget {
+  const reason = error instanceof Error ? error.message : String(error);
+  report.note(`${name} failed to start: ${reason}`);
+  return { name, missing: 'failed to start (see note)', reason };
+}
+
+/** Narrows a started-or-missing target. */
+export function isRunning(target: Target | MissingTarget): target is Target {
+  return !('missing' in target);
+}
