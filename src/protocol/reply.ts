@@ -32,13 +32,17 @@ export function parseStatusLine(line: Buffer | string): StatusLine {
   throw new MalformedReplyError(`expected +OK or -ERR, got ${JSON.stringify(shown)}`);
 }
 
-/** Splits an optional leading `[CODE]` from the reply text (RFC 2449 §8). */
+/**
+ * RFC 2449 §8: resp-code = "[" resp-level *("/" resp-level) "]", each level one or more
+ * printable ASCII characters other than "/" and "]". Unambiguous, so matching is linear.
+ */
+const RESP_CODE = /^\[([\x21-\x2e\x30-\x5c\x5e-\x7f]+(?:\/[\x21-\x2e\x30-\x5c\x5e-\x7f]+)*)\]/;
+
+/** Splits an optional leading `[CODE]` from the reply text (RFC 2449 §8); other bracketed text stays text. */
 function splitCode(rest: string): { code?: string; text: string } {
-  if (!rest.startsWith('[')) return { text: rest };
-  const close = rest.indexOf(']');
-  if (close === -1) return { text: rest };
-  const code = rest.slice(1, close).toUpperCase();
-  return { code, text: rest.slice(close + 1).trimStart() };
+  const match = RESP_CODE.exec(rest);
+  if (!match) return { text: rest };
+  return { code: match[1]!.toUpperCase(), text: rest.slice(match[0].length).trimStart() };
 }
 
 /**
@@ -47,7 +51,9 @@ function splitCode(rest: string): { code?: string; text: string } {
  */
 export function formatStatusLine(ok: boolean, text: string, code?: string): Buffer {
   const head = ok ? '+OK' : '-ERR';
-  const body = code ? `[${code}] ${text}` : text;
+  // RFC 1957: some clients fail on a bare "+OK", so a blank +OK text gets a word.
+  const said = ok && !code && text.replace(/[\r\n]/g, ' ').trim() === '' ? 'done' : text;
+  const body = code ? `[${code}] ${said}` : said;
   let line = `${head} ${body}`.replace(/[\r\n]/g, ' ');
   const max = MAX_STATUS_LINE - 2;
   if (Buffer.byteLength(line) > max) {
@@ -56,6 +62,20 @@ export function formatStatusLine(ok: boolean, text: string, code?: string): Buff
     line = `${cut}...`;
   }
   return Buffer.from(`${line}\r\n`);
+}
+
+/**
+ * RFC 2449 §3 msg-id shape: printable ASCII with an "@" that has something on each side.
+ * Checked in one pass: a regex such as /^[!-~]+@[!-~]+$/ backtracks quadratically on a
+ * long run of "@", the class of bug behind poplib's CVE-2018-1060.
+ */
+function hasMsgIdShape(inner: string): boolean {
+  for (let i = 0; i < inner.length; i++) {
+    const c = inner.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  const at = inner.indexOf('@', 1);
+  return at !== -1 && at < inner.length - 1;
 }
 
 /** RFC 2449 §3: the greeting's APOP timestamp, `<...@...>`, found in linear time. */
@@ -73,9 +93,7 @@ export function findApopTimestamp(greeting: string): string | undefined {
       from = open + 1 + nextOpen;
       continue;
     }
-    if (/^[\x21-\x7e]+@[\x21-\x7e]+$/.test(inner) && !inner.includes(' ')) {
-      return `<${inner}>`;
-    }
+    if (hasMsgIdShape(inner)) return `<${inner}>`;
     from = close + 1;
   }
 }
