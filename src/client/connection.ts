@@ -1,0 +1,619 @@
+import type * as net from 'node:net';
+import * as tls from 'node:tls';
+import {
+  CLIENT_MAX_BODY_LINE,
+  CLIENT_MAX_STATUS_LINE,
+  LineReader,
+  LineTooLongError,
+  MalformedReplyError,
+  MultilineDecoder,
+  parseStatusLine,
+  type SessionState,
+  type StatusLine,
+  type TranscriptEntry,
+} from '../protocol';
+import { ConnectionClosedError, Pop3StateError, Pop3TimeoutError, TlsError } from './errors';
+import type { Pop3Reply } from './types';
+
+/** Receives the body of a multi-line reply as it arrives, instead of buffering it. */
+export interface BodySink {
+  /** Called once a +OK status line announced a body. */
+  start?(reply: Pop3Reply): void;
+  /** Un-stuffed bytes; return false to pause the socket until {@link Connection.resumeReading}. */
+  data(chunk: Buffer): boolean;
+}
+
+/** Answers SASL continuations (RFC 5034 §4) for a typed AUTH exchange. */
+export interface SaslResponder {
+  /** Returns the line to send (base64, or `*` to cancel), without CRLF. */
+  respond(challenge: string): string;
+}
+
+/** A command to send and how to read its reply. */
+export interface CommandRequest {
+  /** Upper-case keyword; for a raw SASL response line, `AUTH`. */
+  keyword: string;
+  /** Redacted arguments, for the trace. */
+  shownArgs: string[];
+  /** The redacted command, for errors: `PASS ***`. */
+  label: string;
+  /** The exact bytes to write, CRLF included. */
+  wire: Buffer;
+  /** True when a +OK reply carries a dot-terminated body. */
+  multiline: boolean;
+  /** Nothing else is written while this command waits (login, STLS, AUTH, QUIT...). */
+  barrier: boolean;
+  /** For AUTH: answers continuations. Without it a continuation resolves the request with status '+'. */
+  sasl?: SaslResponder;
+  /** True for a line that answers a SASL continuation rather than a new command. */
+  saslResponse?: boolean;
+  /** Streams the body instead of buffering it. */
+  sink?: BodySink;
+  /** TLS options for STLS. */
+  tlsOptions?: tls.ConnectionOptions;
+  /** User name to record in the trace. */
+  user?: string;
+  signal?: AbortSignal;
+  timeout?: number;
+}
+
+/** Settings of a {@link Connection}. */
+export interface ConnectionSettings {
+  session: string;
+  host: string;
+  timeout: number;
+  maxMessageSize: number;
+  secure: boolean;
+  /** Base TLS options for STLS (CA, server name...). */
+  tlsOptions: tls.ConnectionOptions;
+  trace?: (entry: TranscriptEntry) => void;
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  request: CommandRequest;
+  written: boolean;
+  settled: boolean;
+  resolve(reply: Pop3Reply): void;
+  reject(error: unknown): void;
+  timeout: number;
+  cleanup?: () => void;
+}
+
+interface BodyInProgress {
+  pending: Pending;
+  status: Pop3Reply;
+  decoder: MultilineDecoder;
+  chunks: Buffer[];
+  lines: number;
+}
+
+/**
+ * One POP3 connection: the socket, the framing from src/protocol, and a FIFO queue that pairs
+ * every command with its one reply, strictly in order (RFC 1939 §3), pipelined or not
+ * (RFC 2449 §6.6). Replies resolve as values, -ERR included; only transport and protocol
+ * failures reject.
+ */
+export class Connection {
+  readonly session: string;
+  #socket: net.Socket;
+  readonly #settings: ConnectionSettings;
+  readonly #reader = new LineReader();
+  readonly #queue: Pending[] = [];
+  #body: BodyInProgress | undefined;
+  #state: SessionState = 'AUTHORIZATION';
+  #secure: boolean;
+  #utf8 = false;
+  #saslOpen = false;
+  #upgrading = false;
+  #quitting = false;
+  #closed = false;
+  #paused = false;
+  #socketError: Error | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #timerFor: Pending | undefined;
+  #seq = 0;
+  #user: string | undefined;
+  #greeting = '';
+  #stlsDone = false;
+  /** Allows several commands on the wire at once; set once CAPA shows PIPELINING. */
+  pipelining = false;
+  readonly greetingReply: Promise<Pop3Reply>;
+  readonly #closeListeners: (() => void)[] = [];
+
+  constructor(socket: net.Socket, settings: ConnectionSettings) {
+    this.#socket = socket;
+    this.#settings = settings;
+    this.session = settings.session;
+    this.#secure = settings.secure;
+    // The greeting is the reply to the connection itself (RFC 1939 §4).
+    this.greetingReply = new Promise<Pop3Reply>((resolve, reject) => {
+      const request: CommandRequest = {
+        keyword: '', shownArgs: [], label: 'greeting', wire: Buffer.alloc(0), multiline: false, barrier: true,
+      };
+      this.#queue.push({ request, written: true, settled: false, resolve, reject, timeout: settings.timeout });
+    });
+    this.greetingReply.catch(() => undefined);
+    this.#attach(socket);
+    this.#trace('*', 'CONNECT', [], `connected to ${settings.host}:${socket.remotePort ?? '?'}${this.#secure ? ' (TLS)' : ''}`);
+    this.#armTimer();
+    const signal = settings.signal;
+    if (signal) {
+      const onAbort = (): void => this.#destroy(signal.reason, true);
+      if (signal.aborted) queueMicrotask(onAbort);
+      else signal.addEventListener('abort', onAbort, { once: true });
+      this.#closeListeners.push(() => signal.removeEventListener('abort', onAbort));
+    }
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  get secure(): boolean {
+    return this.#secure;
+  }
+
+  /** True once UTF8 succeeded (RFC 6856 §2). */
+  get utf8(): boolean {
+    return this.#utf8;
+  }
+
+  /** True once STLS succeeded on this connection. */
+  get stlsDone(): boolean {
+    return this.#stlsDone;
+  }
+
+  /** True when no more commands can be sent. */
+  get closed(): boolean {
+    return this.#closed || this.#quitting;
+  }
+
+  get greeting(): string {
+    return this.#greeting;
+  }
+
+  /** The peer's address, for the loopback check. */
+  get remoteAddress(): string | undefined {
+    return this.#socket.remoteAddress;
+  }
+
+  /** The TLS socket's details once secure, for `*  TLS` lines and tests. */
+  get tlsSocket(): tls.TLSSocket | undefined {
+    return this.#socket instanceof tls.TLSSocket ? this.#socket : undefined;
+  }
+
+  /** Calls `listener` once the connection has closed for good. */
+  onClose(listener: () => void): void {
+    if (this.#closed) queueMicrotask(listener);
+    else this.#closeListeners.push(listener);
+  }
+
+  /**
+   * Queues a command. Resolves with its reply (+OK, -ERR, or '+' for an unanswered SASL
+   * continuation); rejects on timeout, abort, closed connection or a protocol violation.
+   */
+  request(request: CommandRequest): Promise<Pop3Reply> {
+    if (this.#closed || this.#quitting) {
+      const reason = this.#settings.signal?.aborted ? this.#settings.signal.reason : undefined;
+      return Promise.reject(reason ?? new Pop3StateError(`cannot send ${request.label}: the connection is ${this.#closed ? 'closed' : 'closing after QUIT'}`));
+    }
+    if (request.signal?.aborted) return Promise.reject(request.signal.reason);
+    return new Promise<Pop3Reply>((resolve, reject) => {
+      const pending: Pending = {
+        request, written: false, settled: false, resolve, reject, timeout: request.timeout ?? this.#settings.timeout,
+      };
+      const signal = request.signal;
+      if (signal) {
+        const onAbort = (): void => this.#abortPending(pending, signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#queue.push(pending);
+      this.#pump();
+    });
+  }
+
+  /** True while an AUTH exchange sent through `send()` waits for the next client line. */
+  get saslOpen(): boolean {
+    return this.#saslOpen;
+  }
+
+  /** Resumes a socket paused for a slow stream consumer. */
+  resumeReading(): void {
+    if (!this.#paused || this.#closed) return;
+    this.#paused = false;
+    this.#socket.resume();
+    this.#armTimer();
+  }
+
+  /** Closes at once, without QUIT: pending commands reject with ConnectionClosedError. */
+  close(): void {
+    this.#destroy(undefined, true);
+  }
+
+  // ---- writing -------------------------------------------------------------------------
+
+  #pump(): void {
+    if (this.#upgrading || this.#closed || this.#quitting) return;
+    let inFlight = 0;
+    let barrierInFlight = false;
+    for (const pending of this.#queue) {
+      if (pending.written) {
+        inFlight += 1;
+        barrierInFlight ||= pending.request.barrier;
+        continue;
+      }
+      if (barrierInFlight) return;
+      if (inFlight > 0 && (pending.request.barrier || !this.pipelining)) return;
+      this.#write(pending);
+      inFlight += 1;
+      barrierInFlight ||= pending.request.barrier;
+    }
+  }
+
+  #write(pending: Pending): void {
+    const { request } = pending;
+    pending.written = true;
+    if (request.user !== undefined) this.#user = request.user;
+    if (request.keyword === 'QUIT') this.#quitting = true;
+    this.#trace('C', request.keyword, request.shownArgs, request.label);
+    this.#socket.write(request.wire);
+    if (this.#timerFor === undefined) this.#armTimer();
+  }
+
+  // ---- reading -------------------------------------------------------------------------
+
+  #attach(socket: net.Socket): void {
+    socket.on('data', this.#onData);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onSocketClose);
+  }
+
+  #detach(socket: net.Socket): void {
+    socket.off('data', this.#onData);
+    socket.off('error', this.#onError);
+    socket.off('close', this.#onSocketClose);
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#closed) return;
+    if (this.#timerFor) this.#timer?.refresh();
+    this.#run(chunk);
+  };
+
+  /** Processes input; a protocol violation fails the command being answered and closes. */
+  #run(chunk: Buffer | undefined): void {
+    try {
+      this.#process(chunk);
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  readonly #onError = (error: Error): void => {
+    this.#socketError ??= error;
+  };
+
+  readonly #onSocketClose = (): void => {
+    if (this.#closed) return;
+    const detail = this.#quitting ? 'the server closed the connection after QUIT' : 'the server closed the connection';
+    this.#destroy(undefined, false, detail);
+  };
+
+  /** Feeds received bytes through the body decoder or the line reader, completing replies in order. */
+  #process(chunk: Buffer | undefined): void {
+    let input = chunk;
+    for (;;) {
+      if (this.#closed) return;
+      if (this.#body) {
+        if (input === undefined || input.length === 0) return;
+        const rest = this.#feedBody(this.#body, input);
+        if (rest === undefined) return;
+        input = rest;
+        continue;
+      }
+      if (input !== undefined) {
+        this.#reader.push(input);
+        input = undefined;
+      }
+      if (this.#upgrading) return;
+      const head = this.#queue[0];
+      if (!head?.written) return; // nothing asked: leave unsolicited bytes for the next reply
+      const result = this.#reader.next(CLIENT_MAX_STATUS_LINE);
+      if (result === undefined) return;
+      if (result.kind !== 'line') throw new LineTooLongError('status line', CLIENT_MAX_STATUS_LINE);
+      const status = parseStatusLine(result.line);
+      if (this.#onStatus(head, status)) input = this.#reader.takeBuffered();
+    }
+  }
+
+  /** Handles one status line; returns true when a body follows. */
+  #onStatus(pending: Pending, status: StatusLine): boolean {
+    const { request } = pending;
+    if (status.kind === 'continuation') {
+      // RFC 5034 §4: only AUTH may be answered with "+ ".
+      if (request.keyword !== 'AUTH') {
+        throw new MalformedReplyError(`a SASL continuation "+ " answered ${request.label}`);
+      }
+      const reply: Pop3Reply = { ok: false, status: '+', text: status.data, line: status.line };
+      this.#trace('S', request.keyword, request.shownArgs, status.line, { status: '+' });
+      if (request.sasl) {
+        const line = request.sasl.respond(status.data);
+        this.#trace('C', 'AUTH', [], line === '*' ? '*' : '***');
+        this.#socket.write(`${line}\r\n`);
+        return false;
+      }
+      this.#saslOpen = true;
+      this.#settle(pending, reply);
+      return false;
+    }
+    const reply: Pop3Reply = {
+      ok: status.kind === 'ok', status: status.kind === 'ok' ? '+OK' : '-ERR', text: status.text, line: status.line,
+    };
+    if (status.code !== undefined) reply.code = status.code;
+    if (reply.ok && request.multiline) {
+      this.#trace('S', request.keyword, request.shownArgs, status.line, { status: '+OK', code: reply.code });
+      const decoder = new MultilineDecoder({ maxLineLength: CLIENT_MAX_BODY_LINE, maxSize: this.#settings.maxMessageSize });
+      this.#body = { pending, status: reply, decoder, chunks: [], lines: 0 };
+      request.sink?.start?.(reply);
+      return true;
+    }
+    this.#complete(pending, reply);
+    return false;
+  }
+
+  /** Feeds body bytes; returns the bytes after the terminator once the body is complete. */
+  #feedBody(body: BodyInProgress, input: Buffer): Buffer | undefined {
+    const { data, done, rest } = body.decoder.push(input);
+    if (data.length > 0) {
+      body.lines += countLines(data);
+      const sink = body.pending.request.sink;
+      if (sink) {
+        if (!sink.data(data) && !done && !this.#paused) {
+          // Back-pressure: stop reading until the consumer catches up (no idle timeout meanwhile).
+          this.#paused = true;
+          this.#socket.pause();
+          this.#clearTimer();
+        }
+      } else {
+        body.chunks.push(data);
+      }
+    }
+    if (!done) return undefined;
+    this.#body = undefined;
+    const { pending, status } = body;
+    if (!pending.request.sink) status.body = body.chunks.length === 1 ? body.chunks[0]! : Buffer.concat(body.chunks);
+    this.#trace('S', pending.request.keyword, pending.request.shownArgs, `(${body.lines} ${body.lines === 1 ? 'line' : 'lines'})`, {
+      octets: body.decoder.size,
+    });
+    if (this.#paused) this.resumeReading();
+    this.#complete(pending, status);
+    return rest;
+  }
+
+  /** A reply is complete: update the session state, settle, and write what may follow. */
+  #complete(pending: Pending, reply: Pop3Reply): void {
+    const { request } = pending;
+    const before = this.#state;
+    if (request.keyword === 'AUTH' || request.saslResponse) this.#saslOpen = false;
+    if (reply.ok) {
+      switch (request.keyword) {
+        case 'PASS': case 'APOP': case 'AUTH': case 'RPOP':
+          // RFC 1939 §4: a successful login opens the maildrop.
+          if (this.#state === 'AUTHORIZATION') this.#state = 'TRANSACTION';
+          break;
+        case 'UTF8':
+          this.#utf8 = true;
+          break;
+        default:
+          break;
+      }
+    }
+    // RFC 1939 §6: QUIT in TRANSACTION enters UPDATE (-ERR: some deletions failed); else it just ends.
+    if (request.keyword === 'QUIT') this.#state = this.#state === 'TRANSACTION' ? 'UPDATE' : 'CLOSED';
+    if (request.keyword === '') this.#greeting = reply.line;
+    // A multi-line reply's status line was traced when it arrived, its body just now.
+    if (!(request.multiline && reply.ok)) {
+      this.#trace('S', request.keyword, request.shownArgs, reply.line, { status: reply.status, code: reply.code, before });
+    }
+    if (request.keyword === 'STLS' && reply.ok) {
+      this.#startTls(pending, reply);
+      return;
+    }
+    this.#settle(pending, reply);
+    if (request.keyword === 'QUIT') {
+      // RFC 1939 §6: the session ends with this reply; the server closes, and so do we.
+      this.#destroy(undefined, true, 'the session ended with QUIT');
+      return;
+    }
+    this.#pump();
+  }
+
+  #settle(pending: Pending, reply: Pop3Reply): void {
+    const index = this.#queue.indexOf(pending);
+    if (index !== -1) this.#queue.splice(index, 1);
+    if (this.#timerFor === pending) this.#clearTimer();
+    this.#armTimer();
+    if (pending.settled) return;
+    pending.settled = true;
+    pending.cleanup?.();
+    pending.resolve(reply);
+    this.#pump();
+  }
+
+  // ---- STLS (RFC 2595 §4) --------------------------------------------------------------
+
+  #startTls(pending: Pending, reply: Pop3Reply): void {
+    this.#upgrading = true;
+    const plain = this.#socket;
+    plain.pause();
+    this.#detach(plain);
+    // RFC 2595 §4 / dinhvh/libetpan#386: bytes after the +OK were not protected; drop them.
+    const injected = this.#reader.takeBuffered();
+    this.#reader.clear();
+    if (injected.length > 0) {
+      this.#trace('*', 'TLS', [], `discarded ${injected.length} plaintext octets received after the STLS reply`);
+    }
+    const options: tls.ConnectionOptions = { ...this.#settings.tlsOptions, ...pending.request.tlsOptions, socket: plain };
+    const onHandshakeError = (error: Error): void => {
+      this.#fail(new TlsError(error.message, { cause: error }), pending);
+    };
+    let secured: tls.TLSSocket;
+    try {
+      secured = tls.connect(options, () => {
+        secured.off('error', onHandshakeError);
+        this.#secure = true;
+        this.#stlsDone = true;
+        this.#upgrading = false;
+        this.#trace('*', 'TLS', [], describeTls(secured));
+        this.#settle(pending, reply);
+        // Anything the server sent after its handshake is already in the reader.
+        this.#run(undefined);
+      });
+    } catch (error) {
+      this.#fail(new TlsError((error as Error).message, { cause: error }), pending);
+      return;
+    }
+    secured.once('error', onHandshakeError);
+    this.#socket = secured;
+    this.#attach(secured);
+  }
+
+  // ---- timeouts, aborts, closing -------------------------------------------------------
+
+  #armTimer(): void {
+    const head = this.#queue[0];
+    if (!head?.written || this.#paused || this.#closed) {
+      this.#clearTimer();
+      return;
+    }
+    if (this.#timerFor === head && this.#timer) {
+      this.#timer.refresh();
+      return;
+    }
+    this.#clearTimer();
+    this.#timerFor = head;
+    this.#timer = setTimeout(() => this.#onTimeout(head), head.timeout);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerFor = undefined;
+  }
+
+  #onTimeout(pending: Pending): void {
+    // The reply may still come; the connection is out of sync, so it is closed.
+    this.#fail(new Pop3TimeoutError(pending.request.label, pending.timeout), pending);
+  }
+
+  #abortPending(pending: Pending, reason: unknown): void {
+    if (pending.settled) return;
+    if (!pending.written) {
+      const index = this.#queue.indexOf(pending);
+      if (index !== -1) this.#queue.splice(index, 1);
+      this.#rejectPending(pending, reason);
+      return;
+    }
+    // Cancelled after it was sent: its reply would be read as the next command's.
+    this.#fail(reason, pending);
+  }
+
+  /** Fails `culprit` (default: the command being answered) with `error` and closes. */
+  #fail(error: unknown, culprit?: Pending): void {
+    if (this.#closed) return;
+    const target = culprit ?? this.#queue.find((p) => p.written) ?? this.#queue[0];
+    if (target) this.#rejectPending(target, error);
+    const what = error instanceof Error ? error.message : String(error);
+    this.#destroy(undefined, true, `the connection was closed after an error (${what})`, error);
+  }
+
+  /**
+   * Closes the socket and rejects everything still queued: with `reason` when given (abort),
+   * else with ConnectionClosedError naming each command.
+   */
+  #destroy(reason: unknown, byClient: boolean, detail?: string, cause?: unknown): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#clearTimer();
+    const before = this.#state;
+    this.#state = 'CLOSED';
+    const text = detail ?? (byClient ? 'the connection was closed by the client' : 'the server closed the connection');
+    const quitDone = this.#quitting && !this.#queue.some((p) => p.request.keyword === 'QUIT' && !p.settled);
+    for (const pending of this.#queue.splice(0)) {
+      if (pending.settled) continue;
+      if (reason !== undefined) this.#rejectPending(pending, reason);
+      else if (!pending.written && quitDone) {
+        this.#rejectPending(pending, new Pop3StateError(`cannot send ${pending.request.label}: the session ended with QUIT`));
+      } else {
+        this.#rejectPending(
+          pending,
+          new ConnectionClosedError(pending.request.label, text, { cause: cause ?? this.#socketError }),
+        );
+      }
+    }
+    if (this.#body) this.#body = undefined;
+    this.#socket.destroy();
+    this.#trace('*', 'CLOSE', [], quitDone ? 'closed after QUIT' : byClient ? 'closed by the client' : 'closed by the server', {
+      before,
+    });
+    for (const listener of this.#closeListeners.splice(0)) listener();
+  }
+
+  #rejectPending(pending: Pending, error: unknown): void {
+    const index = this.#queue.indexOf(pending);
+    if (index !== -1) this.#queue.splice(index, 1);
+    if (this.#body?.pending === pending) this.#body = undefined;
+    if (pending.settled) return;
+    pending.settled = true;
+    pending.cleanup?.();
+    pending.reject(error);
+  }
+
+  // ---- trace ---------------------------------------------------------------------------
+
+  #trace(
+    direction: TranscriptEntry['direction'],
+    keyword: string,
+    args: string[],
+    text: string,
+    extra: { status?: TranscriptEntry['status']; code?: string | undefined; octets?: number; before?: SessionState } = {},
+  ): void {
+    const sink = this.#settings.trace;
+    if (!sink) return;
+    this.#seq += 1;
+    const entry: TranscriptEntry = {
+      session: this.session,
+      seq: this.#seq,
+      time: Date.now(),
+      direction,
+      keyword,
+      args,
+      text,
+      stateBefore: extra.before ?? this.#state,
+      stateAfter: this.#state,
+    };
+    if (extra.status !== undefined) entry.status = extra.status;
+    if (extra.code !== undefined) entry.code = extra.code;
+    if (extra.octets !== undefined) entry.octets = extra.octets;
+    if (this.#user !== undefined) entry.user = this.#user;
+    try {
+      sink(entry);
+    } catch {
+      // A broken trace callback must not break the session.
+    }
+  }
+}
+
+function countLines(data: Buffer): number {
+  let count = 0;
+  for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) count += 1;
+  return count;
+}
+
+function describeTls(socket: tls.TLSSocket): string {
+  const cert = socket.getPeerCertificate();
+  const subject = cert && typeof cert.subject === 'object' ? cert.subject.CN : undefined;
+  return `TLS established (${socket.getProtocol() ?? 'TLS'}${subject ? `, certificate for ${subject}` : ''})`;
+}

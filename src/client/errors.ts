@@ -1,0 +1,94 @@
+import { Pop3Error } from '../protocol';
+import type { Pop3Reply } from './types';
+
+/**
+ * The client's errors, each with a stable `code`. Protocol errors (LineTooLongError,
+ * MalformedReplyError, MessageTooLargeError, InvalidArgumentError) come from src/protocol.
+ * No message ever contains a secret: commands are named with describeCommand().
+ */
+
+/** The server answered `-ERR`. Carries the reply and its response code (RFC 2449 §8). */
+export class Pop3ReplyError extends Pop3Error {
+  /** Response code without brackets, e.g. `IN-USE`, `LOGIN-DELAY`, `SYS/TEMP`. */
+  readonly responseCode: string | undefined;
+  /** The command that was refused, secrets redacted. */
+  readonly command: string;
+  readonly reply: Pop3Reply;
+  constructor(command: string, reply: Pop3Reply) {
+    super('ERR_REPLY', `${command} failed: ${reply.line}`);
+    this.command = command;
+    this.reply = reply;
+    this.responseCode = reply.code;
+  }
+
+  /**
+   * True when the response code is `code` or one of its sub-levels: `hasResponseCode('SYS')`
+   * matches `SYS/TEMP` (RFC 2449 §8: codes are hierarchical, unknown sub-levels are ignored).
+   */
+  hasResponseCode(code: string): boolean {
+    const mine = this.responseCode;
+    if (mine === undefined) return false;
+    const want = code.toUpperCase();
+    return mine === want || mine.startsWith(`${want}/`);
+  }
+}
+
+/** The connection closed while a command waited for its reply. */
+export class ConnectionClosedError extends Pop3Error {
+  /** The command in flight, secrets redacted, or `greeting`. */
+  readonly command: string | undefined;
+  constructor(command: string | undefined, detail: string, options?: { cause?: unknown }) {
+    super('CONNECTION_CLOSED', command ? `${detail} while waiting for the reply to ${command}` : detail, options);
+    this.command = command;
+  }
+}
+
+/** No data arrived within the idle timeout (or the connection took too long to open). */
+export class Pop3TimeoutError extends Pop3Error {
+  /** The command that timed out, secrets redacted, or `connect` / `greeting`. */
+  readonly command: string;
+  readonly timeout: number;
+  constructor(command: string, timeout: number) {
+    super('TIMEOUT', `no reply to ${command} within ${timeout} ms; the connection was closed`);
+    this.command = command;
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * Nothing can be sent: the connection is closed or closing (code `NOT_CONNECTED`), or the
+ * command would break the session on this connection (code `WRONG_STATE`, e.g. a second STLS).
+ */
+export class Pop3StateError extends Pop3Error {
+  constructor(message: string, code: 'NOT_CONNECTED' | 'WRONG_STATE' = 'NOT_CONNECTED') {
+    super(code, message);
+  }
+}
+
+/** The operation needs a capability the server does not offer (RFC 2449 §5). */
+export class CapabilityMissingError extends Pop3Error {
+  readonly capability: string;
+  constructor(capability: string, detail: string) {
+    super('CAPABILITY_MISSING', detail);
+    this.capability = capability;
+  }
+}
+
+/** A password would travel in cleartext to a host that is not loopback (RFC 2595 §6). */
+export class CleartextRefusedError extends Pop3Error {
+  readonly command: string;
+  constructor(command: string, host: string) {
+    super(
+      'CLEARTEXT_REFUSED',
+      `refusing to send ${command} in cleartext to ${host}: use tls, starttls, or allowCleartext: true`,
+    );
+    this.command = command;
+  }
+}
+
+/** The TLS handshake failed (certificate not trusted, wrong name, protocol error...). */
+export class TlsError extends Pop3Error {
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super('TLS_FAILED', `TLS failed: ${detail}`, options);
+  }
+}

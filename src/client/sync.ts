@@ -1,0 +1,104 @@
+import type { UniqueIdListing } from './listing';
+import type { Pop3Message } from './message';
+import type { Pop3Client } from './pop3-client';
+
+/** Progress of {@link fetchNew}, after each message (and once before the first). */
+export interface SyncProgress {
+  messages: number;
+  totalMessages: number;
+  /** Octets fetched so far, counted as the scan listing gave them. */
+  octets: number;
+  totalOctets: number;
+}
+
+/** Options of {@link fetchNew}. */
+export interface FetchNewOptions {
+  /** Unique-ids already stored: those messages are not fetched again. */
+  seen: Iterable<string>;
+  onProgress?(progress: SyncProgress): void;
+  /** Called in order for each new message; awaited, so a slow consumer slows the fetch. */
+  onMessage?(message: Pop3Message, id: UniqueIdListing): void | Promise<void>;
+  /** Most RETRs on the wire at once when the server advertises PIPELINING (default 8). */
+  window?: number;
+  /** Set false to drop messages after onMessage, keeping memory flat (default true). */
+  keepMessages?: boolean;
+}
+
+/** A message {@link fetchNew} retrieved. */
+export interface FetchedMessage extends UniqueIdListing {
+  message: Pop3Message;
+}
+
+/** What {@link fetchNew} found. */
+export interface FetchNewResult {
+  /** The new messages, in maildrop order (none when `keepMessages` is false). */
+  fetched: FetchedMessage[];
+  /** Seen unique-ids no longer in the maildrop (deleted elsewhere). */
+  vanished: string[];
+  /** Messages whose unique-id repeats an earlier one: identical copies, fetched once (RFC 1939 §7). */
+  duplicates: UniqueIdListing[];
+}
+
+const DEFAULT_WINDOW = 8;
+
+/**
+ * "Leave mail on the server": fetches only the messages whose unique-ids are not in `seen`
+ * (UIDL, then LIST for sizes, then RETR). Message-numbers last one session; unique-ids last
+ * (RFC 1939 §7). With PIPELINING (RFC 2449 §6.6) several RETRs go out at once and their
+ * replies are matched in order. Needs a client in TRANSACTION.
+ * @throws whatever the commands throw (Pop3ReplyError when UIDL is not supported).
+ */
+export async function fetchNew(client: Pop3Client, options: FetchNewOptions): Promise<FetchNewResult> {
+  const caps = await client.capabilitiesOrNone();
+  const listing = await client.uidl();
+  const seen = new Set(options.seen);
+  const onServer = new Set<string>();
+  const wanted: UniqueIdListing[] = [];
+  const duplicates: UniqueIdListing[] = [];
+  for (const entry of listing) {
+    if (onServer.has(entry.uid)) {
+      duplicates.push(entry);
+      continue;
+    }
+    onServer.add(entry.uid);
+    if (!seen.has(entry.uid)) wanted.push(entry);
+  }
+  const vanished = [...seen].filter((uid) => !onServer.has(uid));
+  const fetched: FetchedMessage[] = [];
+  if (wanted.length === 0) {
+    options.onProgress?.({ messages: 0, totalMessages: 0, octets: 0, totalOctets: 0 });
+    return { fetched, vanished, duplicates };
+  }
+
+  const sizes = new Map((await client.list()).map((s) => [s.n, s.size]));
+  const progress: SyncProgress = {
+    messages: 0,
+    totalMessages: wanted.length,
+    octets: 0,
+    totalOctets: wanted.reduce((sum, w) => sum + (sizes.get(w.n) ?? 0), 0),
+  };
+  options.onProgress?.({ ...progress });
+
+  const window = caps.pipelining ? Math.max(1, options.window ?? DEFAULT_WINDOW) : 1;
+  const inFlight: Promise<Pop3Message>[] = [];
+  const launch = (i: number): void => {
+    const entry = wanted[i];
+    if (!entry) return;
+    const retrieval = client.retr(entry.n);
+    retrieval.catch(() => undefined); // awaited below, in order; this only silences early failures
+    inFlight[i] = retrieval;
+  };
+  for (let i = 0; i < window; i += 1) launch(i);
+  for (let i = 0; i < wanted.length; i += 1) {
+    const entry = wanted[i]!;
+    const message = await inFlight[i]!;
+    delete inFlight[i];
+    launch(i + window);
+    progress.messages += 1;
+    progress.octets += sizes.get(entry.n) ?? message.size;
+    await options.onMessage?.(message, entry);
+    options.onProgress?.({ ...progress });
+    if (options.keepMessages !== false) fetched.push({ ...entry, message });
+  }
+  return { fetched, vanished, duplicates };
+}

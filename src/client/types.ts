@@ -1,0 +1,56 @@
+import type * as tls from 'node:tls';
+import type { TranscriptEntry } from '../protocol';
+
+/**
+ * One reply from the server. `status` is `+OK` or `-ERR`, or `+` for a SASL continuation
+ * (RFC 5034 §4) that `send()` returns while an AUTH exchange waits for the next line.
+ */
+export interface Pop3Reply {
+  /** True only for `+OK`. */
+  ok: boolean;
+  status: '+OK' | '-ERR' | '+';
+  /** Response code without brackets, upper-case (RFC 2449 §8), e.g. `IN-USE`. */
+  code?: string;
+  /** The text after the status and response code; for `+`, the base64 challenge. */
+  text: string;
+  /** The whole status line as received, without CRLF. */
+  line: string;
+  /** The un-stuffed CRLF body of a multi-line reply. */
+  body?: Buffer;
+}
+
+/** Options that apply to one call. */
+export interface CommandOptions {
+  /** Cancels this call; a call cancelled mid-reply closes the connection. */
+  signal?: AbortSignal;
+  /** Idle timeout for this call in milliseconds, instead of the connection's. */
+  timeout?: number;
+}
+
+/** Options of {@link connect}. Extra fields are ignored, so `connect(sandbox)` works. */
+export interface ConnectOptions {
+  /** Default `localhost`. */
+  host?: string;
+  /** Default 110, or 995 with `tls` (RFC 8314 §3.3). */
+  port?: number;
+  /** Implicit TLS (RFC 8314): `true`, or Node TLS options. */
+  tls?: boolean | tls.ConnectionOptions;
+  /** Upgrade with STLS (RFC 2595 §4) after the greeting: always, when offered, or never (default). */
+  starttls?: 'required' | 'if-available' | false;
+  /** PEM of a CA to trust instead of the system's (the sandbox exposes its own as `ca`). */
+  ca?: string | Buffer;
+  /** Idle timeout per command in milliseconds, reset whenever data arrives. Default 30 s. */
+  timeout?: number;
+  /** Timeout for the TCP (and TLS) connection in milliseconds. Default 15 s. */
+  connectTimeout?: number;
+  /** Receives every trace entry; `true` prints them (`C:` / `S:` lines, secrets redacted). */
+  trace?: boolean | ((entry: TranscriptEntry) => void);
+  /** Cancels every call on the connection, and closes it. */
+  signal?: AbortSignal;
+  /** Allow a password in cleartext to a host that is not loopback. Default false. */
+  allowCleartext?: boolean;
+  /** Largest message accepted, in octets (default CLIENT_MAX_MESSAGE_SIZE, 256 MiB). */
+  maxMessageSize?: number;
+  /** Set false to never pipeline, even when the server advertises PIPELINING (RFC 2449 §6.6). */
+  pipelining?: boolean;
+}

@@ -1,0 +1,15 @@
+/**
+ * pop3-playground: a typed POP3 client (RFC 1939, 2449, 2595, 5034, 6856).
+ * The protocol's own errors and types come along, so one import is enough.
+ */
+export * from './client';
+export {
+  InvalidArgumentError,
+  LineTooLongError,
+  MalformedReplyError,
+  MessageTooLargeError,
+  Pop3Error,
+  ProtocolError,
+  type SessionState,
+  type TranscriptEntry,
+} from './protocol';

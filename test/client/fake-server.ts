@@ -1,0 +1,232 @@
+/**
+ * A scripted POP3 peer for client tests: a tiny net.Server on a loopback port that plays a
+ * script per connection (expect a line, send bytes in chosen chunks, stall, hang up, start
+ * TLS). It knows nothing of our server or protocol code, so it is an independent oracle.
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+
+/** One step of a script. */
+export type Step =
+  /** Reads one line from the client (without CRLF) and checks it. */
+  | { expect: string | RegExp }
+  /** Writes bytes; `chunks` splits them (sizes, or 'bytes' for one byte per write), paced so each arrives alone. */
+  | { send: string | Buffer; chunks?: number[] | 'bytes' }
+  /** Stops answering; the connection stays open until the client closes it. */
+  | { stall: true }
+  /** Closes the connection (FIN). */
+  | { hangUp: true }
+  /** Waits for the client to close the connection. */
+  | { expectClose: true }
+  /** Upgrades the connection to TLS (server side). */
+  | { startTls: tls.SecureContextOptions }
+  /** Anything else, on the live peer. */
+  | { run: (peer: FakePeer) => Promise<void> };
+
+/** The server side of one connection. */
+export class FakePeer {
+  socket: net.Socket;
+  #buffer = Buffer.alloc(0);
+  #waiters: (() => void)[] = [];
+  #closed = false;
+  /** Every line received, in order. */
+  readonly received: string[];
+
+  constructor(socket: net.Socket, received: string[]) {
+    this.socket = socket;
+    this.received = received;
+    this.#listen(socket);
+  }
+
+  #listen(socket: net.Socket): void {
+    socket.on('data', (chunk: Buffer) => {
+      this.#buffer = Buffer.concat([this.#buffer, chunk]);
+      this.#wake();
+    });
+    socket.on('close', () => {
+      this.#closed = true;
+      this.#wake();
+    });
+    socket.on('error', () => undefined);
+  }
+
+  #wake(): void {
+    for (const waiter of this.#waiters.splice(0)) waiter();
+  }
+
+  #changed(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Resolves with the next line from the client; rejects if it closes first. */
+  async readLine(): Promise<string> {
+    for (;;) {
+      const lf = this.#buffer.indexOf(0x0a);
+      if (lf !== -1) {
+        const line = this.#buffer.subarray(0, lf).toString('utf8').replace(/\r$/, '');
+        this.#buffer = this.#buffer.subarray(lf + 1);
+        this.received.push(line);
+        return line;
+      }
+      if (this.#closed) throw new Error(`client closed the connection; unread: ${JSON.stringify(this.#buffer.toString())}`);
+      await this.#changed();
+    }
+  }
+
+  /** Writes bytes, optionally split; each chunk is flushed and given time to arrive alone. */
+  async send(data: string | Buffer, chunks?: number[] | 'bytes'): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const sizes = chunks === 'bytes' ? Array.from({ length: bytes.length }, () => 1) : chunks ?? [];
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (const size of sizes) {
+      if (size > 0 && at < bytes.length) parts.push(bytes.subarray(at, at + size));
+      at += Math.max(size, 0);
+    }
+    if (at < bytes.length) parts.push(bytes.subarray(at));
+    for (const [i, part] of parts.entries()) {
+      if (this.#closed) return;
+      await new Promise<void>((resolve) => this.socket.write(part, () => resolve()));
+      if (i < parts.length - 1) await pace();
+    }
+  }
+
+  /** Resolves once the client has closed the connection. */
+  async waitClose(): Promise<void> {
+    while (!this.#closed) await this.#changed();
+  }
+
+  /** Starts TLS as the server, then reads and writes over it. */
+  async startTls(options: tls.SecureContextOptions): Promise<void> {
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: tls.createSecureContext(options) });
+    this.socket = secure;
+    this.#buffer = Buffer.alloc(0);
+    this.#listen(secure);
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secure', () => resolve());
+      secure.once('error', reject);
+    });
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+}
+
+/** Lets one write reach the client before the next, so the client sees each chunk alone. */
+function pace(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+/** A running fake server. */
+export interface FakeServer {
+  host: string;
+  port: number;
+  /** Lines received on every connection, in order. */
+  received: string[];
+  /** Settles when the first connection's script ends; rejects with a script mismatch. */
+  done: Promise<void>;
+  /** Connections accepted so far. */
+  connections: number;
+  close(): Promise<void>;
+}
+
+/** Runs one script step. */
+async function play(peer: FakePeer, step: Step): Promise<'stop' | void> {
+  if ('expect' in step) {
+    const line = await peer.readLine();
+    const ok = typeof step.expect === 'string' ? line === step.expect : step.expect.test(line);
+    if (!ok) throw new Error(`fake server expected ${String(step.expect)}, got ${JSON.stringify(line)}`);
+  } else if ('send' in step) {
+    await peer.send(step.send, step.chunks);
+  } else if ('stall' in step) {
+    await peer.waitClose();
+    return 'stop';
+  } else if ('hangUp' in step) {
+    peer.socket.end();
+    return 'stop';
+  } else if ('expectClose' in step) {
+    await peer.waitClose();
+    return 'stop';
+  } else if ('startTls' in step) {
+    await peer.startTls(step.startTls);
+  } else {
+    await step.run(peer);
+  }
+}
+
+/**
+ * Starts a fake server on a free port; every connection plays `script`
+ * (an array of steps, or a function given the peer and the connection's index).
+ */
+export async function startFakeServer(
+  script: readonly Step[] | ((peer: FakePeer, index: number) => Promise<void>),
+  options: { host?: string } = {},
+): Promise<FakeServer> {
+  const received: string[] = [];
+  const sockets = new Set<net.Socket>();
+  let resolveDone!: () => void;
+  let rejectDone!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
+  });
+  done.catch(() => undefined);
+  const state = { connections: 0 };
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    socket.on('close', () => sockets.delete(socket));
+    const index = state.connections;
+    state.connections += 1;
+    const peer = new FakePeer(socket, received);
+    const run = async (): Promise<void> => {
+      if (typeof script === 'function') {
+        await script(peer, index);
+        return;
+      }
+      for (const step of script) {
+        if ((await play(peer, step)) === 'stop') return;
+      }
+    };
+    run().then(
+      () => {
+        if (index === 0) resolveDone();
+      },
+      (error: unknown) => {
+        if (index === 0) rejectDone(error);
+        peer.socket.destroy();
+      },
+    );
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const address = server.address() as net.AddressInfo;
+  return {
+    host,
+    port: address.port,
+    received,
+    done,
+    get connections() {
+      return state.connections;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A greeting with the RFC 1939 §7 example timestamp. */
+export const GREETING = '+OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>\r\n';
+
+/** Steps for a USER/PASS login as alice. */
+export const LOGIN_STEPS: Step[] = [
+  { expect: 'USER alice' },
+  { send: '+OK alice is known\r\n' },
+  { expect: 'PASS wonderland' },
+  { send: '+OK maildrop has 2 messages (320 octets)\r\n' },
+];
