@@ -1,5 +1,5 @@
 import type { Keyword } from './commands';
-import { isKeyword } from './commands';
+import { isKeyword, toAsciiUpperCase } from './commands';
 import { InvalidArgumentError } from './errors';
 
 /**
@@ -43,13 +43,21 @@ export function isNoFault(spec: FaultSpec): boolean {
 export function parseFaultSpec(text: string): FaultSpec {
   const spec: FaultSpec = {};
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [name, value = ''] = part.split('=', 2) as [string, string?];
+    // Split at the first "=" only, so "delay=200=5" is refused rather than read as 200.
+    const eq = part.indexOf('=');
+    const name = eq === -1 ? part : part.slice(0, eq);
+    const given = eq === -1 ? undefined : part.slice(eq + 1);
+    const value = given ?? '';
     const count = (): number => {
       const n = Number(value);
       if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
         throw new InvalidArgumentError(`fault ${name} needs a whole number, got ${JSON.stringify(value)}`);
       }
       return n;
+    };
+    const flag = (hint: string): true => {
+      if (given !== undefined) throw new InvalidArgumentError(`fault ${name} takes no value${hint}`);
+      return true;
     };
     switch (name) {
       case 'delay':
@@ -59,10 +67,10 @@ export function parseFaultSpec(text: string): FaultSpec {
         spec.dropAfterCommands = count();
         break;
       case 'drop-mid-retr':
-        spec.dropMidRetr = true;
+        spec.dropMidRetr = flag('');
         break;
       case 'fail': {
-        const words = value.split('+').map((w) => w.toUpperCase());
+        const words = value.split('+').map(toAsciiUpperCase);
         for (const w of words) {
           if (!isKeyword(w)) throw new InvalidArgumentError(`fault fail=: unknown command ${JSON.stringify(w)}`);
         }
@@ -78,6 +86,7 @@ export function parseFaultSpec(text: string): FaultSpec {
         break;
       }
       case 'stall':
+        flag('; for a count use stall-after=N');
         spec.stallAfterCommands = 0;
         break;
       case 'stall-after':
