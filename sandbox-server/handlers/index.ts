@@ -1,0 +1,40 @@
+import type { Keyword } from '../../src/protocol';
+import { COMMANDS } from '../../src/protocol';
+import { err } from '../reply';
+import { apop, pass, quit, user } from './authorization';
+import { capa, stls, utf8 } from './capabilities';
+import { auth } from './sasl-auth';
+import { dele, list, noop, retr, rset, stat, top, uidl } from './transaction';
+import type { Handler } from './types';
+
+/** RPOP and LAST (RFC 1081): removed by RFC 1725; the reply says what replaced them. */
+const obsolete: Handler = (command) => {
+  const spec = COMMANDS[command.keyword];
+  return err(`${command.keyword} is obsolete (${spec.rfc}): ${'obsolete' in spec ? spec.obsolete : 'removed from POP3'}`);
+};
+
+/** One handler per keyword of the command table. */
+export const HANDLERS = {
+  USER: user,
+  PASS: pass,
+  APOP: apop,
+  QUIT: quit,
+  STAT: stat,
+  LIST: list,
+  RETR: retr,
+  DELE: dele,
+  NOOP: noop,
+  RSET: rset,
+  TOP: top,
+  UIDL: uidl,
+  CAPA: capa,
+  STLS: stls,
+  AUTH: auth,
+  UTF8: utf8,
+  RPOP: obsolete,
+  LAST: obsolete,
+} as const satisfies Record<Keyword, Handler>;
+
+export { continueSasl } from './sasl-auth';
+export { listCapabilities } from './capabilities';
+export type { Command, Handler, SaslState, SessionContext } from './types';

@@ -1,0 +1,18 @@
+/**
+ * The sandbox POP3 server: RFC 1939 with CAPA, STLS, SASL, UTF8 and response codes, a seeded
+ * mailbox, a session log for lessons, and injectable faults.
+ */
+export { startSandbox } from './sandbox';
+export type { Sandbox } from './sandbox';
+export type { SandboxOptions } from './options';
+export { isLoopback } from './options';
+export { SessionLog, DEFAULT_LOG_LIMIT } from './session-log';
+export { SandboxError } from './errors';
+export type { UserOption } from './accounts';
+export type { MailStorage, NewMessage, StoredMessage, ReleaseLock } from './storage';
+export { createMemoryStorage } from './memory-storage';
+export { deriveUid, isValidUid } from './uid';
+export { loadSeed, loadEmlDir, SEED_DIR } from './seed-loader';
+export type { Seed, SeedAccount, SeedMessage } from './seed-loader';
+export { FAULT_LOGIN_DELAY_SECONDS } from './fault-registry';
+export { splitMessage, topOfMessage } from './top';

@@ -1,0 +1,82 @@
+import { toCanonicalCrlf } from '../src/protocol';
+import type { MailStorage, NewMessage, ReleaseLock, StoredMessage } from './storage';
+import { deriveUid } from './uid';
+
+interface MemoryMaildrop {
+  messages: StoredMessage[];
+  /** Resets so far; part of every unique-id so a reset never reissues one. */
+  generation: number;
+  /** Messages stored in this generation. */
+  sequence: number;
+  /** The current lock holder's token; a stale release cannot free a newer lock. */
+  lock: symbol | undefined;
+}
+
+/**
+ * Storage that lives and dies with the process: each sandbox start is a fresh copy of the seed.
+ * Unique-ids come from {@link deriveUid}: the same for every fresh start, new after a reset.
+ */
+export function createMemoryStorage(): MailStorage {
+  const maildrops = new Map<string, MemoryMaildrop>();
+
+  const maildrop = (account: string): MemoryMaildrop => {
+    let found = maildrops.get(account);
+    if (!found) {
+      found = { messages: [], generation: 0, sequence: 0, lock: undefined };
+      maildrops.set(account, found);
+    }
+    return found;
+  };
+
+  const store = (account: string, drop: MemoryMaildrop, message: NewMessage): StoredMessage => {
+    const bytes = toCanonicalCrlf(message.bytes);
+    const uid = deriveUid(account, drop.generation, drop.sequence++, bytes);
+    const stored: StoredMessage = { uid, size: bytes.length, read: () => Promise.resolve(bytes) };
+    if (message.seedName !== undefined) stored.seedName = message.seedName;
+    return stored;
+  };
+
+  return {
+    list(account) {
+      return Promise.resolve([...(maildrops.get(account)?.messages ?? [])]);
+    },
+    remove(account, uids) {
+      const drop = maildrops.get(account);
+      if (drop) {
+        const gone = new Set(uids);
+        drop.messages = drop.messages.filter((m) => !gone.has(m.uid));
+      }
+      return Promise.resolve();
+    },
+    replace(account, messages) {
+      const drop = maildrop(account);
+      // A fresh maildrop keeps generation 0, so the first seeding is reproducible.
+      if (drop.sequence > 0) {
+        drop.generation += 1;
+        drop.sequence = 0;
+      }
+      drop.messages = messages.map((m) => store(account, drop, m));
+      return Promise.resolve();
+    },
+    append(account, messages) {
+      const drop = maildrop(account);
+      drop.messages.push(...messages.map((m) => store(account, drop, m)));
+      return Promise.resolve();
+    },
+    lock(account) {
+      const drop = maildrop(account);
+      if (drop.lock) return Promise.resolve<ReleaseLock | undefined>(undefined);
+      const token = Symbol(account);
+      drop.lock = token;
+      const release: ReleaseLock = () => {
+        if (drop.lock === token) drop.lock = undefined;
+        return Promise.resolve();
+      };
+      return Promise.resolve(release);
+    },
+    close() {
+      for (const drop of maildrops.values()) drop.lock = undefined;
+      return Promise.resolve();
+    },
+  };
+}

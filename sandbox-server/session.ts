@@ -1,0 +1,516 @@
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TLSSocket } from 'node:tls';
+import type { FaultSpec, LineResult, Pop3State, SessionState, TranscriptEntry, TranscriptEvent } from '../src/protocol';
+import {
+  formatStatusLine,
+  isKeyword,
+  LineReader,
+  MAX_BAD_COMMANDS,
+  MAX_COMMAND_LINE,
+  MAX_SASL_LINE,
+  MAX_UNTERMINATED_INPUT,
+  parseCommandLine,
+  REDACTED,
+  redactArgs,
+} from '../src/protocol';
+import { dispatch } from './dispatch';
+import { readable } from './display';
+import type { SaslState, SessionContext } from './handlers';
+import { continueSasl } from './handlers';
+import type { Maildrop } from './maildrop';
+import type { Reply, StatusReply } from './reply';
+import { err, ok } from './reply';
+import type { ServerContext } from './server-context';
+import type { ReleaseLock } from './storage';
+import { redactUnknownArgs } from './suggest';
+
+/** Bodies are written in pieces of this size, each waiting for 'drain' when the socket is full. */
+const WRITE_CHUNK = 64 * 1024;
+/** Stop reading while this much pipelined input waits: memory stays bounded if replies are not read. */
+const INPUT_HIGH_WATER = MAX_UNTERMINATED_INPUT + MAX_SASL_LINE;
+/** After our FIN (QUIT, too many bad commands), how long the peer has to close before we cut it. */
+const CLOSE_GRACE_MS = 2000;
+
+/** How a connection reached the session. */
+export interface SessionOptions {
+  /** True on the implicit-TLS port (RFC 8314): the socket is already a finished TLS socket. */
+  secure: boolean;
+  /** Called once the connection is gone and the maildrop lock released. */
+  onFinished(session: Session): void;
+}
+
+type EntryFields = Omit<TranscriptEntry, 'session' | 'seq' | 'time'>;
+
+/**
+ * One POP3 session (RFC 1939 §3): reads command lines, dispatches them strictly in order,
+ * writes exactly one reply per command, and logs everything. Handlers return replies; this
+ * class is the one place that writes them.
+ */
+export class Session implements SessionContext {
+  readonly id: string;
+  readonly server: ServerContext;
+  state: Pop3State = 'AUTHORIZATION';
+  utf8 = false;
+  user: string | undefined;
+  pendingUser: string | undefined;
+  maildrop: Maildrop | undefined;
+  releaseLock: ReleaseLock | undefined;
+  sasl: SaslState | undefined;
+  failedLogins = 0;
+  readonly timestamp: string;
+
+  #socket: Socket;
+  /** The TCP socket under any TLS layer; kept for its error listener. */
+  readonly #raw: Socket;
+  #secure: boolean;
+  readonly #reader = new LineReader();
+  readonly #options: SessionOptions;
+  #seq = 0;
+  #busy = false;
+  #closed = false;
+  #peerEnded = false;
+  #stalled = false;
+  #socketError: string | undefined;
+  /** Status replies written (the greeting and SASL continuations not counted). */
+  #answered = 0;
+  #badInARow = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #finished = false;
+  #releasing: Promise<void> = Promise.resolve();
+  readonly #done: Promise<void>;
+  #resolveDone!: () => void;
+
+  constructor(server: ServerContext, socket: Socket, options: SessionOptions) {
+    this.server = server;
+    this.id = server.nextSessionId();
+    this.#socket = socket;
+    this.#raw = socket;
+    this.#secure = options.secure;
+    this.#options = options;
+    this.timestamp = `<${process.pid}.${Date.now()}.${randomBytes(4).toString('hex')}@${server.timestampHost}>`;
+    this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
+  }
+
+  get secure(): boolean {
+    return this.#secure;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Resolves once the connection is gone and the maildrop lock released. */
+  get done(): Promise<void> {
+    return this.#done;
+  }
+
+  faults(): FaultSpec {
+    return this.server.faults.forAccount(this.user);
+  }
+
+  logEvent(keyword: TranscriptEvent, text: string, extras: { uids?: string[]; fault?: string } = {}): void {
+    this.#log({ direction: '*', keyword, args: [], text, stateBefore: this.state, stateAfter: this.state, ...extras });
+  }
+
+  /** Logs the connection, sends the greeting (RFC 1939 §4) and starts reading commands. */
+  async start(remote: string): Promise<void> {
+    this.#socket.setNoDelay(true);
+    this.#attach(this.#socket);
+    this.#raw.on('close', this.#onClose);
+    this.#log({
+      direction: '*',
+      keyword: 'CONNECT',
+      args: [],
+      text: `CONNECT from ${remote} (${this.#secure ? 'pop3s, implicit TLS' : 'pop3'})`,
+      stateBefore: 'CLOSED',
+      stateAfter: 'AUTHORIZATION',
+    });
+    if (this.#secure) this.#logTls('implicit TLS');
+    this.#resetIdle();
+    this.#busy = true;
+    try {
+      // RFC 1939 §7 / RFC 2449 §3: the APOP timestamp is the greeting's last and only "<...>".
+      const banner = this.server.config.requireTls && !this.#secure ? 'POP3 sandbox ready; send STLS before logging in' : 'POP3 sandbox ready';
+      await this.#send(ok(`${banner} ${this.timestamp}`), 'GREETING', 'AUTHORIZATION');
+      this.#afterReply();
+    } catch (error) {
+      this.#internalError(error);
+      this.#close('internal error while greeting', 'destroy');
+    } finally {
+      this.#busy = false;
+    }
+    void this.#run();
+  }
+
+  /** Ends the session at once, as when the server shuts down: no reply, no UPDATE. */
+  shutdown(reason: string): void {
+    this.#close(reason, 'destroy');
+  }
+
+  // ---- input ------------------------------------------------------------------------------
+
+  #attach(socket: Socket): void {
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('error', this.#onError);
+    if (socket !== this.#raw) socket.on('close', this.#onClose);
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#reader.push(chunk);
+    if (this.#reader.buffered > INPUT_HIGH_WATER) this.#socket.pause();
+    void this.#run();
+  };
+
+  readonly #onEnd = (): void => {
+    this.#peerEnded = true;
+    void this.#run();
+  };
+
+  readonly #onError = (error: Error): void => {
+    this.#socketError ??= (error as NodeJS.ErrnoException).code ?? error.message;
+  };
+
+  readonly #onClose = (): void => {
+    this.#close(this.#socketError ? `connection lost (${this.#socketError})` : 'client closed the connection', 'destroy');
+    this.#finish();
+  };
+
+  /** Processes buffered lines strictly in order (RFC 2449 §6.6), one at a time. */
+  async #run(): Promise<void> {
+    if (this.#busy || this.#closed) return;
+    this.#busy = true;
+    try {
+      while (!this.#closed) {
+        const item = this.#reader.next(MAX_SASL_LINE);
+        if (!item) break;
+        await this.#handle(item);
+      }
+    } catch (error) {
+      this.#internalError(error);
+      this.#close('internal error', 'destroy');
+    } finally {
+      this.#busy = false;
+    }
+    if (this.#closed) return;
+    // A client may pipe its commands and half-close (printf ... | nc): answer them all, then close.
+    if (this.#peerEnded) {
+      this.#close('client closed the connection', 'end');
+      return;
+    }
+    if (this.#socket.isPaused()) this.#socket.resume();
+  }
+
+  async #handle(item: LineResult): Promise<void> {
+    this.#resetIdle();
+    const stateBefore = this.state;
+    if (item.kind === 'unterminated') {
+      this.#logCommand('', [], `<${item.octets} octets without a line break>`);
+      await this.#answer(
+        err(`no line break in ${MAX_UNTERMINATED_INPUT} octets of input; closing the connection`, {
+          after: 'close',
+          closeReason: 'no line break in 64 KiB of input',
+        }),
+        '',
+        stateBefore,
+      );
+      return;
+    }
+    if (this.sasl) {
+      await this.#handleSaslLine(item, stateBefore);
+      return;
+    }
+    if (item.kind === 'too-long') {
+      if (this.#stallCheck('', [], `<line longer than ${item.limit} octets, discarded>`)) return;
+      await this.#answer(
+        err(`line too long: a command line may have ${MAX_COMMAND_LINE} octets including CRLF (RFC 2449 §4), an AUTH line ${MAX_SASL_LINE}; the line was discarded`, {
+          bad: true,
+        }),
+        '',
+        stateBefore,
+      );
+      return;
+    }
+    const parsed = parseCommandLine(item.line);
+    const known = isKeyword(parsed.keyword);
+    // RFC 2449 §4: 255 octets for a command line; only AUTH lines may be longer (RFC 5034 §4).
+    if (item.octets > MAX_COMMAND_LINE && parsed.keyword !== 'AUTH') {
+      const keyword = known ? parsed.keyword : '';
+      if (this.#stallCheck(keyword, [], `<${item.octets}-octet line, over the ${MAX_COMMAND_LINE}-octet limit, discarded>`)) return;
+      await this.#answer(
+        err(`command line too long: ${item.octets} octets, the limit is ${MAX_COMMAND_LINE} including CRLF (RFC 2449 §4); the line was discarded`, {
+          bad: true,
+        }),
+        keyword,
+        stateBefore,
+      );
+      return;
+    }
+    const args = known ? redactArgs(parsed.keyword, parsed.args) : redactUnknownArgs(parsed.keyword, parsed.args);
+    const word = item.line.toString('latin1').split(' ', 1)[0]!;
+    const text = [readable(word), ...args.map(readable)].join(' ');
+    if (this.#stallCheck(parsed.keyword, args, text)) return;
+    const reply = await this.#safely(() => dispatch(parsed, this));
+    await this.#answer(reply, parsed.keyword, stateBefore);
+  }
+
+  /** A line received while a SASL exchange waits for the client (RFC 5034 §4). */
+  async #handleSaslLine(item: Exclude<LineResult, { kind: 'unterminated' }>, stateBefore: Pop3State): Promise<void> {
+    if (item.kind === 'too-long') {
+      if (this.#stallCheck('AUTH', [], `<SASL response longer than ${MAX_SASL_LINE} octets, discarded>`)) return;
+      this.sasl = undefined;
+      await this.#answer(err(`SASL response longer than ${MAX_SASL_LINE} octets; AUTH cancelled`, { bad: true }), 'AUTH', stateBefore);
+      return;
+    }
+    const line = item.line.toString('latin1');
+    // The response may carry a password (PLAIN, LOGIN): only the cancel `*` is shown.
+    if (this.#stallCheck('AUTH', [], line === '*' ? '*' : REDACTED)) return;
+    const reply = await this.#safely(() => continueSasl(line, this));
+    await this.#answer(reply, 'AUTH', stateBefore);
+  }
+
+  /**
+   * Logs a received command line; under a `stall` fault, marks it and reports true: the command
+   * is never answered.
+   */
+  #stallCheck(keyword: string, args: string[], text: string): boolean {
+    const limit = this.faults().stallAfterCommands;
+    if (!this.#stalled && limit !== undefined && this.#answered >= limit) {
+      this.#stalled = true;
+      this.logEvent('FAULT', `FAULT stall-after=${limit}: commands are read but no longer answered`, { fault: `stall-after=${limit}` });
+    }
+    this.#logCommand(keyword, args, text, this.#stalled ? 'stall' : undefined);
+    return this.#stalled;
+  }
+
+  #logCommand(keyword: string, args: string[], text: string, fault?: string): void {
+    this.#log({ direction: 'C', keyword, args, text, stateBefore: this.state, stateAfter: this.state, ...(fault ? { fault } : {}) });
+  }
+
+  /** Runs a handler; an unexpected exception is logged and answered with -ERR, and the session goes on. */
+  async #safely(handler: () => Reply | Promise<Reply>): Promise<Reply> {
+    try {
+      return await handler();
+    } catch (error) {
+      this.#internalError(error);
+      this.sasl = undefined;
+      return err('internal server error; the command was not carried out, the session continues', { code: 'SYS/TEMP' });
+    }
+  }
+
+  #internalError(error: unknown): void {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.server.internalErrors.push(failure);
+    this.server.log.emit('internal-error', failure, this.id);
+  }
+
+  // ---- output ------------------------------------------------------------------------------
+
+  /** Writes a reply to a command, then does what the reply asks (close, STLS) and what faults ask. */
+  async #answer(reply: Reply, keyword: string, stateBefore: Pop3State): Promise<void> {
+    let final = reply;
+    if (final.kind === 'status') {
+      this.#badInARow = final.bad ? this.#badInARow + 1 : 0;
+      if (this.#badInARow >= MAX_BAD_COMMANDS && final.after !== 'close') {
+        final = {
+          ...final,
+          text: `${final.text}; ${MAX_BAD_COMMANDS} bad commands in a row, closing the connection`,
+          after: 'close',
+          closeReason: `${MAX_BAD_COMMANDS} bad commands in a row`,
+        };
+      }
+    }
+    const starttls = final.kind === 'status' && final.after === 'starttls';
+    // RFC 2595 §4 (checklist L3): bytes sent after STLS, before the handshake, are never commands.
+    const discarded = starttls ? this.#stopReadingForTls() : 0;
+    await this.#send(final, keyword, stateBefore);
+    if (final.kind === 'status') this.#answered += 1;
+    if (this.#closed || final.kind !== 'status') return;
+    if (final.after === 'close') {
+      this.#close(final.closeReason ?? 'closing', 'end');
+      return;
+    }
+    if (starttls) await this.#startTls(discarded);
+    this.#afterReply();
+  }
+
+  /** Applies `drop-after=N` once N commands have been answered. */
+  #afterReply(): void {
+    const limit = this.faults().dropAfterCommands;
+    if (!this.#closed && limit !== undefined && this.#answered >= limit) {
+      this.logEvent('FAULT', `FAULT drop-after=${limit}: dropping the connection`, { fault: `drop-after=${limit}` });
+      this.#close(`dropped on purpose (injected fault: drop-after=${limit})`, 'destroy');
+    }
+  }
+
+  /** Logs and writes one reply, with its body; applies the delay and drop-mid-retr faults. */
+  async #send(reply: Reply, keyword: string, stateBefore: Pop3State): Promise<void> {
+    const faults = this.faults();
+    const marks: string[] = [];
+    if (reply.kind === 'status' && reply.fault) marks.push(reply.fault);
+    if (faults.delayMs) {
+      marks.push(`delay=${faults.delayMs}`);
+      await sleep(faults.delayMs);
+      if (this.#closed) return;
+    }
+    const body = reply.kind === 'status' ? reply.body : undefined;
+    const dropMidRetr = Boolean(faults.dropMidRetr && keyword === 'RETR' && body);
+    if (dropMidRetr) marks.push('drop-mid-retr');
+    const line = reply.kind === 'continuation' ? Buffer.from(`+ ${reply.data}\r\n`, 'latin1') : formatStatusLine(reply.ok, reply.text, reply.code);
+    const fields: EntryFields = {
+      direction: 'S',
+      keyword,
+      args: [],
+      status: reply.kind === 'continuation' ? '+' : reply.ok ? '+OK' : '-ERR',
+      text: line.subarray(0, line.length - 2).toString('utf8'),
+      stateBefore,
+      stateAfter: this.state,
+    };
+    if (reply.kind === 'status') {
+      if (reply.code) fields.code = reply.code.toUpperCase();
+      if (reply.uids) fields.uids = reply.uids;
+      if (body) fields.octets = body.octets;
+    }
+    if (marks.length > 0) fields.fault = marks.join(', ');
+    this.#log(fields);
+
+    if (!body) {
+      await this.#write(line);
+      return;
+    }
+    if (dropMidRetr) {
+      // About half the body, then the connection dies, as a real network failure would leave it.
+      await this.#write(Buffer.concat([line, body.wire.subarray(0, Math.floor(body.wire.length / 2))]));
+      this.logEvent('FAULT', 'FAULT drop-mid-retr: dropping the connection halfway through the message', { fault: 'drop-mid-retr' });
+      this.#close('dropped on purpose (injected fault: drop-mid-retr)', 'destroy');
+      return;
+    }
+    const wire = body.wire;
+    if (wire.length <= WRITE_CHUNK) {
+      await this.#write(Buffer.concat([line, wire]));
+      return;
+    }
+    await this.#write(line);
+    for (let at = 0; at < wire.length && !this.#closed; at += WRITE_CHUNK) {
+      await this.#write(wire.subarray(at, at + WRITE_CHUNK));
+    }
+  }
+
+  /** Writes bytes, waiting for 'drain' when the socket's buffer is full (backpressure). */
+  async #write(data: Buffer): Promise<void> {
+    const socket = this.#socket;
+    if (this.#closed || socket.destroyed || !socket.writable) return;
+    if (socket.write(data)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+  }
+
+  // ---- STLS --------------------------------------------------------------------------------
+
+  /** Stops reading plaintext and throws away everything received after the STLS line. */
+  #stopReadingForTls(): number {
+    const socket = this.#socket;
+    socket.pause();
+    socket.off('data', this.#onData);
+    socket.off('end', this.#onEnd);
+    let discarded = this.#reader.buffered;
+    this.#reader.clear();
+    for (let chunk: Buffer | null = socket.read() as Buffer | null; chunk !== null; chunk = socket.read() as Buffer | null) {
+      discarded += chunk.length;
+    }
+    return discarded;
+  }
+
+  /** RFC 2595 §4: the handshake starts right after the +OK; the session stays in AUTHORIZATION. */
+  async #startTls(discarded: number): Promise<void> {
+    const raw = this.#socket;
+    const secure = new TLSSocket(raw, { isServer: true, secureContext: this.server.secureContext });
+    this.#socket = secure;
+    this.#attach(secure);
+    const outcome = await new Promise<string | undefined>((resolve) => {
+      secure.once('secure', () => resolve(undefined));
+      secure.once('error', (error: Error) => resolve(error.message));
+      secure.once('close', () => resolve('connection closed during the handshake'));
+    });
+    if (this.#closed) return;
+    // RFC 2595 §2.5: check the result of the negotiation before trusting the channel.
+    if (outcome !== undefined || !secure.encrypted || !secure.getProtocol()) {
+      this.#close(`TLS handshake failed after STLS: ${outcome ?? 'no protocol negotiated'}`, 'destroy');
+      return;
+    }
+    this.#secure = true;
+    // Nothing learnt from the client before TLS is kept.
+    this.pendingUser = undefined;
+    this.#logTls(discarded > 0 ? `after STLS; discarded ${discarded} octets received after the STLS line` : 'after STLS');
+    secure.resume();
+  }
+
+  #logTls(how: string): void {
+    const socket = this.#socket as TLSSocket;
+    const cipher = socket.getCipher?.();
+    this.logEvent('TLS', `TLS ${socket.getProtocol?.() ?? 'unknown'} ${cipher?.standardName ?? cipher?.name ?? ''} (${how})`.replace('  ', ' '));
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  #resetIdle(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    const ms = this.server.config.autologoutMs;
+    // RFC 1939 §3: on expiry, close without a response and without entering UPDATE.
+    this.#idleTimer = setTimeout(() => this.#close(`autologout after ${ms} ms without a command`, 'destroy'), ms);
+    this.#idleTimer.unref();
+  }
+
+  /** Ends the session once: no UPDATE unless QUIT already did it (RFC 1939 §6). */
+  #close(reason: string, mode: 'end' | 'destroy'): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.sasl = undefined;
+    this.#releasing = this.#releaseLock();
+    this.#log({ direction: '*', keyword: 'CLOSE', args: [], text: `CLOSE ${reason}`, stateBefore: this.state, stateAfter: 'CLOSED' });
+    const socket = this.#socket;
+    if (mode === 'end' && !socket.destroyed) {
+      socket.end();
+      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+    } else {
+      socket.destroy();
+      this.#raw.destroy();
+    }
+  }
+
+  /** Releases the maildrop lock (if QUIT has not already); never rejects. */
+  #releaseLock(): Promise<void> {
+    const release = this.releaseLock;
+    this.releaseLock = undefined;
+    if (!release) return Promise.resolve();
+    return release().catch((error: unknown) => this.#internalError(error));
+  }
+
+  /** Reports the session finished once the connection is gone and the lock released. */
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    void this.#releasing.then(() => {
+      this.#options.onFinished(this);
+      this.#resolveDone();
+    });
+  }
+
+  #log(fields: EntryFields): void {
+    const entry: TranscriptEntry = { session: this.id, seq: ++this.#seq, time: Date.now(), ...fields };
+    if (entry.user === undefined && this.user !== undefined) entry.user = this.user;
+    this.server.log.append(entry);
+  }
+}
+
+export type { SessionState, StatusReply };
