@@ -37,6 +37,8 @@ export interface CommandRequest {
   shownArgs: string[];
   /** The redacted command, for errors: `PASS ***`. */
   label: string;
+  /** The redacted line for the trace, when it differs from `label`. */
+  traceText?: string;
   /** The exact bytes to write, CRLF included. */
   wire: Buffer;
   /** True when a +OK reply carries a dot-terminated body. */
@@ -211,6 +213,8 @@ export class Connection {
       }
       this.#queue.push(pending);
       this.#pump();
+      // Bytes that arrived before this command was sent are read as its reply, in order.
+      if (this.#reader.buffered > 0 && !this.#body && pending.written) this.#run(undefined);
     });
   }
 
@@ -257,7 +261,7 @@ export class Connection {
     pending.written = true;
     if (request.user !== undefined) this.#user = request.user;
     if (request.keyword === 'QUIT') this.#quitting = true;
-    this.#trace('C', request.keyword, request.shownArgs, request.label);
+    this.#trace('C', request.keyword, request.shownArgs, request.traceText ?? request.label);
     this.#socket.write(request.wire);
     if (this.#timerFor === undefined) this.#armTimer();
   }

@@ -400,7 +400,7 @@ export class Pop3Client {
         const shown = line === '*' ? '*' : '***';
         if (/[\r\n\0]/.test(line)) throw new InvalidArgumentError('a SASL response cannot contain CR, LF or NUL');
         return this.#conn.request({
-          keyword: 'AUTH', shownArgs: [], label: `SASL response ${shown}`, wire: Buffer.from(`${line}\r\n`, 'utf8'),
+          keyword: 'AUTH', shownArgs: [], label: `SASL response ${shown}`, traceText: shown, wire: Buffer.from(`${line}\r\n`, 'utf8'),
           multiline: false, barrier: true, saslResponse: true, ...signalOptions(options),
         });
       }
