@@ -44,6 +44,7 @@ async function main(): Promise<void> {
 
   const servers: Either[] = [];
   try {
+    report.noteLoad('before measuring');
     servers.push(await startSandboxProcess(accounts, fixtures.path).catch((error: unknown) => failedToStart('sandbox', error, report)));
     servers.push(await startDovecotTarget(accounts));
     const dovecot = servers[1];
@@ -59,15 +60,15 @@ async function main(): Promise<void> {
         report.add({ label, figures: missingRow(server, [OURS, 'poplib', 'curl'], 'MB/s'), ratios });
         continue;
       }
-      report.add({
-        label,
-        figures: [
-          await measureThroughput(OURS, bulkOctets, SWEEP_REPS, () => ourClientSweep(server, bulk)),
-          await measureThroughput('poplib', bulkOctets, SWEEP_REPS, () => poplibSweep(server, bulk)),
-          await measureThroughput('curl', bulkOctets, SWEEP_REPS, () => curlSweep(server, bulk, BULK_COUNT)),
+      const figures = await measureThroughput(
+        [
+          { name: OURS, expectedBytes: bulkOctets, transfer: () => ourClientSweep(server, bulk) },
+          { name: 'poplib', expectedBytes: bulkOctets, transfer: () => poplibSweep(server, bulk) },
+          { name: 'curl', expectedBytes: bulkOctets, transfer: () => curlSweep(server, bulk, BULK_COUNT) },
         ],
-        ratios,
-      });
+        SWEEP_REPS,
+      );
+      report.add({ label, figures, ratios });
     }
 
     for (const server of servers) {
@@ -80,15 +81,15 @@ async function main(): Promise<void> {
         report.add({ label, figures: missingRow(server, [OURS, 'poplib', 'curl'], 'MB/s'), ratios });
         continue;
       }
-      report.add({
-        label,
-        figures: [
-          await measureThroughput(OURS, BIG_SIZE, BIG_REPS, () => ourClientSweep(server, big)),
-          await measureThroughput('poplib', BIG_SIZE, BIG_REPS, () => poplibSweep(server, big)),
-          await measureThroughput('curl', BIG_SIZE, BIG_REPS, () => curlRetr(server, big, 1)),
+      const figures = await measureThroughput(
+        [
+          { name: OURS, expectedBytes: BIG_SIZE, transfer: () => ourClientSweep(server, big) },
+          { name: 'poplib', expectedBytes: BIG_SIZE, transfer: () => poplibSweep(server, big) },
+          { name: 'curl', expectedBytes: BIG_SIZE, transfer: () => curlRetr(server, big, 1) },
         ],
-        ratios,
-      });
+        BIG_REPS,
+      );
+      report.add({ label, figures, ratios });
     }
 
     for (const server of servers) {
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       });
       report.add({ label, figures: [growth, speed], limits: [{ figure: 'RSS growth', below: RSS_GROWTH_LIMIT_MIB }] });
     }
+    report.noteLoad('at the end');
   } finally {
     for (const server of servers) if (isRunning(server)) await server.close().catch(() => undefined);
     fixtures.remove();

@@ -21,7 +21,7 @@ import {
   writeEmlDirs,
   type BenchAccount,
 } from './lib/mail-fixtures';
-import { measureOnce, measureThroughput, type Repetitions } from './lib/measure';
+import { measureOnce, measureThroughput, type Contender, type Repetitions } from './lib/measure';
 import { curlRetr, poplibSweep } from './lib/programs';
 import { SuiteReport, type Figure } from './lib/report';
 import { measureNoopLatency, measureSessionRate, warmAccounts } from './lib/session-workloads';
@@ -51,6 +51,12 @@ async function perServer(servers: readonly Either[], unit: string, measure: (tar
   return figures;
 }
 
+/** Throughput of the running servers measured round-robin; missing servers keep their reason. */
+async function throughputPerServer(servers: readonly Either[], reps: Repetitions, contender: (target: Target) => Contender): Promise<Figure[]> {
+  const measured = await measureThroughput(servers.filter(isRunning).map(contender), reps);
+  return servers.map((s) => (isRunning(s) ? (measured.find((f) => f.name === s.name) as Figure) : { name: s.name, unit: 'MB/s', missing: s.missing }));
+}
+
 async function main(): Promise<void> {
   const report = new SuiteReport('server');
   const limit = readOpenFilesLimit();
@@ -65,6 +71,7 @@ async function main(): Promise<void> {
 
   const servers: Either[] = [];
   try {
+    report.noteLoad('before measuring');
     servers.push(await startSandboxProcess(accounts, fixtures.path).catch((error: unknown) => failedToStart('sandbox', error, report)));
     servers.push(await startDovecotTarget(accounts));
     const dovecot = servers[1];
@@ -72,13 +79,14 @@ async function main(): Promise<void> {
 
     report.add({
       label: 'RETR 20 MiB via curl',
-      figures: await perServer(servers, 'MB/s', (t) => measureThroughput(t.name, BIG_SIZE, CURL_REPS, () => curlRetr(t, big, 1))),
+      figures: await throughputPerServer(servers, CURL_REPS, (t) => ({ name: t.name, expectedBytes: BIG_SIZE, transfer: () => curlRetr(t, big, 1) })),
       ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 1.0 }],
     });
 
+    const bulkOctets = totalOctets(bulk.messages);
     report.add({
       label: 'RETR 2,000 x 50 KB via poplib',
-      figures: await perServer(servers, 'MB/s', (t) => measureThroughput(t.name, totalOctets(bulk.messages), POPLIB_REPS, () => poplibSweep(t, bulk))),
+      figures: await throughputPerServer(servers, POPLIB_REPS, (t) => ({ name: t.name, expectedBytes: bulkOctets, transfer: () => poplibSweep(t, bulk) })),
       ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 1.0 }],
     });
 
@@ -124,6 +132,7 @@ async function main(): Promise<void> {
     const pick = (which: 'p50' | 'p99'): Figure[] => servers.map((s) => latencies.get(s.name)?.[which] as Figure);
     report.add({ label: 'NOOP p50, 1,000 sessions open', figures: pick('p50') });
     report.add({ label: 'NOOP p99, 1,000 sessions open', figures: pick('p99'), limits: [{ figure: 'sandbox', below: 20 }] });
+    report.noteLoad('at the end');
   } finally {
     for (const server of servers) if (isRunning(server)) await server.close().catch(() => undefined);
     fixtures.remove();

@@ -2,6 +2,7 @@
 import type { Figure } from './report';
 import { median, megabytesPerSecond } from './stats';
 import type { Transfer } from './programs';
+import { describeError } from './failure-text';
 
 /** How many times to run a workload. */
 export interface Repetitions {
@@ -9,43 +10,51 @@ export interface Repetitions {
   runs: number;
 }
 
-/** Short text for an error, for a table cell. */
-export function describeError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 160 ? `${oneLine.slice(0, 157)}...` : oneLine;
+/** One program fetching one workload, as a column of a throughput row. */
+export interface Contender {
+  name: string;
+  /** Octets the maildrop holds for this workload; every contender fetches the same. */
+  expectedBytes: number;
+  transfer: () => Promise<Transfer>;
 }
 
 /**
- * Runs a transfer `warmups + runs` times and reports the median MB/s of the timed runs,
- * computed from the octets the maildrop holds (every program fetched the same octets). A run
- * that moved under 99% of them counts as a failure, not as a fast run.
+ * Runs every contender `warmups + runs` times, round-robin (A B C, A B C, ...) so that load
+ * from elsewhere on the machine falls on all of them alike, and reports each one's median
+ * MB/s over its timed runs. MB/s are computed from the octets the maildrop holds. A run that
+ * moved under 99% of them is a failure, not a fast run; a failed contender drops out of the
+ * later rounds and shows its error instead of a figure.
  */
-export async function measureThroughput(name: string, expectedBytes: number, reps: Repetitions, transfer: () => Promise<Transfer>): Promise<Figure> {
-  try {
-    const seconds: number[] = [];
-    const moved: number[] = [];
-    for (let i = 0; i < reps.warmups + reps.runs; i++) {
-      const result = await transfer();
-      if (result.bytes < expectedBytes * 0.99) {
-        throw new Error(`moved ${result.bytes} of ${expectedBytes} octets`);
-      }
-      if (i >= reps.warmups) {
-        seconds.push(result.seconds);
-        moved.push(result.bytes);
+export async function measureThroughput(contenders: readonly Contender[], reps: Repetitions): Promise<Figure[]> {
+  const state = contenders.map((c) => ({ contender: c, seconds: [] as number[], bytes: [] as number[], error: undefined as string | undefined }));
+  for (let round = 0; round < reps.warmups + reps.runs; round++) {
+    for (const entry of state) {
+      if (entry.error !== undefined) continue;
+      try {
+        const result = await entry.contender.transfer();
+        if (result.bytes < entry.contender.expectedBytes * 0.99) {
+          throw new Error(`moved ${result.bytes} of ${entry.contender.expectedBytes} octets`);
+        }
+        if (round >= reps.warmups) {
+          entry.seconds.push(result.seconds);
+          entry.bytes.push(result.bytes);
+        }
+      } catch (error) {
+        entry.error = describeError(error);
       }
     }
-    const samples = seconds.map((s) => megabytesPerSecond(expectedBytes, s));
+  }
+  return state.map(({ contender, seconds, bytes, error }): Figure => {
+    if (error !== undefined) return { name: contender.name, unit: 'MB/s', missing: `failed: ${error}` };
+    const samples = seconds.map((s) => megabytesPerSecond(contender.expectedBytes, s));
     return {
-      name,
+      name: contender.name,
       value: median(samples),
       unit: 'MB/s',
       samples,
-      detail: { seconds, bytesReported: moved, expectedBytes },
+      detail: { seconds, bytesReported: bytes, expectedBytes: contender.expectedBytes },
     };
-  } catch (error) {
-    return { name, unit: 'MB/s', missing: `failed: ${describeError(error)}` };
-  }
+  });
 }
 
 /** Runs one measurement that yields a figure itself; a thrown error becomes the figure's text. */

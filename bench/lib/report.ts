@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { describeEnvironment, type BenchEnvironment } from './environment';
 
 /** One measured figure, or the reason it could not be measured. */
@@ -185,6 +186,17 @@ export class SuiteReport {
   note(text: string): void {
     this.notes.push(text);
     process.stdout.write(`${this.suite}: note: ${text}\n`);
+  }
+
+  /**
+   * Notes the machine's load. Other work on a 2-core machine moves every figure, so a busy
+   * run says so; ratios suffer less because contenders are measured round-robin.
+   */
+  noteLoad(when: string): void {
+    const [one] = loadavg();
+    const cores = cpus().length;
+    const busy = (one ?? 0) > cores * 0.5 ? ': other work is running, figures are noisy' : '';
+    this.note(`load average ${(one ?? 0).toFixed(2)} on ${cores} cores ${when}${busy}`);
   }
 
   /** Prints the whole table, aligned, and writes bench/results/<suite>-<timestamp>.json. */

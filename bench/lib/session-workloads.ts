@@ -6,7 +6,7 @@ import type { BenchAccount } from './mail-fixtures';
 import { RawPop3Session } from './raw-pop3';
 import { percentile, secondsSince } from './stats';
 import type { Target } from './targets';
-import { describeError } from './measure';
+import { describeError } from './failure-text';
 
 /** Result of the sessions/s workload. */
 export interface SessionRate {

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchAccount } from './mail-fixtures';
+import { summarizeFailure } from './failure-text';
 
 /** A running POP3 server on loopback. */
 export interface Target {
@@ -67,7 +68,7 @@ export async function startSandboxProcess(accounts: readonly BenchAccount[], scr
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`sandbox process exited (${signal ?? code}) before it was ready: ${stderr.trim() || stdout.trim()}`));
+      reject(new Error(`sandbox process exited (${signal ?? code}) before it was ready: ${summarizeFailure(stderr || stdout)}`));
     });
   });
   return {
