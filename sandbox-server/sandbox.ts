@@ -58,13 +58,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const log = new SessionLog(options.logLimit);
   const internalErrors: Error[] = [];
   let sessions = 0;
+  const tlsOptions = { key: certificates.key, cert: certificates.cert, minVersion: 'TLSv1.2' } as const;
   const context: ServerContext = {
     config,
     accounts,
     storage,
     faults,
     log,
-    secureContext: createSecureContext({ key: certificates.key, cert: certificates.cert, minVersion: 'TLSv1.2' }),
+    tlsOptions,
+    secureContext: createSecureContext(tlsOptions),
     lastLogin: new Map(),
     timestampHost: 'sandbox.localhost',
     internalErrors,

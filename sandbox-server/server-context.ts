@@ -1,4 +1,4 @@
-import type { SecureContext } from 'node:tls';
+import type { SecureContext, SecureContextOptions } from 'node:tls';
 import type { AccountRegistry } from './accounts';
 import type { FaultRegistry } from './fault-registry';
 import type { SandboxConfig } from './options';
@@ -12,7 +12,9 @@ export interface ServerContext {
   readonly storage: MailStorage;
   readonly faults: FaultRegistry;
   readonly log: SessionLog;
-  /** TLS settings for STLS and the implicit-TLS port (TLS 1.2 minimum, RFC 8997). */
+  /** Key, certificate and protocol floor (TLS 1.2, RFC 8997), for the implicit-TLS listener. */
+  readonly tlsOptions: SecureContextOptions;
+  /** The same settings as a context, for STLS. */
   readonly secureContext: SecureContext;
   /** When each account last logged in, for LOGIN-DELAY (RFC 2449 §6.5). */
   readonly lastLogin: Map<string, number>;

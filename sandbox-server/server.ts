@@ -57,7 +57,7 @@ export class Pop3Server {
     const boundPort = await listenOn(plain, host, port, 'POP3');
     if (tlsPort === false) return { port: boundPort, tlsPort: undefined };
     // RFC 8314 §3.1: on this port the TLS handshake comes first, then the greeting.
-    const secure = tls.createServer({ secureContext: this.#context.secureContext, allowHalfOpen: true });
+    const secure = tls.createServer({ ...this.#context.tlsOptions, allowHalfOpen: true });
     secure.on('connection', (socket: net.Socket) => {
       if (!this.#admit(socket)) socket.destroy();
     });
