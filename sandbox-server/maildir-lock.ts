@@ -187,6 +187,13 @@ async function readLockFile(lockPath: string): Promise<FoundLock | 'gone'> {
   }
 }
 
+/** The owner of the lock at `lockPath` when a live process holds it, else undefined. */
+export async function liveLockOwner(lockPath: string): Promise<LockOwner | undefined> {
+  const found = await readLockFile(lockPath);
+  if (found === 'gone' || !found.owner || isStale(found)) return undefined;
+  return found.owner;
+}
+
 function isStale(found: FoundLock): boolean {
   if (found.owner) return !isOwnerAlive(found.owner);
   return Date.now() - found.mtimeMs > UNREADABLE_LOCK_STALE_MS;

@@ -2,7 +2,7 @@ import { promises as fs, type Dirent } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvalidArgumentError, Pop3Error, toCanonicalCrlf } from '../src/protocol';
-import { createNonce, isOwnerAlive, tryLock, waitForLock, type HeldLock } from './maildir-lock';
+import { createNonce, isOwnerAlive, liveLockOwner, tryLock, waitForLock, type HeldLock } from './maildir-lock';
 import type { MailStorage, NewMessage, ReleaseLock, StoredMessage } from './storage';
 
 /**
@@ -18,6 +18,9 @@ import type { MailStorage, NewMessage, ReleaseLock, StoredMessage } from './stor
  *   listed while still in tmp/; whatever a crash left half done is rolled forward on the next
  *   open (marked files unlinked, listed files moved from tmp/ into cur/).
  * Mail another program drops into new/ is moved into cur/ and gets a fresh unique-id.
+ *
+ * A reset (replace) while a session is logged in keeps the old files until that session ends:
+ * the session still reads its snapshot (RFC 1939 §4), though new sessions see the new maildrop.
  */
 
 /** Options for {@link createMaildirStorage}. */
@@ -63,8 +66,14 @@ interface UidList {
   validity: number;
   next: number;
   entries: UidEntry[];
-  /** Bases of committed removals whose files may still exist. */
-  removed: string[];
+  /** Committed removals whose files may still exist. */
+  removed: Removal[];
+}
+
+interface Removal {
+  base: string;
+  /** The nonce of the maildrop lock whose session may still read the file; kept until it ends. */
+  readerLock?: string;
 }
 
 interface Folder {
@@ -143,7 +152,7 @@ export class MaildirStorage implements MailStorage {
         await writeUidList(folder, {
           ...list,
           entries: list.entries.filter((entry) => !gone.includes(entry)),
-          removed: gone.map((entry) => entry.base),
+          removed: gone.map((entry) => ({ base: entry.base })),
         });
         await unlinkMessages(folder, gone.map((entry) => entry.base));
       });
@@ -156,15 +165,18 @@ export class MaildirStorage implements MailStorage {
       await this.#locked(folder, async () => {
         const list = await synchronize(folder);
         const written = await writeToTmp(folder, messages);
+        // A logged-in session keeps reading its snapshot: its files go once it has ended.
+        const reader = await liveLockOwner(path.join(folder.root, MAILDROP_LOCK));
+        const removed = list.entries.map((entry): Removal => (reader ? { base: entry.base, readerLock: reader.nonce } : { base: entry.base }));
         // The commit: new messages listed (still in tmp/), every old one marked removed.
         await writeUidList(folder, {
           validity: list.validity,
           next: list.next + written.length,
           entries: written.map((file, i) => ({ ...file, uid: list.next + i })),
-          removed: list.entries.map((entry) => entry.base),
+          removed: [...list.removed, ...removed],
         });
         await moveIntoCur(folder, written.map((file) => file.base));
-        await unlinkMessages(folder, list.entries.map((entry) => entry.base));
+        if (!reader) await unlinkMessages(folder, list.entries.map((entry) => entry.base));
       });
     });
   }
@@ -293,15 +305,29 @@ function baseOf(fileName: string): string {
 }
 
 let deliveries = 0;
+let lastMicros = 0n;
+const clockOrigin = { wallMs: BigInt(Date.now()), hrtime: process.hrtime.bigint() };
 
-/** A Maildir file name: `<seconds>.M<micros>P<pid>Q<count>R<random>.<host>,S=<size>`. */
+/** Wall-clock microseconds, strictly increasing within this process. */
+function deliveryMicros(): bigint {
+  let micros = clockOrigin.wallMs * 1000n + (process.hrtime.bigint() - clockOrigin.hrtime) / 1000n;
+  if (micros <= lastMicros) micros = lastMicros + 1n;
+  lastMicros = micros;
+  return micros;
+}
+
+/**
+ * A Maildir file name, `<seconds>.M<micros>P<pid>Q<count>R<random>.<host>,S=<size>`: unique,
+ * and (microseconds zero-padded) sorting in delivery order for readers that sort by name.
+ */
 function uniqueBase(size: number): string {
-  const now = Date.now();
-  const micros = (now % 1000) * 1000 + Math.floor((performance.now() % 1) * 1000);
+  const micros = deliveryMicros();
   deliveries += 1;
   // The Maildir spec escapes "/" and ":" in the host name.
   const host = os.hostname().replace(/\//g, '\\057').replace(/:/g, '\\072');
-  return `${Math.floor(now / 1000)}.M${micros}P${process.pid}Q${deliveries}R${createNonce()}.${host},S=${size}`;
+  const seconds = micros / 1_000_000n;
+  const fraction = String(micros % 1_000_000n).padStart(6, '0');
+  return `${seconds}.M${fraction}P${process.pid}Q${deliveries}R${createNonce()}.${host},S=${size}`;
 }
 
 /** Writes messages (canonical CRLF) into tmp/, each fsynced, then fsyncs tmp/. */
@@ -357,17 +383,24 @@ async function synchronize(folder: Folder): Promise<UidList> {
   const inCur = new Map<string, string>();
   for (const name of await visibleNames(folder.cur)) inCur.set(baseOf(name), name);
 
-  // Committed removals a crash interrupted.
-  for (const base of list.removed) {
-    const name = inCur.get(base);
-    if (name !== undefined) {
-      await fs.unlink(path.join(folder.cur, name)).catch(ignoreMissing);
-      inCur.delete(base);
-      curChanged = true;
+  // Committed removals a crash interrupted, or kept for a session that has ended since.
+  const reader = list.removed.some((removal) => removal.readerLock !== undefined)
+    ? await liveLockOwner(path.join(folder.root, MAILDROP_LOCK))
+    : undefined;
+  const stillRead: Removal[] = [];
+  for (const removal of list.removed) {
+    const name = inCur.get(removal.base);
+    if (name === undefined) continue;
+    inCur.delete(removal.base);
+    if (removal.readerLock !== undefined && removal.readerLock === reader?.nonce) {
+      stillRead.push(removal);
+      continue;
     }
+    await fs.unlink(path.join(folder.cur, name)).catch(ignoreMissing);
+    curChanged = true;
   }
-  if (list.removed.length > 0) {
-    list.removed = [];
+  if (stillRead.length !== list.removed.length) {
+    list.removed = stillRead;
     changed = true;
   }
 
@@ -481,7 +514,8 @@ async function removeAbandonedStaging(root: string): Promise<void> {
 // The uidlist, one line per message in order:
 //   pop3-uidlist 1 validity=<n> next=<n>
 //   <uid> <size> <base> [<seed name>]
-//   - <base>                             (a committed removal whose file may remain)
+//   - <base> [<lock nonce>]              (a committed removal whose file may remain, for the
+//                                         session holding that maildrop lock)
 // Fields are percent-encoded where they hold "%", spaces or control characters.
 
 async function readUidList(folder: Folder): Promise<UidList | undefined> {
@@ -503,8 +537,10 @@ function parseUidList(text: string): UidList | undefined {
   const list: UidList = { validity: Number(header[1]), next: Number(header[2]), entries: [], removed: [] };
   for (const line of lines.slice(1, -1)) {
     const fields = line.split(' ');
-    if (fields[0] === '-' && fields.length === 2) {
-      list.removed.push(decodeField(fields[1] as string));
+    if (fields[0] === '-' && (fields.length === 2 || fields.length === 3)) {
+      const removal: Removal = { base: decodeField(fields[1] as string) };
+      if (fields[2] !== undefined) removal.readerLock = fields[2];
+      list.removed.push(removal);
       continue;
     }
     const [uid, size, base, seedName] = fields;
@@ -523,7 +559,9 @@ function formatUidList(list: UidList): string {
     const seed = entry.seedName === undefined ? '' : ` ${encodeField(entry.seedName)}`;
     lines.push(`${entry.uid} ${entry.size} ${encodeField(entry.base)}${seed}`);
   }
-  for (const base of list.removed) lines.push(`- ${encodeField(base)}`);
+  for (const removal of list.removed) {
+    lines.push(`- ${encodeField(removal.base)}${removal.readerLock === undefined ? '' : ` ${removal.readerLock}`}`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -145,6 +145,22 @@ describe('Maildir storage', () => {
     expect(await fs.readdir(path.join(dir, 'bob', 'cur'))).toHaveLength(2);
   });
 
+  it('lets a logged-in session read its snapshot after a reset, and removes the old files once it ends', async () => {
+    const storage = await open();
+    const release = await storage.lock('bob');
+    const snapshot = await storage.list('bob');
+    const other = await open();
+    await other.replace('bob', [{ bytes: Buffer.from('Subject: new\r\n\r\nnew\r\n') }]);
+    expect((await other.list('bob')).map((m) => m.size)).toEqual([21]);
+    for (const message of snapshot) expect((await message.read()).length).toBe(message.size);
+    await release!();
+    // The next login's look at the maildrop tidies up.
+    const next = await other.lock('bob');
+    expect(await other.list('bob')).toHaveLength(1);
+    expect(await fs.readdir(path.join(dir, 'bob', 'cur'))).toHaveLength(1);
+    await next!();
+  });
+
   it('replaces the maildrop of an account that has none yet', async () => {
     const storage = await open();
     await storage.replace('carol', [{ bytes: Buffer.from('Subject: hi\r\n\r\nhello\r\n'), seedName: 'hello' }]);
