@@ -113,6 +113,11 @@ export class FakePeer {
   get closed(): boolean {
     return this.#closed;
   }
+
+  /** Bytes received but not yet read as lines (e.g. commands the client pipelined). */
+  get pendingBytes(): number {
+    return this.#buffer.length;
+  }
 }
 
 /** Lets one write reach the client before the next, so the client sees each chunk alone. */

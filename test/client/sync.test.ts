@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, fetchNew, type Pop3Client, type SyncProgress } from '../../src/client';
+import { GREETING, startFakeServer, type FakePeer, type FakeServer } from './fake-server';
+
+let fake: FakeServer | undefined;
+let client: Pop3Client | undefined;
+afterEach(async () => {
+  client?.close();
+  await fake?.close();
+  fake = client = undefined;
+});
+
+/** A maildrop of five messages; uids include `~`, UTF-8 and a duplicate (identical copies). */
+const UIDS = ['uid-1', 'qq~mail~2', 'uid-1', 'ünï-4', 'uid-5'];
+const body = (n: number): string => `Subject: m${n}\r\n\r\nbody ${n}\r\n`;
+
+function maildropServer(pipelining: boolean, log: string[]): (peer: FakePeer) => Promise<void> {
+  return async (peer) => {
+    await peer.send(GREETING);
+    for (;;) {
+      const line = await peer.readLine();
+      const [word, arg] = line.split(' ');
+      const n = Number(arg);
+      switch (word) {
+        case 'CAPA':
+          await peer.send(`+OK\r\nUIDL\r\n${pipelining ? 'PIPELINING\r\n' : ''}.\r\n`);
+          break;
+        case 'UIDL':
+          await peer.send(`+OK\r\n${UIDS.map((u, i) => `${i + 1} ${u}`).join('\r\n')}\r\n.\r\n`);
+          break;
+        case 'LIST':
+          await peer.send(`+OK\r\n${UIDS.map((_, i) => `${i + 1} ${Buffer.byteLength(body(i + 1))}`).join('\r\n')}\r\n.\r\n`);
+          break;
+        case 'RETR':
+          // Record how many further commands were already waiting: proof of pipelining.
+          log.push(`${line} (+${peer.pendingBytes} bytes waiting)`);
+          await peer.send(`+OK\r\n${body(n)}.\r\n`);
+          break;
+        default:
+          await peer.send('-ERR unexpected\r\n');
+      }
+    }
+  };
+}
+
+describe('fetchNew: leave mail on the server', () => {
+  it('fetches only new messages, reports vanished uids and duplicates, with progress', async () => {
+    const log: string[] = [];
+    fake = await startFakeServer(maildropServer(false, log));
+    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+    const progress: SyncProgress[] = [];
+    const seenByCallback: string[] = [];
+    const result = await fetchNew(pop, {
+      seen: ['uid-1', 'gone-9', 'gone-9'],
+      onProgress: (p) => progress.push(p),
+      onMessage: (message, id) => {
+        seenByCallback.push(`${id.n}:${id.uid}:${message.subject}`);
+      },
+    });
+    expect(result.fetched.map(({ n, uid, message }) => [n, uid, message.text])).toEqual([
+      [2, 'qq~mail~2', body(2)],
+      [4, 'ünï-4', body(4)],
+      [5, 'uid-5', body(5)],
+    ]);
+    expect(result.vanished).toEqual(['gone-9']);
+    expect(result.duplicates).toEqual([{ n: 3, uid: 'uid-1' }]);
+    expect(seenByCallback).toEqual(['2:qq~mail~2:m2', '4:ünï-4:m4', '5:uid-5:m5']);
+    const sizes = [2, 4, 5].map((n) => Buffer.byteLength(body(n)));
+    const total = sizes.reduce((a, b) => a + b);
+    expect(progress).toEqual([
+      { messages: 0, totalMessages: 3, octets: 0, totalOctets: total },
+      { messages: 1, totalMessages: 3, octets: sizes[0], totalOctets: total },
+      { messages: 2, totalMessages: 3, octets: sizes[0]! + sizes[1]!, totalOctets: total },
+      { messages: 3, totalMessages: 3, octets: total, totalOctets: total },
+    ]);
+    expect(fake.received.filter((l) => l.startsWith('RETR'))).toEqual(['RETR 2', 'RETR 4', 'RETR 5']);
+    expect(log.every((l) => l.endsWith('(+0 bytes waiting)'))).toBe(true);
+  });
+
+  it('pipelines the RETRs when the server advertises PIPELINING', async () => {
+    const log: string[] = [];
+    fake = await startFakeServer(maildropServer(true, log));
+    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+    const result = await fetchNew(pop, { seen: [] });
+    expect(result.fetched.map((f) => f.n)).toEqual([1, 2, 4, 5]);
+    expect(result.fetched.map((f) => f.message.subject)).toEqual(['m1', 'm2', 'm4', 'm5']);
+    // RETRs were written ahead of their replies: the server found later ones already waiting.
+    expect(log.some((l) => !l.endsWith('(+0 bytes waiting)'))).toBe(true);
+  });
+
+  it('fetches nothing, and skips LIST, when everything was seen', async () => {
+    fake = await startFakeServer(maildropServer(false, []));
+    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+    const result = await fetchNew(pop, { seen: new Set(UIDS) });
+    expect(result).toEqual({ fetched: [], vanished: [], duplicates: [{ n: 3, uid: 'uid-1' }] });
+    expect(fake.received).toEqual(['CAPA', 'UIDL']);
+  });
+});
