@@ -16,3 +16,5 @@ export { loadSeed, loadEmlDir, SEED_DIR } from './seed-loader';
 export type { Seed, SeedAccount, SeedMessage } from './seed-loader';
 export { FAULT_LOGIN_DELAY_SECONDS } from './fault-registry';
 export { splitMessage, topOfMessage } from './top';
+export { apopDigest } from './handlers/authorization';
+export { decodeBase64Strict } from './sasl';

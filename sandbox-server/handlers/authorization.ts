@@ -38,6 +38,11 @@ export const pass: Handler = (command, session) => {
   return completeLogin(session, name, (account) => passwordMatches(password, account.password), 'invalid user name or password');
 };
 
+/** RFC 1939 §7: the APOP digest, MD5 of the greeting timestamp followed by the shared secret, in lower-case hex. */
+export function apopDigest(timestamp: string, secret: string): string {
+  return createHash('md5').update(timestamp + secret, 'utf8').digest('hex');
+}
+
 /** RFC 1939 §7 APOP: name and MD5(timestamp + secret) as 32 hex digits. */
 export const apop: Handler = (command, session) => {
   const [nameArg, digest] = command.args as [string, string];
@@ -47,11 +52,10 @@ export const apop: Handler = (command, session) => {
       bad: true,
     });
   }
-  const expectedFor = (password: string): string => createHash('md5').update(session.timestamp + password, 'utf8').digest('hex');
   return completeLogin(
     session,
     decodeName(nameArg),
-    (account) => timingSafeEqual(Buffer.from(expectedFor(account.password)), Buffer.from(digest.toLowerCase())),
+    (account) => timingSafeEqual(Buffer.from(apopDigest(session.timestamp, account.password)), Buffer.from(digest.toLowerCase())),
     'authentication failed: unknown name or wrong APOP digest',
   );
 };
