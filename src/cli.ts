@@ -1,0 +1,219 @@
+/**
+ * `npm start`: the composition root. Starts the sandbox in this process on a free loopback
+ * port (or points at another server with --server), loads the lessons, and opens the guided
+ * REPL. The only module that imports sandbox-server.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { LessonStartState } from './tutor';
+import { loadLessons, resolveStateDir } from './tutor';
+import type { LoadedLessons } from './tutor';
+import type { PlaygroundTarget } from './repl/playground-repl';
+
+const ROOT = path.join(__dirname, '..');
+
+const USAGE = `Usage: npm start -- [options]
+
+  --state-dir DIR     where progress and history live
+                      (default $XDG_STATE_HOME/pop3-playground or ~/.local/state/pop3-playground)
+  --fast              evaluate without type checking (starts quicker, checks nothing)
+  --debug             show stack traces with errors
+  --server HOST:PORT  use another POP3 server instead of the embedded sandbox
+  --user NAME         the account to use on that server
+  --ca FILE           PEM of a CA to trust for that server's TLS certificate
+  --tls               connect to that server with implicit TLS (RFC 8314)
+  --lessons DIR       load lessons from another folder (default: lessons/)
+  --eval-timeout MS   stop synchronous code that runs longer (default 10000; 0 = never)
+  --no-history        do not save line history
+  -h, --help          this text
+`;
+
+interface CliOptions {
+  stateDir: string;
+  fast: boolean;
+  debug: boolean;
+  server?: { host: string; port: number; user?: string; ca?: string; tls: boolean };
+  lessonsDir: string;
+  evalTimeoutMs: number;
+  history: boolean;
+}
+
+function parseCommandLine(argv: string[]): CliOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'state-dir': { type: 'string' },
+      fast: { type: 'boolean', default: false },
+      debug: { type: 'boolean', default: false },
+      server: { type: 'string' },
+      user: { type: 'string' },
+      ca: { type: 'string' },
+      tls: { type: 'boolean', default: false },
+      lessons: { type: 'string' },
+      'eval-timeout': { type: 'string' },
+      'no-history': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  let server: CliOptions['server'];
+  if (values.server !== undefined) {
+    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(values.server);
+    if (!match) throw new Error(`--server wants HOST:PORT, got ${JSON.stringify(values.server)}`);
+    const host = (match[1] ?? '').replace(/^\[|\]$/g, '');
+    const port = match[2] !== undefined ? Number(match[2]) : values.tls ? 995 : 110;
+    server = {
+      host,
+      port,
+      tls: values.tls ?? false,
+      ...(values.user !== undefined ? { user: values.user } : {}),
+      ...(values.ca !== undefined ? { ca: readFileSync(values.ca, 'utf8') } : {}),
+    };
+  } else if (values.user !== undefined || values.ca !== undefined) {
+    throw new Error('--user and --ca go with --server');
+  }
+  const timeout = values['eval-timeout'] !== undefined ? Number(values['eval-timeout']) : 10_000;
+  if (!Number.isInteger(timeout) || timeout < 0) throw new Error('--eval-timeout wants a whole number of milliseconds');
+  return {
+    stateDir: resolveStateDir(values['state-dir']),
+    fast: values.fast ?? false,
+    debug: values.debug ?? false,
+    ...(server ? { server } : {}),
+    lessonsDir: path.resolve(values.lessons ?? path.join(ROOT, 'lessons')),
+    evalTimeoutMs: timeout,
+    history: !(values['no-history'] ?? false),
+  };
+}
+
+async function loadLessonsSafely(dir: string, isSeedMessage?: (name: string) => boolean): Promise<LoadedLessons> {
+  try {
+    return await loadLessons(dir, isSeedMessage ? { isSeedMessage } : {});
+  } catch (error) {
+    return { lessons: [], problems: [{ path: dir, reason: (error as Error).message }] };
+  }
+}
+
+async function embeddedTarget(): Promise<{ target: PlaygroundTarget; close(): Promise<void>; isSeedMessage(name: string): boolean }> {
+  const { startSandbox, loadSeed } = await import('../sandbox-server');
+  const { waitForSessionsClosed } = await import('./repl/session-settle');
+  const [sandbox, seed] = await Promise.all([startSandbox({}), loadSeed()]);
+  const seedNames = new Set(seed.messages.keys());
+  const applyState = async (state: LessonStartState | undefined): Promise<void> => {
+    for (const account of sandbox.accounts) {
+      const mailbox = state?.mailboxes?.[account.name];
+      await sandbox.resetMailbox(account.name, mailbox === undefined || mailbox === 'seed' ? undefined : mailbox);
+    }
+    sandbox.setFaults(state?.faults);
+  };
+  const tls = sandbox.tlsPort !== undefined ? `, implicit TLS on port ${sandbox.tlsPort}` : '';
+  return {
+    target: {
+      connection: {
+        host: sandbox.host,
+        port: sandbox.port,
+        ca: sandbox.ca,
+        ...(sandbox.tlsPort !== undefined ? { tlsPort: sandbox.tlsPort } : {}),
+        accounts: sandbox.accounts,
+      },
+      description: `the sandbox on ${sandbox.host}:${sandbox.port}${tls} (in this process, mail in memory)`,
+      log: sandbox.log,
+      applyState,
+      settle: () => waitForSessionsClosed(sandbox.log),
+    },
+    close: () => sandbox.close(),
+    isSeedMessage: (name) => seedNames.size === 0 || seedNames.has(name),
+  };
+}
+
+function remoteTarget(server: NonNullable<CliOptions['server']>): PlaygroundTarget {
+  return {
+    connection: {
+      host: server.host,
+      port: server.port,
+      ...(server.ca !== undefined ? { ca: server.ca } : {}),
+      ...(server.tls ? { tls: true } : {}),
+      accounts: server.user !== undefined ? [{ name: server.user }] : [],
+    },
+    description: `${server.host}:${server.port}${server.tls ? ' (implicit TLS)' : ''}${server.user ? `, user ${server.user}` : ''}`,
+  };
+}
+
+/** Runs the CLI; resolves with the exit code. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  let options: CliOptions | 'help';
+  try {
+    options = parseCommandLine(argv);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const cli = options;
+  let closeServer = async (): Promise<void> => {};
+  let target: PlaygroundTarget;
+  let lessons: LoadedLessons;
+  try {
+    if (cli.server) {
+      target = remoteTarget(cli.server);
+      lessons = await loadLessonsSafely(cli.lessonsDir);
+    } else {
+      const [embedded, loaded] = await Promise.all([embeddedTarget(), loadLessonsSafely(cli.lessonsDir)]);
+      target = embedded.target;
+      closeServer = embedded.close;
+      lessons = loaded;
+      // Seed names are checked once the seed is known (loading ran in parallel).
+      for (const lesson of lessons.lessons) {
+        for (const [account, mailbox] of Object.entries(lesson.definition.start?.mailboxes ?? {})) {
+          if (mailbox === 'seed') continue;
+          const unknown = mailbox.find((name) => !embedded.isSeedMessage(name));
+          if (unknown) lessons.problems.push({ path: path.join(lesson.dir, 'lesson.ts'), reason: `start.mailboxes.${account}: no seed message named "${unknown}"` });
+        }
+      }
+    }
+  } catch (error) {
+    process.stderr.write(`Could not start: ${(error as Error).message}\n`);
+    return 1;
+  }
+
+  const { startPlaygroundRepl } = await import('./repl/playground-repl');
+  const { connect } = await import('./client');
+  const repl = await startPlaygroundRepl({
+    input: process.stdin,
+    output: process.stdout,
+    target,
+    connect,
+    clientModule: path.join(ROOT, 'src', 'client'),
+    lessons,
+    stateDir: cli.stateDir,
+    project: path.join(ROOT, 'tsconfig.json'),
+    fast: cli.fast,
+    debug: cli.debug,
+    evalTimeoutMs: cli.evalTimeoutMs,
+    history: cli.history,
+    guardRejections: true,
+  });
+  // Piped input has no line editor to turn Ctrl-C into an event: cancel a pending await, or leave.
+  const onSigint = (): void => {
+    if (!repl.interrupt()) repl.server.close();
+  };
+  if (!process.stdin.isTTY) process.on('SIGINT', onSigint);
+  await repl.closed;
+  process.off('SIGINT', onSigint);
+  await closeServer();
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

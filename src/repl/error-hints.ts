@@ -1,0 +1,101 @@
+import type { ErrorFact } from '../tutor/facts';
+import { isTsError } from './evaluator';
+
+/** A learner-facing account of an error: one line, an optional hint, and its stable codes. */
+export interface FriendlyError {
+  message: string;
+  hint?: string;
+  fact: ErrorFact;
+}
+
+interface ErrorLike {
+  name?: string;
+  message?: string;
+  code?: unknown;
+  responseCode?: unknown;
+  command?: unknown;
+  reply?: { line?: unknown };
+}
+
+// Hints for -ERR replies, by response code (RFC 2449 §8, RFC 3206).
+const RESPONSE_CODE_HINTS: Record<string, string> = {
+  'IN-USE': 'Another session holds this maildrop (RFC 1939 §4: one session at a time holds the maildrop lock). End it with `await pop.quit()`, or `.reset` to close every session the REPL opened.',
+  'LOGIN-DELAY': 'The server limits how often you may log in (RFC 2449 §8.1.1). Wait, or `.reset` the lesson.',
+  AUTH: 'The name or password was refused. The accounts are listed in `sandbox.accounts`.',
+  'SYS/TEMP': 'A temporary server problem (RFC 3206 §4): trying again later may work.',
+  'SYS/PERM': 'A permanent server problem (RFC 3206 §4): trying again will not help.',
+  UTF8: 'The server wants UTF-8 mode first: `await pop.utf8()` (RFC 6856).',
+};
+
+// Hints for the project's stable error codes, whichever side raised them.
+const CODE_HINTS: Record<string, string> = {
+  ERR_REPLY: 'A -ERR is an ordinary answer: its text says why. `.trace on` shows the whole dialogue.',
+  CONNECTION_CLOSED: 'The connection is gone. Connect again: `pop = await connect(sandbox)` (declare `pop` with `let` to reuse the name).',
+  NOT_CONNECTED: 'This client is closed. Connect again: `pop = await connect(sandbox)`.',
+  WRONG_STATE: 'That command does not fit this session now; `pop.state` says which state it is in (RFC 1939 §3).',
+  TIMEOUT: 'No reply in time, so the client closed the connection. Connect again.',
+  CLEARTEXT_REFUSED: 'The client will not send a password in cleartext to this host: use `tls: true`, `starttls: "required"`, or `allowCleartext: true` if you accept the risk.',
+  TLS_FAILED: 'The certificate was not trusted: the sandbox signs with its own CA, so pass `ca: sandbox.ca` (or just `connect(sandbox)`).',
+  CAPABILITY_MISSING: 'The server does not offer that capability: `await pop.capa()` lists what it does (RFC 2449 §5).',
+  INVALID_ARGUMENT: 'An argument would break the command line (CR, LF or NUL, or a bad message-number). Message-numbers are whole numbers from 1.',
+  LINE_TOO_LONG: 'The peer sent a line over the limit (RFC 1939 §3: 512 octets for status lines).',
+  MALFORMED_REPLY: 'The reply did not follow the format of RFC 1939 §3; `.trace on` shows the line.',
+  MESSAGE_TOO_LARGE: 'The message is bigger than `maxMessageSize`; use `pop.retrStream(n)` to read it in pieces.',
+  ECONNREFUSED: 'Nothing is listening there. For the embedded sandbox use `await connect(sandbox)`.',
+  ECONNRESET: 'The server dropped the connection. Connect again.',
+  ABORT_ERR: 'Cancelled. The connections that were waiting were closed; connect again.',
+  EVAL_INTERRUPTED: 'Your variables and progress are kept. Loops that never end need a way out (a `break` or a counter).',
+};
+
+// Hints for TypeScript diagnostics that teach something about POP3 or the REPL.
+const DIAGNOSTIC_HINTS: Record<number, string> = {
+  2304: 'Not declared yet. In scope: `connect`, `sandbox`, and the names you declared in this lesson.',
+  2339: 'Tab after a dot lists what exists, e.g. `pop.<Tab>`.',
+  2451: 'Already declared in this lesson. Assign it without `const`/`let` (if it was declared with `let`), pick a new name, or `.clear` for a fresh scope.',
+  2588: 'A `const` cannot be reassigned. Declare it with `let` next time, or pick a new name.',
+  2554: 'Wrong number of arguments: Tab after `pop.` and `.type` show the signatures.',
+  18048: 'The value may be undefined (an index can be out of range). Check it first, or add `!` if you are sure.',
+  2532: 'The value may be undefined (an index can be out of range). Check it first, or add `!` if you are sure.',
+  1308: '`await` works at the prompt, but not inside a function that is not `async`.',
+};
+
+/**
+ * Turns anything thrown at the prompt into one friendly line and a hint keyed on stable
+ * codes (`err.code`, `err.responseCode`, TypeScript diagnostic numbers).
+ */
+export function describeError(error: unknown): FriendlyError {
+  if (isTsError(error)) return describeTsError(error.diagnosticText, error.diagnosticCodes);
+  const e = (typeof error === 'object' && error !== null ? error : { message: String(error) }) as ErrorLike;
+  const code = typeof e.code === 'string' ? e.code : e.name === 'AbortError' ? 'ABORT_ERR' : (e.name ?? 'Error');
+  const responseCode = typeof e.responseCode === 'string' ? e.responseCode : undefined;
+  const fact: ErrorFact = responseCode ? { code, responseCode } : { code };
+  const firstLine = (e.message ?? '').split('\n')[0] ?? '';
+  if (code === 'ERR_REPLY') {
+    const line = typeof e.reply?.line === 'string' ? e.reply.line : firstLine;
+    const command = typeof e.command === 'string' ? `${e.command}: ` : '';
+    const hint = (responseCode && (RESPONSE_CODE_HINTS[responseCode] ?? RESPONSE_CODE_HINTS[responseCode.split('/')[0] ?? ''])) ?? CODE_HINTS.ERR_REPLY;
+    return { message: `The server answered ${command}${line}`, fact, ...(hint ? { hint } : {}) };
+  }
+  const hint = CODE_HINTS[code] ?? (e.name === 'ReferenceError' ? DIAGNOSTIC_HINTS[2304] : undefined);
+  // Our errors carry a code and a message written for learners; plain JavaScript errors keep their name.
+  const label = typeof e.code !== 'string' && e.name && e.name !== 'Error' && !firstLine.startsWith(e.name) ? `${e.name}: ` : '';
+  return { message: `${label}${firstLine || code}`, fact, ...(hint ? { hint } : {}) };
+}
+
+function describeTsError(text: string, codes: readonly number[]): FriendlyError {
+  // "<repl>.ts(3,7): error TS2345: Argument of type ..." -> "Argument of type ... (TS2345)"
+  const lines = text
+    .split('\n')
+    .map((l) => l.replace(/^.*?error TS(\d+): (.*)$/, '$2 (TS$1)').trim())
+    .filter(Boolean);
+  const first = codes[0];
+  let hint = first !== undefined ? DIAGNOSTIC_HINTS[first] : undefined;
+  if ((first === 2345 || first === 2322) && /'string'.*'number'/.test(text)) {
+    hint = 'Message-numbers are numbers: `pop.retr(1)`, not `pop.retr("1")` (RFC 1939 §5).';
+  }
+  return {
+    message: `Type error: ${lines.slice(0, 3).join('\n  ')}`,
+    fact: { code: first !== undefined ? `TS${first}` : 'TS' },
+    ...(hint ? { hint } : {}),
+  };
+}

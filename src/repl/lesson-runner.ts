@@ -1,0 +1,256 @@
+import * as path from 'node:path';
+import type { TranscriptEntry } from '../protocol/transcript';
+import {
+  allGoalsMet,
+  createFacts,
+  evaluateGoals,
+  findMistake,
+  lessonProgress,
+  markDone,
+  nextHint,
+  PROGRESS_FILE,
+  readProgress,
+  solutionLinesAllowed,
+  writeProgress,
+  emptyProgress,
+} from '../tutor';
+import type { ErrorFact, Facts, GoalResult, Lesson, MistakeDefinition, NextHint, Progress } from '../tutor';
+
+/** How many evaluated values a lesson's facts keep (the newest). */
+export const MAX_VALUES_KEPT = 50;
+
+/** What changed when the goals were evaluated again. */
+export interface CheckOutcome {
+  results: GoalResult[];
+  /** True when some goal flipped since the last evaluation. */
+  changed: boolean;
+  /** True the first time every goal is met (the lesson was just completed). */
+  completedNow: boolean;
+  /** A common mistake to point out, shown once per lesson visit. */
+  mistake?: MistakeDefinition;
+}
+
+/** Lesson status for the menu. */
+export type LessonStatus = 'done' | 'current' | 'pending';
+
+/**
+ * The tutor's state inside the REPL: which lesson is current, the facts collected since it
+ * started, goal verdicts, and the progress file. It prints nothing; the REPL does.
+ */
+export class LessonRunner {
+  readonly lessons: readonly Lesson[];
+  readonly progressFile: string;
+  #progress: Progress;
+  #index = 0;
+  #transcript: TranscriptEntry[] = [];
+  #values: unknown[] = [];
+  #errors: ErrorFact[] = [];
+  #rawLines: string[] = [];
+  #rawSessions = 0;
+  #clients = 0;
+  #trace = false;
+  #results: GoalResult[] = [];
+  #mistakesShown = new Set<string>();
+  #variable: (name: string) => unknown;
+  /** Set when the progress file could not be read; progress then lives in memory only. */
+  readonly progressProblem: string | undefined;
+
+  constructor(lessons: readonly Lesson[], stateDir: string, variable: (name: string) => unknown) {
+    this.lessons = lessons;
+    this.progressFile = path.join(stateDir, PROGRESS_FILE);
+    this.#variable = variable;
+    let problem: string | undefined;
+    try {
+      this.#progress = readProgress(this.progressFile);
+    } catch (error) {
+      problem = (error as Error).message;
+      this.#progress = emptyProgress();
+    }
+    this.progressProblem = problem;
+    this.#index = this.#resumeIndex();
+  }
+
+  /** The lesson to resume at: the saved current one, else the first not done. */
+  #resumeIndex(): number {
+    const saved = this.lessons.findIndex((l) => l.id === this.#progress.current);
+    if (saved >= 0) return saved;
+    const pending = this.lessons.findIndex((l) => this.#progress.lessons[l.id]?.status !== 'done');
+    return pending >= 0 ? pending : 0;
+  }
+
+  get current(): Lesson | undefined {
+    return this.lessons[this.#index];
+  }
+
+  get index(): number {
+    return this.#index;
+  }
+
+  get progress(): Readonly<Progress> {
+    return this.#progress;
+  }
+
+  /** Status of each lesson for the menu. */
+  status(lesson: Lesson): LessonStatus {
+    if (lesson === this.current) return 'current';
+    return this.#progress.lessons[lesson.id]?.status === 'done' ? 'done' : 'pending';
+  }
+
+  isDone(lesson: Lesson): boolean {
+    return this.#progress.lessons[lesson.id]?.status === 'done';
+  }
+
+  /** Finds a lesson by number, folder name, name without its number, or a word of its title. */
+  find(query: string): Lesson | undefined {
+    const q = query.trim().toLowerCase();
+    if (q === '') return undefined;
+    if (/^\d+$/.test(q)) return this.lessons.find((l) => l.number === Number(q));
+    return (
+      this.lessons.find((l) => l.id.toLowerCase() === q) ??
+      this.lessons.find((l) => l.id.toLowerCase().replace(/^\d+-/, '') === q) ??
+      this.lessons.find((l) => l.definition.title.toLowerCase().includes(q))
+    );
+  }
+
+  /** Makes `lesson` current and forgets the facts collected so far. Saves progress. */
+  enter(lesson: Lesson): void {
+    const i = this.lessons.indexOf(lesson);
+    if (i < 0) return;
+    this.#index = i;
+    this.#progress.current = lesson.id;
+    lessonProgress(this.#progress, lesson.id);
+    this.clearFacts();
+    this.save();
+  }
+
+  /** Forgets the facts of the current visit (a lesson start or reset). */
+  clearFacts(): void {
+    this.#transcript = [];
+    this.#values = [];
+    this.#errors = [];
+    this.#rawLines = [];
+    this.#rawSessions = 0;
+    this.#clients = 0;
+    this.#mistakesShown = new Set();
+    this.#results = this.current ? evaluateGoals(this.current, this.facts()) : [];
+  }
+
+  recordEntry(entry: TranscriptEntry): void {
+    this.#transcript.push(entry);
+  }
+
+  recordValue(value: unknown): void {
+    this.#values.push(value);
+    if (this.#values.length > MAX_VALUES_KEPT) this.#values.shift();
+  }
+
+  recordError(fact: ErrorFact): void {
+    this.#errors.push(fact);
+  }
+
+  recordRawLine(line: string): void {
+    this.#rawLines.push(line);
+  }
+
+  recordRawSession(): void {
+    this.#rawSessions++;
+  }
+
+  recordClient(): void {
+    this.#clients++;
+  }
+
+  setTrace(on: boolean): void {
+    this.#trace = on;
+  }
+
+  /** The facts of the current visit, as checks see them. */
+  facts(): Facts {
+    return createFacts({
+      transcript: [...this.#transcript],
+      values: [...this.#values],
+      variable: this.#variable,
+      repl: {
+        rawSessions: this.#rawSessions,
+        rawLines: [...this.#rawLines],
+        clients: this.#clients,
+        trace: this.#trace,
+        errors: [...this.#errors],
+      },
+    });
+  }
+
+  /** The last verdicts, without evaluating again. */
+  get results(): readonly GoalResult[] {
+    return this.#results;
+  }
+
+  /**
+   * Evaluates the goals again. `explicit` (a `.check`) counts a failed check, which unlocks
+   * the solution gradually.
+   */
+  check(explicit = false): CheckOutcome {
+    const lesson = this.current;
+    if (!lesson) return { results: [], changed: false, completedNow: false };
+    const facts = this.facts();
+    const results = evaluateGoals(lesson, facts);
+    const changed = results.some((r, i) => r.met !== this.#results[i]?.met);
+    this.#results = results;
+    const met = allGoalsMet(results);
+    let completedNow = false;
+    if (met && !this.isDone(lesson)) {
+      markDone(this.#progress, lesson.id);
+      completedNow = true;
+      this.save();
+    } else if (!met && explicit) {
+      lessonProgress(this.#progress, lesson.id).failedChecks++;
+      this.save();
+    }
+    const mistake = met ? undefined : findMistake(lesson, facts, this.#mistakesShown);
+    if (mistake) this.#mistakesShown.add(mistake.id);
+    return { results, changed, completedNow, ...(mistake ? { mistake } : {}) };
+  }
+
+  /** The next hint tier for the first unmet goal, recorded as shown. */
+  takeHint(): NextHint | undefined {
+    const lesson = this.current;
+    if (!lesson) return undefined;
+    const entry = lessonProgress(this.#progress, lesson.id);
+    const hint = nextHint(lesson, this.#results, entry.hints);
+    if (hint) {
+      entry.hints[hint.goalId] = hint.tier;
+      this.save();
+    }
+    return hint;
+  }
+
+  /** The solution lines the learner may see now, and how many there are in all. */
+  solution(): { lines: readonly string[]; total: number; passed: boolean; failedChecks: number } {
+    const lesson = this.current;
+    const all = lesson?.definition.solution ?? [];
+    if (!lesson) return { lines: [], total: 0, passed: false, failedChecks: 0 };
+    const passed = this.isDone(lesson);
+    const failedChecks = this.#progress.lessons[lesson.id]?.failedChecks ?? 0;
+    return { lines: all.slice(0, solutionLinesAllowed(lesson, passed, failedChecks)), total: all.length, passed, failedChecks };
+  }
+
+  /** Forgets all progress (after confirmation) and goes back to the first lesson. */
+  forgetAll(): void {
+    this.#progress = emptyProgress();
+    this.#index = 0;
+    const first = this.lessons[0];
+    if (first) this.#progress.current = first.id;
+    this.clearFacts();
+    this.save();
+  }
+
+  /** Writes the progress file; a failure leaves progress in memory and is reported once. */
+  save(): void {
+    if (this.progressProblem) return;
+    try {
+      writeProgress(this.progressFile, this.#progress);
+    } catch {
+      // A read-only state directory must not stop the lesson.
+    }
+  }
+}

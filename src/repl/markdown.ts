@@ -1,0 +1,52 @@
+import type { OutputStyle } from './style';
+
+/** Renders lesson markdown for the terminal. */
+export type MarkdownRenderer = (markdown: string) => string;
+
+const ASCII_TABLE = {
+  top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+',
+  bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+',
+  left: '|', 'left-mid': '|', mid: '-', 'mid-mid': '+',
+  right: '|', 'right-mid': '|', middle: '|',
+};
+
+/**
+ * Creates a width-aware renderer over marked and marked-terminal. Colour follows the style;
+ * without a terminal, tables are drawn in ASCII. Call {@link applyColourToEnvironment} first:
+ * chalk reads the environment when it is loaded, which happens here.
+ */
+export function createMarkdownRenderer(style: OutputStyle): MarkdownRenderer {
+  // Loaded lazily: marked-terminal bundles chalk and a highlighter (~150 ms to load).
+  const { Marked } = require('marked') as typeof import('marked');
+  const { markedTerminal } = require('marked-terminal') as typeof import('marked-terminal');
+  const marked = new Marked();
+  const plainTable = { style: { head: [] as string[], border: [] as string[] } };
+  const tableOptions = style.terminal ? (style.colour ? {} : plainTable) : { ...plainTable, chars: ASCII_TABLE };
+  marked.use(
+    markedTerminal({
+      width: style.width,
+      reflowText: true,
+      tab: 2,
+      emoji: false,
+      // Without colour, "#" prefixes are what marks a heading.
+      showSectionPrefix: !style.colour,
+      tableOptions,
+      // Without colour, backticks are what set code apart from prose.
+      ...(style.colour ? {} : { codespan: (code: string) => `\`${code}\`` }),
+    }) as Parameters<typeof marked.use>[0],
+  );
+  // marked-terminal's text renderer ignores child tokens, so bold and code spans inside tight
+  // list items print raw (mikaelbr/marked-terminal#304, #371): render them inline ourselves.
+  marked.use({
+    renderer: {
+      text(token) {
+        if ('tokens' in token && token.tokens && token.tokens.length > 0) return this.parser.parseInline(token.tokens);
+        return false;
+      },
+    },
+  });
+  return (markdown) => {
+    const out = marked.parse(markdown, { async: false });
+    return out.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  };
+}

@@ -1,0 +1,58 @@
+import { parseCommandLine, redactArgs } from '../protocol';
+import type { ReplClient } from './client-tracker';
+
+/** What a raw exchange printed: the lines, and whether the connection is now closed. */
+export interface RawExchange {
+  lines: string[];
+  closed: boolean;
+}
+
+/**
+ * Raw mode: POP3 commands typed as over telnet. The client's `send()` frames each reply with
+ * the shared command table (RFC 1939 §3: multi-line replies end with a line holding only
+ * "."), so `LIST` waits for the terminator and `LIST 1` does not.
+ */
+export class RawSession {
+  readonly #client: ReplClient;
+
+  constructor(client: ReplClient) {
+    this.#client = client;
+  }
+
+  /** The greeting, as the server sent it. */
+  get greeting(): string {
+    return this.#client.greeting;
+  }
+
+  get closed(): boolean {
+    return this.#client.state === 'CLOSED';
+  }
+
+  /** Sends one line and returns what to print: the status line, then any body and its ".". */
+  async send(line: string): Promise<RawExchange> {
+    const reply = await this.#client.send(line);
+    const lines = [reply.line];
+    if (reply.body !== undefined) {
+      const text = reply.body.toString('utf8').replace(/\r\n$/, '');
+      // Shown as it crossed the wire: dot-stuffed (RFC 1939 §3), then the terminator.
+      if (text !== '') lines.push(...text.split('\r\n').map((l) => (l.startsWith('.') ? `.${l}` : l)));
+      lines.push('.');
+    }
+    return { lines, closed: this.closed };
+  }
+
+  /** Closes the connection without QUIT (no UPDATE: marked messages stay, RFC 1939 §6). */
+  close(): void {
+    if (!this.closed) this.#client.close();
+  }
+}
+
+/** A typed raw line with secrets redacted, as recorded in the lesson's facts. */
+export function redactRawLine(line: string): string {
+  try {
+    const { keyword, args } = parseCommandLine(line);
+    return [keyword, ...redactArgs(keyword, args)].join(' ');
+  } catch {
+    return line.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
+  }
+}

@@ -1,0 +1,131 @@
+import type { TranscriptEntry } from '../protocol/transcript';
+import type { SessionState } from '../protocol/states';
+
+/** An error the learner met at the prompt, by its stable codes. */
+export interface ErrorFact {
+  /** `err.code`, e.g. `ERR_REPLY`, `CONNECTION_CLOSED`, `TS2345`. */
+  code: string;
+  /** The POP3 response code of a -ERR reply (RFC 2449 §8), e.g. `IN-USE`. */
+  responseCode?: string;
+}
+
+/** What the REPL itself saw since the lesson started (not the server). */
+export interface ReplFacts {
+  /** Raw-mode sessions opened with `.raw`. */
+  rawSessions: number;
+  /** Command lines typed in raw mode, as typed (PASS arguments redacted). */
+  rawLines: readonly string[];
+  /** Clients the learner's `connect` created at the prompt (not counting `.raw`). */
+  clients: number;
+  /** True while `.trace on` is in force. */
+  trace: boolean;
+  /** Errors met at the prompt, oldest first. */
+  errors: readonly ErrorFact[];
+}
+
+/** One session of the transcript, its entries grouped. */
+export interface SessionFacts {
+  session: string;
+  entries: readonly TranscriptEntry[];
+  /** Keywords of the commands, in order. */
+  keywords: readonly string[];
+  /** The state after the last entry. */
+  state: SessionState;
+  /** The maildrop's owner once logged in. */
+  user?: string;
+}
+
+/** The raw material checks are built from, collected by the REPL. */
+export interface FactsInput {
+  /** Transcript entries since the lesson started: the sandbox's log, or the client trace with --server. */
+  transcript: readonly TranscriptEntry[];
+  /** Values evaluated at the prompt since the lesson started, oldest first. */
+  values: readonly unknown[];
+  /** Reads a name in the REPL context (undefined when not declared). */
+  variable?: (name: string) => unknown;
+  repl?: Partial<ReplFacts>;
+}
+
+/**
+ * What a lesson's checks and mistake predicates receive: the facts plus small queries, so
+ * lesson files need no imports beyond types.
+ */
+export interface Facts {
+  readonly transcript: readonly TranscriptEntry[];
+  readonly values: readonly unknown[];
+  /** The value of the last evaluation (undefined before any). */
+  readonly lastValue: unknown;
+  readonly repl: ReplFacts;
+  /** Reads a variable from the REPL context. */
+  variable(name: string): unknown;
+  /** Command entries (C:), optionally of one keyword. */
+  commands(keyword?: string): TranscriptEntry[];
+  /** Reply entries (S:), optionally answering one keyword. */
+  replies(keyword?: string): TranscriptEntry[];
+  /** `*` events (CONNECT, TLS, UPDATE, CLOSE, FAULT), optionally of one kind. */
+  events(name?: string): TranscriptEntry[];
+  /** The transcript grouped by session, in order of first appearance. */
+  sessions(): SessionFacts[];
+  /** True when some session reached TRANSACTION (optionally as this user). */
+  loggedIn(user?: string): boolean;
+  /** True when some value evaluated at the prompt satisfies the predicate. */
+  produced(predicate: (value: unknown) => boolean): boolean;
+}
+
+/** Builds the facts object a lesson's checks read. Pure: the same input gives the same answers. */
+export function createFacts(input: FactsInput): Facts {
+  const transcript = input.transcript;
+  const repl: ReplFacts = {
+    rawSessions: input.repl?.rawSessions ?? 0,
+    rawLines: input.repl?.rawLines ?? [],
+    clients: input.repl?.clients ?? 0,
+    trace: input.repl?.trace ?? false,
+    errors: input.repl?.errors ?? [],
+  };
+  const byDirection = (direction: TranscriptEntry['direction'], keyword?: string): TranscriptEntry[] =>
+    transcript.filter((e) => e.direction === direction && (keyword === undefined || e.keyword === keyword.toUpperCase()));
+  return {
+    transcript,
+    values: input.values,
+    lastValue: input.values[input.values.length - 1],
+    repl,
+    variable: (name) => (input.variable ? input.variable(name) : undefined),
+    commands: (keyword) => byDirection('C', keyword),
+    replies: (keyword) => byDirection('S', keyword),
+    events: (name) => byDirection('*', name),
+    sessions: () => groupSessions(transcript),
+    loggedIn: (user) =>
+      transcript.some(
+        (e) => e.direction === 'S' && e.status === '+OK' && e.stateBefore === 'AUTHORIZATION' && e.stateAfter === 'TRANSACTION' && (user === undefined || e.user === user),
+      ),
+    produced: (predicate) =>
+      input.values.some((v) => {
+        try {
+          return predicate(v);
+        } catch {
+          return false;
+        }
+      }),
+  };
+}
+
+/** Groups entries by session id, keeping the order in which sessions first appear. */
+export function groupSessions(transcript: readonly TranscriptEntry[]): SessionFacts[] {
+  const groups = new Map<string, TranscriptEntry[]>();
+  for (const entry of transcript) {
+    const list = groups.get(entry.session);
+    if (list) list.push(entry);
+    else groups.set(entry.session, [entry]);
+  }
+  return [...groups].map(([session, entries]) => {
+    const last = entries[entries.length - 1];
+    const user = [...entries].reverse().find((e) => e.user !== undefined && e.stateAfter !== 'AUTHORIZATION')?.user;
+    return {
+      session,
+      entries,
+      keywords: entries.filter((e) => e.direction === 'C').map((e) => e.keyword),
+      state: last ? last.stateAfter : 'CLOSED',
+      ...(user !== undefined ? { user } : {}),
+    };
+  });
+}

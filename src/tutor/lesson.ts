@@ -1,0 +1,89 @@
+import type { FaultSpec } from '../protocol/faults';
+import type { Facts } from './facts';
+
+/** The version of the lesson format this engine reads (lessons/manifest.json and every lesson.ts). */
+export const LESSON_FORMAT_VERSION = 1;
+
+/**
+ * The mailbox contents a lesson starts from, per account: `'seed'` for the account's seed mail,
+ * or a list of seed message names (sandbox-server/seed/manifest.json). Accounts not named keep
+ * their seed mail.
+ */
+export type MailboxState = 'seed' | readonly string[];
+
+/** The sandbox state a lesson starts from; applied when the lesson starts or is reset. */
+export interface LessonStartState {
+  mailboxes?: Readonly<Record<string, MailboxState>>;
+  /** Faults switched on for the whole lesson (all accounts), off again when it ends. */
+  faults?: FaultSpec;
+}
+
+/** One thing the learner does in a lesson, with the check that sees it done. */
+export interface GoalDefinition {
+  /** Stable within the lesson: progress and hint tiers are stored under it. */
+  id: string;
+  /** What to do, one line of markdown (shown beside a tick or a cross). */
+  text: string;
+  /**
+   * True once the goal is met. Reads structured facts only (transcript entries and values),
+   * never printed text. A check that throws counts as not met.
+   */
+  check(facts: Facts): boolean;
+  /** Tiered hints for this goal, gentlest first; `.hint` reveals one more each time. */
+  hints?: readonly string[];
+}
+
+/** A common mistake: when its predicate holds, the engine shows its hint once. */
+export interface MistakeDefinition {
+  id: string;
+  when(facts: Facts): boolean;
+  /** Markdown, one or two sentences. */
+  hint: string;
+}
+
+/** A REPL name the lesson puts in scope, with its TypeScript type for the checker. */
+export interface ScopeEntry {
+  name: string;
+  /** TypeScript type text, e.g. `string[]` or `import("…").Pop3Message`. */
+  type: string;
+  value: unknown;
+}
+
+/**
+ * What a lesson's `lesson.ts` default-exports. Lessons use `import type` only, so
+ * loading one never runs project code.
+ */
+export interface LessonDefinition {
+  formatVersion: 1;
+  title: string;
+  /** One line shown in the menu. */
+  summary?: string;
+  /** RFC sections the lesson teaches, e.g. `RFC 1939 §4`. */
+  rfc?: readonly string[];
+  start?: LessonStartState;
+  /** Empty or absent for a reading-only lesson. */
+  goals?: readonly GoalDefinition[];
+  mistakes?: readonly MistakeDefinition[];
+  /** The model answer, as REPL input lines (dot-commands and raw-mode lines included). */
+  solution?: readonly string[];
+  /** Extra names in scope at the prompt for this lesson. */
+  scope?: readonly ScopeEntry[];
+}
+
+/** A lesson as the engine holds it: the definition plus what the loader knows. */
+export interface Lesson {
+  /** The folder name, e.g. `01-first-contact`. */
+  id: string;
+  /** 1-based position in the manifest's order. */
+  number: number;
+  /** Absolute folder path. */
+  dir: string;
+  /** The prose (README.md). */
+  markdown: string;
+  definition: LessonDefinition;
+}
+
+/** True for a lesson with nothing to check: it is done once read. */
+export function isReadingOnly(lesson: Lesson): boolean {
+  return (lesson.definition.goals ?? []).length === 0;
+}

@@ -1,0 +1,231 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { Pop3Error } from '../protocol/errors';
+import { LESSON_FORMAT_VERSION } from './lesson';
+import type { Lesson, LessonDefinition } from './lesson';
+
+/** lessons/manifest.json. */
+export interface LessonManifest {
+  formatVersion: 1;
+  /** Lesson folder names, in teaching order. */
+  order: string[];
+}
+
+/** A lesson (or the manifest) that could not be loaded, and why. */
+export interface LessonProblem {
+  /** The file at fault. */
+  path: string;
+  reason: string;
+}
+
+/** What the loader found: the lessons that loaded, and the problems with the others. */
+export interface LoadedLessons {
+  lessons: Lesson[];
+  problems: LessonProblem[];
+}
+
+/** Options for {@link loadLessons}. */
+export interface LoadLessonsOptions {
+  /** Says whether a seed message name exists; when given, mailbox states are checked against it. */
+  isSeedMessage?: (name: string) => boolean;
+}
+
+/** Thrown when a lesson definition breaks the format; the message says where. */
+export class LessonFormatError extends Pop3Error {
+  constructor(detail: string) {
+    super('LESSON_FORMAT', detail);
+  }
+}
+
+const LESSON_KEYS = new Set(['formatVersion', 'title', 'summary', 'rfc', 'start', 'goals', 'mistakes', 'solution', 'scope']);
+
+/**
+ * Loads every lesson named in `<dir>/manifest.json`. A broken lesson is reported in
+ * `problems` with its path and the reason, and the others still load. Throws only when the
+ * manifest itself is unusable, since then there is no order to follow.
+ * @throws LessonFormatError when manifest.json is missing or malformed.
+ */
+export async function loadLessons(dir: string, options: LoadLessonsOptions = {}): Promise<LoadedLessons> {
+  const manifestPath = path.join(dir, 'manifest.json');
+  const manifest = readManifest(manifestPath);
+  const lessons: Lesson[] = [];
+  const problems: LessonProblem[] = [];
+  for (const [index, folder] of manifest.order.entries()) {
+    const lessonDir = path.join(dir, folder);
+    try {
+      lessons.push(await loadLesson(lessonDir, folder, index + 1, options));
+    } catch (error) {
+      const at = error instanceof LessonLoadError ? error.file : lessonDir;
+      problems.push({ path: at, reason: describe(error) });
+    }
+  }
+  for (const entry of safeReaddir(dir)) {
+    const full = path.join(dir, entry);
+    if (!manifest.order.includes(entry) && isDirectory(full)) {
+      problems.push({ path: full, reason: 'folder is not listed in manifest.json "order", so it is never shown' });
+    }
+  }
+  return { lessons, problems };
+}
+
+/** Reads and validates lessons/manifest.json. */
+export function readManifest(manifestPath: string): LessonManifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new LessonFormatError(`${manifestPath}: ${describe(error)}`);
+  }
+  if (!isRecord(parsed)) throw new LessonFormatError(`${manifestPath}: expected a JSON object`);
+  if (parsed.formatVersion !== LESSON_FORMAT_VERSION) {
+    throw new LessonFormatError(`${manifestPath}: formatVersion must be ${LESSON_FORMAT_VERSION}, got ${JSON.stringify(parsed.formatVersion)}`);
+  }
+  const order = parsed.order;
+  if (!Array.isArray(order) || !order.every((o): o is string => typeof o === 'string' && /^[\w.-]+$/.test(o))) {
+    throw new LessonFormatError(`${manifestPath}: "order" must be an array of lesson folder names`);
+  }
+  const seen = new Set<string>();
+  for (const name of order) {
+    if (seen.has(name)) throw new LessonFormatError(`${manifestPath}: "${name}" appears twice in "order"`);
+    seen.add(name);
+  }
+  return { formatVersion: LESSON_FORMAT_VERSION, order };
+}
+
+class LessonLoadError extends Error {
+  readonly file: string;
+  constructor(file: string, message: string) {
+    super(message);
+    this.file = file;
+  }
+}
+
+async function loadLesson(dir: string, id: string, number: number, options: LoadLessonsOptions): Promise<Lesson> {
+  if (!isDirectory(dir)) throw new LessonLoadError(dir, 'folder not found (listed in manifest.json)');
+  const readmePath = path.join(dir, 'README.md');
+  if (!existsSync(readmePath)) throw new LessonLoadError(readmePath, 'README.md is missing (the lesson prose)');
+  const markdown = readFileSync(readmePath, 'utf8');
+  const modulePath = path.join(dir, 'lesson.ts');
+  if (!existsSync(modulePath)) throw new LessonLoadError(modulePath, 'lesson.ts is missing (the lesson data)');
+  let loaded: unknown;
+  try {
+    loaded = await import(modulePath);
+  } catch (error) {
+    throw new LessonLoadError(modulePath, `cannot be loaded: ${describe(error)}`);
+  }
+  const definition = defaultExport(loaded);
+  try {
+    validateLessonDefinition(definition, options);
+  } catch (error) {
+    throw new LessonLoadError(modulePath, describe(error));
+  }
+  return { id, number, dir, markdown, definition: definition as LessonDefinition };
+}
+
+/** Unwraps `export default` across module systems (ts-node's CommonJS, vitest's ESM). */
+function defaultExport(loaded: unknown): unknown {
+  let value = loaded;
+  for (let i = 0; i < 2 && isRecord(value) && 'default' in value; i++) value = value.default;
+  return value;
+}
+
+/**
+ * Checks a lesson definition against the format (docs/lesson-format.md).
+ * @throws LessonFormatError naming the first field at fault.
+ */
+export function validateLessonDefinition(value: unknown, options: LoadLessonsOptions = {}): asserts value is LessonDefinition {
+  const fail = (detail: string): never => {
+    throw new LessonFormatError(detail);
+  };
+  if (!isRecord(value)) fail('the default export must be a lesson object (export default lesson)');
+  const lesson = value as Record<string, unknown>;
+  for (const key of Object.keys(lesson)) if (!LESSON_KEYS.has(key)) fail(`unknown field "${key}"`);
+  if (lesson.formatVersion !== LESSON_FORMAT_VERSION) fail(`formatVersion must be ${LESSON_FORMAT_VERSION}, got ${JSON.stringify(lesson.formatVersion)}`);
+  if (typeof lesson.title !== 'string' || lesson.title.trim() === '') fail('title must be a non-empty string');
+  if (lesson.summary !== undefined && typeof lesson.summary !== 'string') fail('summary must be a string');
+  if (lesson.rfc !== undefined && !isStringArray(lesson.rfc)) fail('rfc must be an array of strings');
+  if (lesson.solution !== undefined && !isStringArray(lesson.solution)) fail('solution must be an array of REPL input lines');
+  const goalIds = new Set<string>();
+  if (lesson.goals !== undefined) {
+    if (!Array.isArray(lesson.goals)) fail('goals must be an array');
+    for (const [i, goal] of (lesson.goals as unknown[]).entries()) {
+      const at = `goals[${i}]`;
+      if (!isRecord(goal)) fail(`${at} must be an object`);
+      const g = goal as Record<string, unknown>;
+      if (typeof g.id !== 'string' || !/^[\w-]+$/.test(g.id)) fail(`${at}.id must be a word (letters, digits, - or _)`);
+      if (goalIds.has(g.id as string)) fail(`${at}.id "${String(g.id)}" is used twice`);
+      goalIds.add(g.id as string);
+      if (typeof g.text !== 'string' || g.text === '') fail(`${at}.text must be a non-empty string`);
+      if (typeof g.check !== 'function') fail(`${at}.check must be a function (facts) => boolean`);
+      if (g.hints !== undefined && !isStringArray(g.hints)) fail(`${at}.hints must be an array of strings`);
+    }
+  }
+  if (lesson.mistakes !== undefined) {
+    if (!Array.isArray(lesson.mistakes)) fail('mistakes must be an array');
+    for (const [i, mistake] of (lesson.mistakes as unknown[]).entries()) {
+      const at = `mistakes[${i}]`;
+      if (!isRecord(mistake)) fail(`${at} must be an object`);
+      const m = mistake as Record<string, unknown>;
+      if (typeof m.id !== 'string' || m.id === '') fail(`${at}.id must be a non-empty string`);
+      if (typeof m.when !== 'function') fail(`${at}.when must be a function (facts) => boolean`);
+      if (typeof m.hint !== 'string' || m.hint === '') fail(`${at}.hint must be a non-empty string`);
+    }
+  }
+  if (lesson.scope !== undefined) {
+    if (!Array.isArray(lesson.scope)) fail('scope must be an array');
+    for (const [i, entry] of (lesson.scope as unknown[]).entries()) {
+      const at = `scope[${i}]`;
+      if (!isRecord(entry)) fail(`${at} must be an object`);
+      const s = entry as Record<string, unknown>;
+      if (typeof s.name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(s.name)) fail(`${at}.name must be an identifier`);
+      if (typeof s.type !== 'string' || s.type === '') fail(`${at}.type must be TypeScript type text`);
+    }
+  }
+  if (lesson.start !== undefined) validateStart(lesson.start, options, fail);
+}
+
+function validateStart(start: unknown, options: LoadLessonsOptions, fail: (detail: string) => never): void {
+  if (!isRecord(start)) fail('start must be an object');
+  const s = start as Record<string, unknown>;
+  for (const key of Object.keys(s)) if (key !== 'mailboxes' && key !== 'faults') fail(`start: unknown field "${key}"`);
+  if (s.mailboxes !== undefined) {
+    if (!isRecord(s.mailboxes)) fail('start.mailboxes must map account names to "seed" or seed message names');
+    for (const [account, state] of Object.entries(s.mailboxes as Record<string, unknown>)) {
+      if (state === 'seed') continue;
+      if (!isStringArray(state)) fail(`start.mailboxes.${account} must be "seed" or an array of seed message names`);
+      for (const name of state as string[]) {
+        if (options.isSeedMessage && !options.isSeedMessage(name)) fail(`start.mailboxes.${account}: no seed message named "${name}"`);
+      }
+    }
+  }
+  if (s.faults !== undefined && !isRecord(s.faults)) fail('start.faults must be a fault spec object');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message.split('\n')[0] ?? error.name;
+  return String(error);
+}
