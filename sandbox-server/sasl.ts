@@ -67,13 +67,13 @@ const PLAIN: SaslMechanism = {
       const first = message.indexOf(0);
       const second = first === -1 ? -1 : message.indexOf(0, first + 1);
       if (second === -1 || message.indexOf(0, second + 1) !== -1) {
-        throw new SaslError('a PLAIN response is authzid NUL authcid NUL password (RFC 4616 §2), base64-encoded');
+        throw new SaslError('a PLAIN response is authzid NUL authcid NUL password (RFC 4616 section 2), base64-encoded');
       }
       const authzid = message.subarray(0, first);
       const authcid = message.subarray(first + 1, second);
       const passwd = message.subarray(second + 1);
       if (authzid.length > MAX_PLAIN_FIELD || authcid.length > MAX_PLAIN_FIELD || passwd.length > MAX_PLAIN_FIELD) {
-        throw new SaslError('a PLAIN field is longer than 255 octets (RFC 4616 §2)');
+        throw new SaslError('a PLAIN field is longer than 255 octets (RFC 4616 section 2)');
       }
       const user = decodeName(authcid, 'PLAIN authentication identity');
       if (passwd.length === 0) throw new SaslError('the PLAIN password is empty', 'AUTH');
@@ -132,7 +132,7 @@ const CRAM_MD5: SaslMechanism = {
         const space = text.lastIndexOf(' ');
         const digest = text.slice(space + 1);
         if (space <= 0 || !/^[0-9a-f]{32}$/.test(digest)) {
-          throw new SaslError('a CRAM-MD5 response is "user digest", the digest 32 lower-case hex digits of HMAC-MD5 (RFC 2195 §2)');
+          throw new SaslError('a CRAM-MD5 response is "user digest", the digest 32 lower-case hex digits of HMAC-MD5 (RFC 2195 section 2)');
         }
         const user = decodeName(Buffer.from(text.slice(0, space), 'utf8'), 'CRAM-MD5 user name');
         return {
@@ -166,7 +166,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  */
 export function decodeBase64Strict(text: string): Buffer {
   if (!BASE64.test(text)) {
-    throw new SaslError('the response is not valid base64 (RFC 4648 §4: A-Z a-z 0-9 + /, padded with = to a multiple of 4)');
+    throw new SaslError('the response is not valid base64 (RFC 4648 section 4: A-Z a-z 0-9 + /, padded with = to a multiple of 4)');
   }
   const bytes = Buffer.from(text, 'base64');
   if (bytes.toString('base64') !== text) {

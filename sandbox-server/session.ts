@@ -33,6 +33,11 @@ const INPUT_HIGH_WATER = MAX_UNTERMINATED_INPUT + MAX_SASL_LINE;
 /** After our FIN (QUIT, too many bad commands), how long the peer has to close before we cut it. */
 const CLOSE_GRACE_MS = 2000;
 
+/** RFC 6856 §2.1: outside UTF-8 mode no reply carries raw non-ASCII; a stray character becomes "?". */
+function asciiOnly(text: string): string {
+  return text.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, '?');
+}
+
 /** How a connection reached the session. */
 export interface SessionOptions {
   /** True on the implicit-TLS port (RFC 8314): the socket is already a finished TLS socket. */
@@ -225,7 +230,7 @@ export class Session implements SessionContext {
     if (item.kind === 'too-long') {
       if (this.#stallCheck('', [], `<line longer than ${item.limit} octets, discarded>`)) return;
       await this.#answer(
-        err(`line too long: a command line may have ${MAX_COMMAND_LINE} octets including CRLF (RFC 2449 §4), an AUTH line ${MAX_SASL_LINE}; the line was discarded`, {
+        err(`line too long: a command line may have ${MAX_COMMAND_LINE} octets including CRLF (RFC 2449 section 4), an AUTH line ${MAX_SASL_LINE}; the line was discarded`, {
           bad: true,
         }),
         '',
@@ -240,7 +245,7 @@ export class Session implements SessionContext {
       const keyword = known ? parsed.keyword : '';
       if (this.#stallCheck(keyword, [], `<${item.octets}-octet line, over the ${MAX_COMMAND_LINE}-octet limit, discarded>`)) return;
       await this.#answer(
-        err(`command line too long: ${item.octets} octets, the limit is ${MAX_COMMAND_LINE} including CRLF (RFC 2449 §4); the line was discarded`, {
+        err(`command line too long: ${item.octets} octets, the limit is ${MAX_COMMAND_LINE} including CRLF (RFC 2449 section 4); the line was discarded`, {
           bad: true,
         }),
         keyword,
@@ -358,7 +363,10 @@ export class Session implements SessionContext {
     const body = reply.kind === 'status' ? reply.body : undefined;
     const dropMidRetr = Boolean(faults.dropMidRetr && keyword === 'RETR' && body);
     if (dropMidRetr) marks.push('drop-mid-retr');
-    const line = reply.kind === 'continuation' ? Buffer.from(`+ ${reply.data}\r\n`, 'latin1') : formatStatusLine(reply.ok, reply.text, reply.code);
+    const line =
+      reply.kind === 'continuation'
+        ? Buffer.from(`+ ${reply.data}\r\n`, 'latin1')
+        : formatStatusLine(reply.ok, this.utf8 ? reply.text : asciiOnly(reply.text), reply.code);
     const fields: EntryFields = {
       direction: 'S',
       keyword,

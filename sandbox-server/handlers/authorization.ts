@@ -32,7 +32,7 @@ export const pass: Handler = (command, session) => {
   session.pendingUser = undefined;
   if (!cleartextAllowed(session)) return cleartextRefused('USER/PASS login');
   if (name === undefined) {
-    return err('PASS must come right after a successful USER command (RFC 1939 §7); send USER first', { bad: true });
+    return err('PASS must come right after a successful USER command (RFC 1939 section 7); send USER first', { bad: true });
   }
   const password = command.args[0]!;
   return completeLogin(session, name, (account) => passwordMatches(password, account.password), 'invalid user name or password');
@@ -47,7 +47,7 @@ export function apopDigest(timestamp: string, secret: string): string {
 export const apop: Handler = (command, session) => {
   const [nameArg, digest] = command.args as [string, string];
   if (!/^[0-9a-fA-F]{32}$/.test(digest)) {
-    return err('the APOP digest must be 32 hex digits: MD5 of the greeting timestamp followed by the password (RFC 1939 §7)', {
+    return err('the APOP digest must be 32 hex digits: MD5 of the greeting timestamp followed by the password (RFC 1939 section 7)', {
       code: 'AUTH',
       bad: true,
     });

@@ -35,7 +35,7 @@ export const capa: Handler = (_command, session) => ok('Capability list follows'
 
 /** RFC 2595 §4 STLS: the handshake starts right after this +OK; the session discards buffered input. */
 export const stls: Handler = (_command, session) => {
-  if (session.secure) return err('TLS is already active on this connection (RFC 2595 §4)');
+  if (session.secure) return err('TLS is already active on this connection (RFC 2595 section 4)');
   return ok('Begin TLS negotiation now', { after: 'starttls' });
 };
 

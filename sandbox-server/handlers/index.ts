@@ -10,7 +10,7 @@ import type { Handler } from './types';
 /** RPOP and LAST (RFC 1081): removed by RFC 1725; the reply says what replaced them. */
 const obsolete: Handler = (command) => {
   const spec = COMMANDS[command.keyword];
-  return err(`${command.keyword} is obsolete (${spec.rfc}): ${'obsolete' in spec ? spec.obsolete : 'removed from POP3'}`);
+  return err(`${command.keyword} is obsolete (${spec.rfc.replace('§', 'section ')}): ${'obsolete' in spec ? spec.obsolete : 'removed from POP3'}`);
 };
 
 /** One handler per keyword of the command table. */

@@ -15,7 +15,7 @@ export function cleartextAllowed(session: SessionContext): boolean {
 
 /** The refusal for a cleartext login attempted before TLS (RFC 2595 §2.3). */
 export function cleartextRefused(what: string): StatusReply {
-  return err(`${what} is disabled until TLS is active: send STLS first (RFC 2595 §2.3), or use APOP`, { code: 'AUTH' });
+  return err(`${what} is disabled until TLS is active: send STLS first (RFC 2595 section 2.3), or use APOP`, { code: 'AUTH' });
 }
 
 /** Describes a maildrop's contents as RFC 1939's examples do: `2 messages (320 octets)`. */

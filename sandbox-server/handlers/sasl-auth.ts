@@ -33,7 +33,7 @@ export const auth: Handler = (command, session) => {
   }
   if (mechanism.cleartext && !cleartextAllowed(session)) return cleartextRefused(`AUTH ${mechanism.name}`);
   if (initial !== undefined && !mechanism.initialResponse) {
-    return err(`${mechanism.name} takes no initial response (RFC 5034 §4); send AUTH ${mechanism.name} alone`);
+    return err(`${mechanism.name} takes no initial response (RFC 5034 section 4); send AUTH ${mechanism.name} alone`);
   }
   const exchange = mechanism.begin(session.server.timestampHost);
   session.sasl = { mechanism, exchange };

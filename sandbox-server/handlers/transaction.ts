@@ -15,7 +15,7 @@ function maildropOf(session: SessionContext): Maildrop {
 function checkUtf8(session: SessionContext, number: number, bytes: Buffer): void {
   if (!session.utf8 && hasEightBitHeader(bytes)) {
     throw new CommandRefusal(
-      `message ${number} has raw UTF-8 in its headers; reconnect and send UTF8 before logging in to retrieve it (RFC 6856 §2.1)`,
+      `message ${number} has raw UTF-8 in its headers; reconnect and send UTF8 before logging in to retrieve it (RFC 6856 section 2.1)`,
       { responseCode: 'UTF8' },
     );
   }
