@@ -2,7 +2,8 @@
  * Client benchmarks: our client against Python's poplib and curl, each in its own process,
  * fetching the same mail from the sandbox (in its own process) and, when installed, Dovecot.
  *
- *   2,000 x 50 KB sweep      MB/s, target our client >= 3x poplib
+ *   2,000 x 50 KB sweep      MB/s, target our client >= 3x poplib; both with each RETR awaited
+ *                            in turn (`our client`) and with fetchNew(), which pipelines RETRs
  *   RETR 20 MiB              MB/s, target our client >= 0.8x curl
  *   retrStream 100 MiB       peak RSS growth of the client process, target < 32 MiB
  *
@@ -25,6 +26,7 @@ const SWEEP_REPS: Repetitions = { warmups: 1, runs: 3 };
 const BIG_REPS: Repetitions = { warmups: 1, runs: 5 };
 
 const OURS = 'our client';
+const OURS_PIPELINED = 'our fetchNew';
 
 type Either = Target | MissingTarget;
 
@@ -54,15 +56,17 @@ async function main(): Promise<void> {
       const label = `2,000 x 50 KB from ${server.name}`;
       const ratios = [
         { label: 'vs poplib', of: OURS, to: 'poplib', atLeast: 3.0 },
+        { label: 'fetchNew vs poplib', of: OURS_PIPELINED, to: 'poplib', atLeast: 3.0 },
         { label: 'vs curl', of: OURS, to: 'curl' },
       ];
       if (!isRunning(server)) {
-        report.add({ label, figures: missingRow(server, [OURS, 'poplib', 'curl'], 'MB/s'), ratios });
+        report.add({ label, figures: missingRow(server, [OURS, OURS_PIPELINED, 'poplib', 'curl'], 'MB/s'), ratios });
         continue;
       }
       const figures = await measureThroughput(
         [
           { name: OURS, expectedBytes: bulkOctets, transfer: () => ourClientSweep(server, bulk) },
+          { name: OURS_PIPELINED, expectedBytes: bulkOctets, transfer: () => ourClientSweep(server, bulk, 'fetch') },
           { name: 'poplib', expectedBytes: bulkOctets, transfer: () => poplibSweep(server, bulk) },
           { name: 'curl', expectedBytes: bulkOctets, transfer: () => curlSweep(server, bulk, BULK_COUNT) },
         ],

@@ -6,6 +6,9 @@
  *   client   bench/client.ts          our client against poplib and curl
  *   repl     bench/repl-startup.ts    REPL start-up (when that file exists)
  *
+ * Not run by default: `profile-client [sweep|big]` (bench/profile-client.ts), our client under
+ * the CPU profiler, with the hottest functions printed.
+ *
  * Benchmarks are not tests: a missed target never changes the exit code. Only a suite that
  * crashes, or a name that is not a suite, does.
  */
@@ -20,13 +23,23 @@ interface Suite {
   name: string;
   file: string;
   summary: string;
+  /** Run when no suite is named. */
+  byDefault: boolean;
+  /** Takes the words after its name as arguments. */
+  takesArgs?: boolean;
 }
 
 const SUITES: readonly Suite[] = [
-  { name: 'server', file: 'bench/server.ts', summary: 'the sandbox against Dovecot: bulk RETR, sessions/s, NOOP latency' },
-  { name: 'client', file: 'bench/client.ts', summary: 'our client against poplib and curl; streaming memory' },
-  { name: 'repl', file: 'bench/repl-startup.ts', summary: 'REPL start-up time' },
+  { name: 'server', file: 'bench/server.ts', summary: 'the sandbox against Dovecot: bulk RETR, sessions/s, NOOP latency', byDefault: true },
+  { name: 'client', file: 'bench/client.ts', summary: 'our client against poplib and curl; streaming memory', byDefault: true },
+  { name: 'repl', file: 'bench/repl-startup.ts', summary: 'REPL start-up time', byDefault: true },
+  { name: 'profile-client', file: 'bench/profile-client.ts', summary: 'our client under the CPU profiler', byDefault: false, takesArgs: true },
 ];
+
+interface Run {
+  suite: Suite;
+  args: string[];
+}
 
 interface Outcome {
   suite: string;
@@ -53,7 +66,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** Runs one suite in a child process; the shell raises the soft open-files limit first. */
-function runSuite(suite: Suite): Promise<Outcome> {
+function runSuite({ suite, args }: Run): Promise<Outcome> {
   const start = Date.now();
   if (!existsSync(join(REPO_ROOT, suite.file))) {
     return Promise.resolve({ suite: suite.name, status: 'skipped', seconds: 0, detail: `${suite.file} does not exist yet` });
@@ -62,7 +75,7 @@ function runSuite(suite: Suite): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(
       'bash',
-      ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'bench-suite', process.execPath, '-r', './src/register.js', suite.file],
+      ['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"', 'bench-suite', process.execPath, '-r', './src/register.js', suite.file, ...args],
       { cwd: REPO_ROOT, stdio: 'inherit', detached: true },
     );
     current = child;
@@ -88,16 +101,21 @@ function runSuite(suite: Suite): Promise<Outcome> {
 }
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2).filter((a) => a !== '--');
-  const unknown = names.filter((n) => !SUITES.some((s) => s.name === n));
-  if (unknown.length > 0) {
-    process.stderr.write(`unknown suite ${unknown.join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}\n`);
-    process.exitCode = 2;
-    return;
+  const runs: Run[] = [];
+  for (const word of process.argv.slice(2).filter((a) => a !== '--')) {
+    const suite = SUITES.find((s) => s.name === word);
+    const last = runs[runs.length - 1];
+    if (suite) runs.push({ suite, args: [] });
+    else if (last?.suite.takesArgs) last.args.push(word);
+    else {
+      process.stderr.write(`unknown suite ${word}; suites: ${SUITES.map((s) => s.name).join(', ')}\n`);
+      process.exitCode = 2;
+      return;
+    }
   }
-  const chosen = names.length === 0 ? SUITES : SUITES.filter((s) => names.includes(s.name));
+  if (runs.length === 0) runs.push(...SUITES.filter((s) => s.byDefault).map((suite) => ({ suite, args: [] })));
   const outcomes: Outcome[] = [];
-  for (const suite of chosen) outcomes.push(await runSuite(suite));
+  for (const run of runs) outcomes.push(await runSuite(run));
   process.stdout.write('\n== summary\n');
   for (const o of outcomes) {
     process.stdout.write(`${o.suite.padEnd(8)} ${o.status.padEnd(8)} ${String(o.seconds).padStart(6)} s${o.detail ? `   ${o.detail}` : ''}\n`);

@@ -118,9 +118,12 @@ export async function poplibSweep(target: Target, account: BenchAccount): Promis
   return parseLastJson<Transfer>('poplib-sweep.py', stdout);
 }
 
-/** Our client in its own process (bench/client-driver.ts), RETR of every message. */
-export async function ourClientSweep(target: Target, account: BenchAccount): Promise<Transfer> {
-  const { stdout } = await runChild(process.execPath, ['-r', './src/register.js', join('bench', 'client-driver.ts'), 'sweep', target.host, String(target.port), account.name, account.password]);
+/**
+ * Our client in its own process (bench/client-driver.ts) fetching every message: `sweep`
+ * awaits each RETR in turn, `fetch` uses fetchNew() with its pipelined RETRs.
+ */
+export async function ourClientSweep(target: Target, account: BenchAccount, mode: 'sweep' | 'fetch' = 'sweep'): Promise<Transfer> {
+  const { stdout } = await runChild(process.execPath, ['-r', './src/register.js', join('bench', 'client-driver.ts'), mode, target.host, String(target.port), account.name, account.password]);
   return parseLastJson<Transfer>('client-driver.ts', stdout);
 }
 

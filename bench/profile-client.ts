@@ -1,0 +1,72 @@
+/**
+ * Profiles our client on a benchmark workload: `npm run bench -- profile-client [sweep|big]`.
+ * Starts the sandbox in its own process with the generated mail, runs bench/client-driver.ts
+ * under `node --cpu-prof`, prints the functions and files with the most self time, and keeps
+ * the .cpuprofile in bench/results/ for Chrome DevTools (Performance > Load profile).
+ *
+ *   sweep   RETR of 2,000 messages of 50 KB, one after another (default)
+ *   big     RETR of one 20 MiB message
+ */
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { summarizeCpuProfile } from './lib/cpu-profile';
+import { MIB, createFixtureDir, makeMessage, makeMessages, writeEmlDirs, type BenchAccount } from './lib/mail-fixtures';
+import { runChild } from './lib/programs';
+import { formatNumber } from './lib/report';
+import { megabytesPerSecond } from './lib/stats';
+import { REPO_ROOT, startSandboxProcess } from './lib/targets';
+
+async function main(): Promise<void> {
+  const workload = process.argv[2] ?? 'sweep';
+  if (workload !== 'sweep' && workload !== 'big') throw new Error(`unknown workload ${workload}; use sweep or big`);
+  const fixtures = createFixtureDir('profile');
+  const account: BenchAccount =
+    workload === 'sweep'
+      ? { name: 'bulkmail', password: 'bulk-pass', messages: makeMessages(2_000, 50_000, 'Fifty kilobytes') }
+      : { name: 'bigmail', password: 'big-pass', messages: [makeMessage(20 * MIB, 1, 'Twenty mebibytes')] };
+  writeEmlDirs(fixtures.path, [account]);
+  const sandbox = await startSandboxProcess([account], fixtures.path);
+  try {
+    const profileDir = join(fixtures.path, 'profile');
+    const { stdout } = await runChild(process.execPath, [
+      '--cpu-prof',
+      `--cpu-prof-dir=${profileDir}`,
+      '--cpu-prof-interval=200',
+      '-r',
+      './src/register.js',
+      join('bench', 'client-driver.ts'),
+      'sweep',
+      sandbox.host,
+      String(sandbox.port),
+      account.name,
+      account.password,
+    ]);
+    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; bytes: number };
+    process.stdout.write(`profile-client: ${workload}: ${formatNumber(megabytesPerSecond(result.bytes, result.seconds))} MB/s under the profiler (${result.seconds.toFixed(2)} s)\n`);
+    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error('node wrote no .cpuprofile');
+    const kept = join(REPO_ROOT, 'bench', 'results', `profile-client-${workload}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+    mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
+    copyFileSync(join(profileDir, file), kept);
+    // The whole process is profiled, start-up (ts-node compiling) included; the transfer is the
+    // part under the client's functions.
+    const summary = summarizeCpuProfile(kept, REPO_ROOT, 25);
+    process.stdout.write(`\nprofile-client: self time by function (whole process, ${formatNumber(summary.totalMs)} ms sampled)\n`);
+    for (const f of summary.functions) {
+      process.stdout.write(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${formatNumber(f.selfMs).padStart(8)} ms  ${f.name}  ${f.location}\n`);
+    }
+    process.stdout.write('\nprofile-client: self time by file\n');
+    for (const f of summary.files.slice(0, 15)) {
+      process.stdout.write(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${formatNumber(f.selfMs).padStart(8)} ms  ${f.file}\n`);
+    }
+    process.stdout.write(`\nprofile-client: profile kept at ${kept}\n`);
+  } finally {
+    await sandbox.close();
+    fixtures.remove();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`profile-client: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
