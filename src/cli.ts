@@ -10,6 +10,7 @@ import type { LessonStartState } from './tutor';
 import { loadLessons, resolveStateDir } from './tutor';
 import type { LoadedLessons } from './tutor';
 import type { PlaygroundTarget } from './repl/playground-repl';
+import type { Sandbox } from '../sandbox-server';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -95,7 +96,17 @@ async function loadLessonsSafely(dir: string, isSeedMessage?: (name: string) => 
   }
 }
 
-async function embeddedTarget(): Promise<{ target: PlaygroundTarget; close(): Promise<void>; isSeedMessage(name: string): boolean }> {
+/** The embedded sandbox as the REPL's target: started on a free loopback port, mail in memory. */
+export interface EmbeddedTarget {
+  target: PlaygroundTarget;
+  /** The sandbox itself, for tests that arrange mail directly. */
+  sandbox: Sandbox;
+  close(): Promise<void>;
+  isSeedMessage(name: string): boolean;
+}
+
+/** Starts the sandbox and wraps it as a REPL target (lesson state, session settling). */
+export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
   const { startSandbox, loadSeed } = await import('../sandbox-server');
   const { waitForSessionsClosed } = await import('./repl/session-settle');
   const [sandbox, seed] = await Promise.all([startSandbox({}), loadSeed()]);
@@ -122,6 +133,7 @@ async function embeddedTarget(): Promise<{ target: PlaygroundTarget; close(): Pr
       applyState,
       settle: () => waitForSessionsClosed(sandbox.log),
     },
+    sandbox,
     close: () => sandbox.close(),
     isSeedMessage: (name) => seedNames.size === 0 || seedNames.has(name),
   };
@@ -162,7 +174,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       target = remoteTarget(cli.server);
       lessons = await loadLessonsSafely(cli.lessonsDir);
     } else {
-      const [embedded, loaded] = await Promise.all([embeddedTarget(), loadLessonsSafely(cli.lessonsDir)]);
+      const [embedded, loaded] = await Promise.all([startEmbeddedTarget(), loadLessonsSafely(cli.lessonsDir)]);
       target = embedded.target;
       closeServer = embedded.close;
       lessons = loaded;
@@ -208,7 +220,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   return 0;
 }
 
-if (require.main === module) {
+// Run only as a program (`npm start`), not when a test imports this module.
+if (typeof module !== 'undefined' && typeof require !== 'undefined' && require.main === module) {
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import * as path from 'node:path';
+import { createFacts, evaluateGoals, findMistake, loadLessons, nextHint, solutionLinesAllowed, allGoalsMet } from '../../src/tutor';
+import type { Lesson, LessonDefinition } from '../../src/tutor';
+import { aliceLogsIn, passFirst, transcript, wrongPassword } from './transcript-fixtures';
+
+const LESSONS_DIR = path.join(__dirname, '..', '..', 'lessons');
+
+function lessonOf(definition: Omit<LessonDefinition, 'formatVersion' | 'title'>): Lesson {
+  return { id: '99-test', number: 1, dir: '/nowhere', markdown: '', definition: { formatVersion: 1, title: 'Test', ...definition } };
+}
+
+describe('facts', () => {
+  it('answers queries over the transcript', () => {
+    const facts = createFacts({ transcript: [...wrongPassword, ...aliceLogsIn], values: [1, 'two'] });
+    expect(facts.commands('user')).toHaveLength(2);
+    expect(facts.replies('PASS').map((e) => e.status)).toEqual(['-ERR', '+OK']);
+    expect(facts.events('CONNECT')).toHaveLength(2);
+    expect(facts.loggedIn('alice')).toBe(true);
+    expect(facts.loggedIn('bob')).toBe(false);
+    expect(facts.lastValue).toBe('two');
+    expect(facts.produced((v) => v === 1)).toBe(true);
+    expect(facts.sessions().map((s) => [s.session, s.keywords.join(' '), s.state, s.user ?? '-'])).toEqual([
+      ['s2', 'USER PASS', 'AUTHORIZATION', '-'],
+      ['s1', 'USER PASS QUIT', 'CLOSED', 'alice'],
+    ]);
+  });
+
+  it('has empty defaults before anything happened', () => {
+    const facts = createFacts({ transcript: [], values: [] });
+    expect(facts.lastValue).toBeUndefined();
+    expect(facts.repl).toEqual({ rawSessions: 0, rawLines: [], clients: 0, trace: false, errors: [] });
+    expect(facts.variable('pop')).toBeUndefined();
+    expect(facts.loggedIn()).toBe(false);
+  });
+});
+
+describe('goal evaluation', () => {
+  const lesson = lessonOf({
+    goals: [
+      { id: 'login', text: 'log in', check: (f) => f.loggedIn('alice'), hints: ['one', 'two'] },
+      { id: 'quit', text: 'quit', check: (f) => f.replies('QUIT').some((e) => e.status === '+OK'), hints: ['q'] },
+      {
+        id: 'broken',
+        text: 'throws',
+        check: () => {
+          throw new Error('author bug');
+        },
+      },
+    ],
+    mistakes: [
+      { id: 'pass-first', when: (f) => f.sessions().some((s) => s.keywords[0] === 'PASS'), hint: 'USER first' },
+      {
+        id: 'throws',
+        when: () => {
+          throw new Error('x');
+        },
+        hint: 'never',
+      },
+    ],
+    solution: ['a', 'b', 'c'],
+  });
+
+  it('fails every goal on an empty transcript', () => {
+    const results = evaluateGoals(lesson, createFacts({ transcript: [], values: [] }));
+    expect(results.map((r) => r.met)).toEqual([false, false, false]);
+    expect(allGoalsMet(results)).toBe(false);
+  });
+
+  it('ticks goals from the structured transcript, and a throwing check counts as unmet', () => {
+    const results = evaluateGoals(lesson, createFacts({ transcript: aliceLogsIn, values: [] }));
+    expect(results.map((r) => [r.id, r.met])).toEqual([
+      ['login', true],
+      ['quit', true],
+      ['broken', false],
+    ]);
+    expect((results[2]?.error as Error).message).toBe('author bug');
+  });
+
+  it('does not count a refused password as a login', () => {
+    const results = evaluateGoals(lesson, createFacts({ transcript: wrongPassword, values: [] }));
+    expect(results[0]?.met).toBe(false);
+  });
+
+  it('finds a common mistake once, skipping predicates that throw', () => {
+    const facts = createFacts({ transcript: passFirst, values: [] });
+    expect(findMistake(lesson, facts, new Set())?.id).toBe('pass-first');
+    expect(findMistake(lesson, facts, new Set(['pass-first']))).toBeUndefined();
+    expect(findMistake(lesson, createFacts({ transcript: aliceLogsIn, values: [] }), new Set())).toBeUndefined();
+  });
+
+  it('reveals hints one tier at a time for the first unmet goal', () => {
+    const results = evaluateGoals(lesson, createFacts({ transcript: [], values: [] }));
+    expect(nextHint(lesson, results, {})).toMatchObject({ goalId: 'login', tier: 1, tiers: 2, text: 'one' });
+    expect(nextHint(lesson, results, { login: 1 })).toMatchObject({ tier: 2, text: 'two' });
+    expect(nextHint(lesson, results, { login: 2 })).toBeUndefined();
+    const half = evaluateGoals(lesson, createFacts({ transcript: transcript('s9', ['C: USER alice', 'S: +OK', 'C: PASS ***', ['S: +OK in', { stateAfter: 'TRANSACTION', user: 'alice' }]]), values: [] }));
+    expect(nextHint(lesson, half, { login: 2 })).toMatchObject({ goalId: 'quit', text: 'q' });
+  });
+
+  it('unlocks the solution gradually, and fully after a pass', () => {
+    expect(solutionLinesAllowed(lesson, false, 0)).toBe(0);
+    expect(solutionLinesAllowed(lesson, false, 1)).toBe(0);
+    expect(solutionLinesAllowed(lesson, false, 2)).toBe(1);
+    expect(solutionLinesAllowed(lesson, false, 99)).toBe(3);
+    expect(solutionLinesAllowed(lesson, true, 0)).toBe(3);
+  });
+});
+
+describe('the shipped lessons', () => {
+  it('load without problems, and every goal fails on an empty attempt', async () => {
+    const { lessons, problems } = await loadLessons(LESSONS_DIR);
+    expect(problems).toEqual([]);
+    expect(lessons.map((l) => l.id)).toEqual(['01-first-contact', '02-user-and-pass']);
+    for (const lesson of lessons) {
+      const results = evaluateGoals(lesson, createFacts({ transcript: [], values: [] }));
+      expect(results.length).toBeGreaterThan(0);
+      expect(results.filter((r) => r.met || r.error)).toEqual([]);
+      expect(lesson.definition.solution?.length).toBeGreaterThan(0);
+      for (const goal of lesson.definition.goals ?? []) expect(goal.hints?.length, goal.id).toBeGreaterThan(0);
+    }
+  });
+
+  it('lesson 2 sees a wrong password and a login in hand-made transcripts', async () => {
+    const { lessons } = await loadLessons(LESSONS_DIR);
+    const lesson = lessons[1]!;
+    const facts = createFacts({ transcript: [...wrongPassword, ...aliceLogsIn], values: [], repl: { trace: true } });
+    const met = Object.fromEntries(evaluateGoals(lesson, facts).map((r) => [r.id, r.met]));
+    expect(met).toEqual({ 'wrong-password': true, 'logged-in': true, 'trace-login': false, quit: true });
+    expect(findMistake(lesson, createFacts({ transcript: passFirst, values: [] }), new Set())?.id).toBe('pass-without-user');
+  });
+});

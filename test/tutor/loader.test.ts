@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import * as path from 'node:path';
+import { LessonFormatError, loadLessons, validateLessonDefinition } from '../../src/tutor';
+import { lessonSource, writeLessonsDir } from './lesson-fixtures';
+
+describe('lesson loader', () => {
+  it('loads good lessons in manifest order and reports each broken one with its path and reason', async () => {
+    const dir = writeLessonsDir(
+      ['01-good', '02-no-readme', '03-syntax', '04-bad-field', '05-missing', '06-also-good', '07-no-module'],
+      {
+        '01-good': { readme: '# Good\n', lesson: lessonSource('Good') },
+        '02-no-readme': { lesson: lessonSource('No readme') },
+        '03-syntax': { readme: '# S\n', lesson: 'export default {{{ nope' },
+        '04-bad-field': { readme: '# B\n', lesson: lessonSource('Bad', 'goalz: [],') },
+        '06-also-good': { readme: '# Also\n', lesson: lessonSource('Also good', "start: { mailboxes: { alice: ['welcome'] } },") },
+        '07-no-module': { readme: '# N\n' },
+        'stray-folder': { readme: '# S\n' },
+      },
+    );
+    const { lessons, problems } = await loadLessons(dir);
+    expect(lessons.map((l) => [l.number, l.id, l.definition.title])).toEqual([
+      [1, '01-good', 'Good'],
+      [6, '06-also-good', 'Also good'],
+    ]);
+    expect(lessons[0]?.markdown).toBe('# Good\n');
+    const byPath = problems.map((p) => [path.relative(dir, p.path), p.reason]);
+    expect(byPath).toEqual([
+      [path.join('02-no-readme', 'README.md'), 'README.md is missing (the lesson prose)'],
+      [path.join('03-syntax', 'lesson.ts'), expect.stringMatching(/^cannot be loaded: /)],
+      [path.join('04-bad-field', 'lesson.ts'), 'unknown field "goalz"'],
+      ['05-missing', 'folder not found (listed in manifest.json)'],
+      [path.join('07-no-module', 'lesson.ts'), 'lesson.ts is missing (the lesson data)'],
+      ['stray-folder', 'folder is not listed in manifest.json "order", so it is never shown'],
+    ]);
+  });
+
+  it('checks seed message names when it knows them', async () => {
+    const dir = writeLessonsDir(['01-seed'], { '01-seed': { readme: '#\n', lesson: lessonSource('Seed', "start: { mailboxes: { alice: ['no-such-mail'] } },") } });
+    const { problems } = await loadLessons(dir, { isSeedMessage: (name) => name === 'welcome' });
+    expect(problems.map((p) => p.reason)).toEqual(['start.mailboxes.alice: no seed message named "no-such-mail"']);
+  });
+
+  it('refuses a manifest it cannot follow', async () => {
+    await expect(loadLessons(writeLessonsDir([], {}, '{"formatVersion": 2, "order": []}'))).rejects.toThrow(/formatVersion must be 1/);
+    await expect(loadLessons(writeLessonsDir([], {}, 'not json'))).rejects.toThrow(LessonFormatError);
+    await expect(loadLessons(writeLessonsDir([], {}, '{"formatVersion": 1, "order": ["a", "a"]}'))).rejects.toThrow(/appears twice/);
+  });
+
+  it('validates definitions field by field', () => {
+    const check = (value: unknown): string => {
+      try {
+        validateLessonDefinition(value);
+        return 'ok';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    const base = { formatVersion: 1, title: 'T' };
+    expect(check(base)).toBe('ok');
+    expect(check(null)).toMatch(/default export must be a lesson object/);
+    expect(check({ ...base, formatVersion: 2 })).toBe('formatVersion must be 1, got 2');
+    expect(check({ ...base, title: '' })).toBe('title must be a non-empty string');
+    expect(check({ ...base, goals: [{ id: 'a', text: 't', check: 'no' }] })).toBe('goals[0].check must be a function (facts) => boolean');
+    expect(check({ ...base, goals: [{ id: 'a', text: 't', check: () => true }, { id: 'a', text: 't', check: () => true }] })).toBe('goals[1].id "a" is used twice');
+    expect(check({ ...base, mistakes: [{ id: 'm', when: () => true }] })).toBe('mistakes[0].hint must be a non-empty string');
+    expect(check({ ...base, solution: [1] })).toBe('solution must be an array of REPL input lines');
+    expect(check({ ...base, scope: [{ name: 'not valid', type: 'string' }] })).toBe('scope[0].name must be an identifier');
+    expect(check({ ...base, start: { mailbox: {} } })).toBe('start: unknown field "mailbox"');
+    expect(check({ ...base, start: { mailboxes: { alice: 'all' } } })).toBe('start.mailboxes.alice must be "seed" or an array of seed message names');
+  });
+});
