@@ -237,3 +237,18 @@ export class RawPop3 {
     });
   }
 }
+
+/**
+ * Asserts two byte strings are equal. Cheaper than a deep toEqual on large Buffers, and on
+ * failure it shows where they first differ.
+ */
+export function expectSameBytes(actual: Buffer, expected: Buffer, label = 'bytes'): void {
+  if (actual.equals(expected)) return;
+  let at = 0;
+  while (at < actual.length && at < expected.length && actual[at] === expected[at]) at++;
+  const from = Math.max(0, at - 40);
+  throw new Error(
+    `${label} differ at octet ${at} (lengths ${actual.length} and ${expected.length}):\n` +
+      `  actual:   ${showBytes(actual.subarray(from, at + 40))}\n  expected: ${showBytes(expected.subarray(from, at + 40))}`,
+  );
+}
