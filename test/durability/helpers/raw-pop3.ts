@@ -8,7 +8,7 @@ import * as net from 'node:net';
 export class RawPop3 {
   readonly socket: net.Socket;
   greeting = '';
-  #buffer = Buffer.alloc(0);
+  #buffer: Buffer = Buffer.alloc(0);
   #closed = false;
   #error: Error | undefined;
   #wake: (() => void) | undefined;
