@@ -400,7 +400,8 @@ export class Connection {
   #complete(pending: Pending, reply: Pop3Reply): void {
     const { request } = pending;
     const before = this.#state;
-    if (request.keyword === 'AUTH' || request.saslResponse) this.#saslOpen = false;
+    // RFC 5034 §4: +OK or -ERR ends a SASL exchange, whatever line the client sent last.
+    this.#saslOpen = false;
     if (reply.ok) {
       switch (request.keyword) {
         case 'PASS': case 'APOP': case 'AUTH': case 'RPOP':

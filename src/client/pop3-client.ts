@@ -183,7 +183,10 @@ export class Pop3Client {
    * or your own {@link SaslMechanism}. The initial response goes on the AUTH line when the
    * line fits in 255 octets (RFC 5034 §4); if the mechanism cannot answer a challenge, the
    * exchange is cancelled with `*` and its error thrown. Mechanisms that reveal the secret are
-   * refused in cleartext off loopback.
+   * refused in cleartext off loopback. AUTH is sent even when CAPA does not list the mechanism:
+   * the server's -ERR says why.
+   * @throws Pop3ReplyError, CleartextRefusedError, InvalidArgumentError (unknown mechanism,
+   *   missing credentials), or the mechanism's own error after a cancelled exchange.
    */
   auth(
     mechanism: SaslMechanismName | (string & {}) | SaslMechanism,

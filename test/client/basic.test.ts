@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 describe('a session against the scripted peer', () => {
-  it('logs in, lists, retrieves and quits', async () => {
+  it('logs in, lists, retrieves and quits, tracking the state', async () => {
     fake = await startFakeServer([
       { send: GREETING },
       ...LOGIN_STEPS,
@@ -41,6 +41,38 @@ describe('a session against the scripted peer', () => {
     expect(reply.ok).toBe(true);
     expect(client.state).toBe('CLOSED');
     await fake.done;
-    console.log(trace.map((e) => `${e.direction} ${e.text} ${e.stateBefore}->${e.stateAfter}`).join('\n'));
+    expect(trace.map((e) => e.stateAfter)).toEqual([
+      ...Array<string>(5).fill('AUTHORIZATION'),
+      ...Array<string>(10).fill('TRANSACTION'),
+      'UPDATE',
+      'CLOSED',
+    ]);
+  });
+
+  it('rejects a -ERR greeting with its response code, and closes', async () => {
+    fake = await startFakeServer([{ send: '-ERR [SYS/TEMP] too many connections, try later\r\n' }, { expectClose: true }]);
+    const error = await connect({ host: fake.host, port: fake.port }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_REPLY', responseCode: 'SYS/TEMP', command: 'greeting' });
+    await fake.done;
+  });
+
+  it('passes on the socket error when nothing listens', async () => {
+    fake = await startFakeServer([]);
+    const { port } = fake;
+    await fake.close();
+    fake = undefined;
+    await expect(connect({ host: '127.0.0.1', port })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('times out a connection whose TLS handshake never starts', async () => {
+    fake = await startFakeServer([{ stall: true }]);
+    const error = await connect({ host: fake.host, port: fake.port, tls: true, connectTimeout: 200 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TIMEOUT' });
+    expect((error as Error).message).toContain('connect to 127.0.0.1');
+  });
+
+  it('rejects at once with the reason when the signal is already aborted', async () => {
+    const reason = new Error('never mind');
+    await expect(connect({ port: 1, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
   });
 });

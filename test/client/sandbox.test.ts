@@ -197,7 +197,7 @@ describe('every method against the sandbox', () => {
   it('await using sends QUIT at the end of the block', async () => {
     const before = sandbox.log.entries.length;
     {
-      await using pop = await connect({ ...sandbox });
+      await using pop = await connect(sandbox);
       await pop.noop().catch(() => undefined);
     }
     const quit = sandbox.log.entries.slice(before).find((e) => e.direction === 'C' && e.keyword === 'QUIT');
