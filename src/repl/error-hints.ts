@@ -78,7 +78,7 @@ export function describeError(error: unknown): FriendlyError {
   }
   const hint = CODE_HINTS[code] ?? (e.name === 'ReferenceError' ? DIAGNOSTIC_HINTS[2304] : undefined);
   // Our errors carry a code and a message written for learners; plain JavaScript errors keep their name.
-  const label = typeof e.code !== 'string' && e.name && e.name !== 'Error' && !firstLine.startsWith(e.name) ? `${e.name}: ` : '';
+  const label = !(code in CODE_HINTS) && e.name && e.name !== 'Error' && !firstLine.startsWith(e.name) ? `${e.name}: ` : '';
   return { message: `${label}${firstLine || code}`, fact, ...(hint ? { hint } : {}) };
 }
 

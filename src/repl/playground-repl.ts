@@ -576,7 +576,8 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     completer,
   });
   if (gate) {
-    server.on('line', (line: string) => {
+    // First in line, so the echo comes before anything the evaluation prints.
+    server.prependListener('line', (line: string) => {
       // Piped input is not echoed by a terminal: echo it, so a replayed transcript reads like a session.
       output.write(`${sanitizeForTerminal(line)}\n`);
       gate.lineTaken();
