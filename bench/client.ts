@@ -107,6 +107,12 @@ async function main(): Promise<void> {
         const result = await ourClientStream(server, huge, 1);
         if (result.bytes < HUGE_SIZE * 0.99) throw new Error(`streamed ${result.bytes} of ${HUGE_SIZE} octets`);
         speed = { name: 'speed', unit: 'MB/s', value: megabytesPerSecond(HUGE_SIZE, result.seconds), detail: { seconds: result.seconds } };
+        const parts = result.growthBreakdown;
+        if (parts) {
+          report.note(
+            `${server.name} stream: peak growth of JS heap ${(parts.heapTotal / MIB).toFixed(1)} MiB (used ${(parts.heapUsed / MIB).toFixed(1)} MiB), Buffers ${(parts.arrayBuffers / MIB).toFixed(1)} MiB; ${result.method}`,
+          );
+        }
         return { value: result.rssGrowth / MIB, detail: { ...result } };
       });
       report.add({ label, figures: [growth, speed], limits: [{ figure: 'RSS growth', below: RSS_GROWTH_LIMIT_MIB }] });

@@ -16,6 +16,33 @@ import { formatNumber } from './lib/report';
 import { megabytesPerSecond } from './lib/stats';
 import { REPO_ROOT, startSandboxProcess } from './lib/targets';
 
+/** Copies the one .cpuprofile in `dir` to bench/results/ and returns its new path. */
+function keepProfile(dir: string, name: string): string {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`node wrote no .cpuprofile in ${dir}`);
+  mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
+  const kept = join(REPO_ROOT, 'bench', 'results', `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
+  copyFileSync(join(dir, file), kept);
+  return kept;
+}
+
+/**
+ * Prints the functions and files with the most self time. The whole process is profiled,
+ * start-up (TypeScript compiling) included; "(idle)" is time spent waiting for the peer.
+ */
+function printProfile(who: string, file: string): void {
+  const summary = summarizeCpuProfile(file, REPO_ROOT, 25);
+  process.stdout.write(`\nprofile-client: ${who}: self time by function (whole process, ${formatNumber(summary.totalMs)} ms sampled)\n`);
+  for (const f of summary.functions) {
+    process.stdout.write(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${formatNumber(f.selfMs).padStart(8)} ms  ${f.name}  ${f.location}\n`);
+  }
+  process.stdout.write(`\nprofile-client: ${who}: self time by file\n`);
+  for (const f of summary.files.slice(0, 15)) {
+    process.stdout.write(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${formatNumber(f.selfMs).padStart(8)} ms  ${f.file}\n`);
+  }
+  process.stdout.write(`profile-client: ${who}: profile kept at ${file}\n`);
+}
+
 async function main(): Promise<void> {
   const workload = process.argv[2] ?? 'sweep';
   if (workload !== 'sweep' && workload !== 'big') throw new Error(`unknown workload ${workload}; use sweep or big`);
@@ -25,9 +52,12 @@ async function main(): Promise<void> {
       ? { name: 'bulkmail', password: 'bulk-pass', messages: makeMessages(2_000, 50_000, 'Fifty kilobytes') }
       : { name: 'bigmail', password: 'big-pass', messages: [makeMessage(20 * MIB, 1, 'Twenty mebibytes')] };
   writeEmlDirs(fixtures.path, [account]);
-  const sandbox = await startSandboxProcess([account], fixtures.path);
+  const profileDir = join(fixtures.path, 'profile');
+  const serverProfileDir = join(fixtures.path, 'server-profile');
+  // The sandbox is profiled too: in a request-response sweep the client waits on the server.
+  const sandbox = await startSandboxProcess([account], fixtures.path, ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`, '--cpu-prof-interval=200']);
+  let closed = false;
   try {
-    const profileDir = join(fixtures.path, 'profile');
     const { stdout } = await runChild(process.execPath, [
       '--cpu-prof',
       `--cpu-prof-dir=${profileDir}`,
@@ -43,25 +73,12 @@ async function main(): Promise<void> {
     ]);
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; bytes: number };
     process.stdout.write(`profile-client: ${workload}: ${formatNumber(megabytesPerSecond(result.bytes, result.seconds))} MB/s under the profiler (${result.seconds.toFixed(2)} s)\n`);
-    const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error('node wrote no .cpuprofile');
-    const kept = join(REPO_ROOT, 'bench', 'results', `profile-client-${workload}-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`);
-    mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
-    copyFileSync(join(profileDir, file), kept);
-    // The whole process is profiled, start-up (ts-node compiling) included; the transfer is the
-    // part under the client's functions.
-    const summary = summarizeCpuProfile(kept, REPO_ROOT, 25);
-    process.stdout.write(`\nprofile-client: self time by function (whole process, ${formatNumber(summary.totalMs)} ms sampled)\n`);
-    for (const f of summary.functions) {
-      process.stdout.write(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${formatNumber(f.selfMs).padStart(8)} ms  ${f.name}  ${f.location}\n`);
-    }
-    process.stdout.write('\nprofile-client: self time by file\n');
-    for (const f of summary.files.slice(0, 15)) {
-      process.stdout.write(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${formatNumber(f.selfMs).padStart(8)} ms  ${f.file}\n`);
-    }
-    process.stdout.write(`\nprofile-client: profile kept at ${kept}\n`);
-  } finally {
+    printProfile('client', keepProfile(profileDir, `profile-client-${workload}`));
     await sandbox.close();
+    closed = true;
+    printProfile('sandbox', keepProfile(serverProfileDir, `profile-sandbox-${workload}`));
+  } finally {
+    if (!closed) await sandbox.close();
     fixtures.remove();
   }
 }

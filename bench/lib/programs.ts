@@ -135,6 +135,8 @@ export interface StreamResult extends Transfer {
   rssGrowth: number;
   /** How the peak was found: the kernel's high-water mark after a reset, or sampling. */
   method: string;
+  /** Peak growth of the JS heap and of Buffer memory, sampled; where the RSS growth sits. */
+  growthBreakdown?: { heapTotal: number; heapUsed: number; arrayBuffers: number };
 }
 
 /** Our client streams one message with retrStream in its own process; reports peak RSS growth. */

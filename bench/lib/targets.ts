@@ -34,14 +34,14 @@ export const MAX_SESSIONS = 1_100;
  * Starts bench/sandbox-process.ts with the accounts (each must have its emlDir written) and
  * resolves once it prints its port. Stderr is kept for the error message if it dies early.
  */
-export async function startSandboxProcess(accounts: readonly BenchAccount[], scratchDir: string): Promise<Target> {
+export async function startSandboxProcess(accounts: readonly BenchAccount[], scratchDir: string, nodeArgs: readonly string[] = []): Promise<Target> {
   const specPath = join(scratchDir, 'sandbox-spec.json');
   const users = accounts.map((a) => {
     if (a.emlDir === undefined) throw new Error(`account ${a.name} has no emlDir written`);
     return { name: a.name, password: a.password, emlDir: a.emlDir };
   });
   writeFileSync(specPath, JSON.stringify({ users }));
-  const child = spawn(process.execPath, ['-r', './src/register.js', 'bench/sandbox-process.ts', specPath], {
+  const child = spawn(process.execPath, [...nodeArgs, '-r', './src/register.js', 'bench/sandbox-process.ts', specPath], {
     cwd: REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
