@@ -84,10 +84,17 @@ const STOP_TIMEOUT_MS = 10_000;
 const PORT_ATTEMPTS = 5;
 const CONNECT_RETRY_MS = 20;
 
-/** True if the dovecot binary exists and is executable. */
+/** Debian's dovecot-pop3d package: the POP3 service the master starts per session. */
+const DOVECOT_POP3_BINARY = '/usr/lib/dovecot/pop3';
+
+/** True if the dovecot binary (and, for Debian's layout, its POP3 service) is installed. */
 export function isDovecotInstalled(binary: string = DOVECOT_BINARY): boolean {
+  return isExecutable(binary) && (binary !== DOVECOT_BINARY || isExecutable(DOVECOT_POP3_BINARY));
+}
+
+function isExecutable(file: string): boolean {
   try {
-    accessSync(binary, fsConstants.X_OK);
+    accessSync(file, fsConstants.X_OK);
     return true;
   } catch {
     return false;
@@ -107,7 +114,7 @@ process.once('exit', () => {
 export async function startDovecot(options: DovecotOptions): Promise<DovecotServer> {
   const binary = options.binary ?? DOVECOT_BINARY;
   if (!isDovecotInstalled(binary)) {
-    throw new Error(`Dovecot is not installed (${binary} missing); on Debian: apt-get install dovecot-core dovecot-pop3d`);
+    throw new Error(`Dovecot POP3 is not installed (${binary} or ${DOVECOT_POP3_BINARY} missing); on Debian: apt-get install dovecot-core dovecot-pop3d`);
   }
   const host = options.host ?? '127.0.0.1';
   const tls = options.tls ?? true;

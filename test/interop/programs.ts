@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 
 /** True when running under CI, where every interop test must run: a missing peer is a failure. */
-export const IN_CI = Boolean(process.env.CI);
+export const IN_CI = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase());
 
 /**
  * `describe` for tests that need a real program as peer. Outside CI a missing program skips the
