@@ -155,6 +155,7 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
         extraConfig: options.extraConfig,
       });
       await fs.writeFile(configPath, config, { mode: 0o644 });
+      await fs.rm(logPath, { force: true }); // each attempt's log on its own
 
       const master = launch(binary, configPath);
       const outcome = await waitForGreeting(master, host, port, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
