@@ -39,7 +39,7 @@ export async function dispatch(parsed: ParsedCommand, session: SessionContext): 
   const found = lookupCommand(keyword);
   if (!found) {
     const hint = suggestCommand(keyword);
-    const shown = JSON.stringify(printable(keyword));
+    const shown = `"${printable(keyword)}"`;
     return err(hint ? `unknown command ${shown}; did you mean ${hint}?` : `unknown command ${shown}; CAPA lists what this server supports`, {
       bad: true,
     });
@@ -50,10 +50,15 @@ export async function dispatch(parsed: ParsedCommand, session: SessionContext): 
     return err(wrongState(command, spec.states, session), { bad: true });
   }
   if (args.length < spec.minArgs || args.length > spec.maxArgs) {
+    const plural = (n: number): string => `${n} argument${n === 1 ? '' : 's'}`;
     const expected =
       spec.minArgs === spec.maxArgs
-        ? `${spec.minArgs === 0 ? 'no' : spec.minArgs} argument${spec.minArgs === 1 ? '' : 's'}`
-        : `${spec.minArgs} to ${spec.maxArgs} arguments`;
+        ? spec.minArgs === 0
+          ? 'no arguments'
+          : plural(spec.minArgs)
+        : spec.minArgs === 0
+          ? `at most ${plural(spec.maxArgs)}`
+          : `${spec.minArgs} to ${spec.maxArgs} arguments`;
     return err(`${command} takes ${expected}; usage: ${usage(spec.summary)}`, { bad: true });
   }
   const faults = session.faults();

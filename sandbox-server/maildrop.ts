@@ -1,3 +1,4 @@
+import { printable } from './display';
 import { CommandRefusal } from './errors';
 import type { StoredMessage } from './storage';
 
@@ -80,7 +81,7 @@ export class Maildrop {
   #parse(argument: string): number {
     // RFC 1939 §3: a message-number is a decimal number; §5: it may not exceed the count.
     if (!/^\d{1,10}$/.test(argument)) {
-      throw new CommandRefusal(`${JSON.stringify(argument.slice(0, 40))} is not a message-number; ${this.#range()}`, { bad: true });
+      throw new CommandRefusal(`"${printable(argument)}" is not a message-number; ${this.#range()}`, { bad: true });
     }
     const number = Number(argument);
     if (number < 1 || number > this.#messages.length) {

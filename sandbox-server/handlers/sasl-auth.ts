@@ -1,3 +1,4 @@
+import { printable } from '../display';
 import { continuation, err } from '../reply';
 import type { Reply } from '../reply';
 import type { SaslStep } from '../sasl';
@@ -29,7 +30,7 @@ export const auth: Handler = (command, session) => {
   const mechanism = findMechanism(name);
   if (!mechanism) {
     const offered = SASL_MECHANISMS.filter((m) => cleartextAllowed(session) || !m.cleartext).map((m) => m.name);
-    return err(`unknown SASL mechanism ${JSON.stringify(name.slice(0, 40))}; this server offers ${offered.join(' ')} (see CAPA)`);
+    return err(`unknown SASL mechanism "${printable(name)}"; this server offers ${offered.join(' ')} (see CAPA)`);
   }
   if (mechanism.cleartext && !cleartextAllowed(session)) return cleartextRefused(`AUTH ${mechanism.name}`);
   if (initial !== undefined && !mechanism.initialResponse) {

@@ -1,3 +1,4 @@
+import { printable } from '../display';
 import { CommandRefusal } from '../errors';
 import type { Maildrop } from '../maildrop';
 import { err, linesBody, messageBody, ok } from '../reply';
@@ -66,7 +67,7 @@ export const top: Handler = async (command, session) => {
   const [numberArg, linesArg] = command.args as [string, string];
   const { number, message } = maildropOf(session).message(numberArg);
   if (!/^\d{1,10}$/.test(linesArg)) {
-    return err(`${JSON.stringify(linesArg.slice(0, 40))} is not a line count; TOP msg n takes a number of body lines, 0 or more`, {
+    return err(`"${printable(linesArg)}" is not a line count; TOP msg n takes a number of body lines, 0 or more`, {
       bad: true,
     });
   }
