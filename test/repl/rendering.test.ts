@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { createMarkdownRenderer } from '../../src/repl/markdown';
+import { hasUnsafeCharacters, sanitizeForTerminal } from '../../src/repl/sanitize';
+import { applyColourToEnvironment, createPainter, decideStyle } from '../../src/repl/style';
+
+describe('sanitising text for the terminal', () => {
+  it('makes escape sequences and control characters visible', () => {
+    expect(sanitizeForTerminal('a\u001b]0;title\u0007b')).toBe('a\\x1b]0;title\\x07b');
+    expect(sanitizeForTerminal('x\u009b31my')).toBe('x\\x9b31my');
+    expect(sanitizeForTerminal('lone\rcr\r\nline\ttab\u0000nul\u007f')).toBe('lone\\rcr\nline\ttab\\x00nul\\x7f');
+    expect(sanitizeForTerminal('abc\u202edef')).toBe('abc\\u202edef');
+    expect(sanitizeForTerminal('plain café ☕\n')).toBe('plain café ☕\n');
+  });
+
+  it('says whether anything needs escaping', () => {
+    expect(hasUnsafeCharacters('ok\r\nfine\t')).toBe(false);
+    expect(hasUnsafeCharacters('bad\u001b[2J')).toBe(true);
+  });
+});
+
+describe('output style', () => {
+  const tty = { isTTY: true, columns: 120, hasColors: () => true };
+  const pipe = { isTTY: false };
+  it('colours a colour terminal, and nothing else', () => {
+    expect(decideStyle(tty, {})).toEqual({ colour: true, width: 100, terminal: true });
+    expect(decideStyle(pipe, {})).toEqual({ colour: false, width: 80, terminal: false });
+    expect(decideStyle({ ...tty, hasColors: () => false }, {}).colour).toBe(false);
+  });
+
+  it('respects NO_COLOR, TERM=dumb and FORCE_COLOR', () => {
+    expect(decideStyle(tty, { NO_COLOR: '1' }).colour).toBe(false);
+    expect(decideStyle(tty, { TERM: 'dumb' })).toMatchObject({ colour: false, terminal: false });
+    expect(decideStyle(pipe, { FORCE_COLOR: '1' }).colour).toBe(true);
+    expect(decideStyle(tty, { FORCE_COLOR: '0' }).colour).toBe(false);
+    expect(decideStyle(tty, { NO_COLOR: '', FORCE_COLOR: '' }).colour).toBe(true);
+  });
+
+  it('tells chalk to stay plain when there is no colour', () => {
+    const env: NodeJS.ProcessEnv = {};
+    applyColourToEnvironment({ colour: false, width: 80, terminal: false }, env);
+    expect(env.FORCE_COLOR).toBe('0');
+    const coloured: NodeJS.ProcessEnv = {};
+    applyColourToEnvironment({ colour: true, width: 80, terminal: true }, coloured);
+    expect(coloured.FORCE_COLOR).toBeUndefined();
+  });
+
+  it('paints only with colour', () => {
+    expect(createPainter({ colour: false, width: 80, terminal: false }).green('x')).toBe('x');
+    expect(createPainter({ colour: true, width: 80, terminal: true }).green('x')).toBe('\u001b[32mx\u001b[39m');
+  });
+});
+
+describe('markdown rendering without colour', () => {
+  const render = createMarkdownRenderer({ colour: false, width: 60, terminal: false });
+
+  it('renders inline formatting inside tight list items, and keeps code spans visible', () => {
+    const out = render('# Title\n\n- send `USER alice` **first**\n- then [PASS](https://example.org)\n');
+    expect(out).toContain('# Title');
+    expect(out).toContain('send `USER alice` first');
+    expect(out).not.toContain('**');
+    expect(out).not.toMatch(/\u001b\[/);
+  });
+
+  it('wraps prose to the width and draws tables in ASCII when not on a terminal', () => {
+    const out = render(`${'word '.repeat(40)}\n\n| Command | Reply |\n|---|---|\n| STAT | +OK 2 320 |\n`);
+    for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+    expect(out).toMatch(/\+-+\+-+\+/);
+    expect(out).not.toMatch(/[─│┌┐└┘]/);
+  });
+});
