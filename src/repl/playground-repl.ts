@@ -222,8 +222,11 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     return results.map((r) => `  ${r.met ? tick : cross} ${inline(r.text)}`);
   }
 
+  // Numbers follow the manifest, so a lesson that failed to load leaves a gap rather than renumbering.
+  const lessonCount = Math.max(runner.lessons.length, ...runner.lessons.map((l) => l.number));
+
   function showLesson(lesson: Lesson): void {
-    print(paint.bold(`── Lesson ${lesson.number} of ${runner.lessons.length}: ${lesson.definition.title} ──`.replace(/─/g, style.terminal ? '─' : '-')));
+    print(paint.bold(`── Lesson ${lesson.number} of ${lessonCount}: ${lesson.definition.title} ──`.replace(/─/g, style.terminal ? '─' : '-')));
     output.write(render(lesson.markdown));
     if (isReadingOnly(lesson)) {
       print(paint.dim('A reading lesson: nothing to check. .next when you are ready.'));

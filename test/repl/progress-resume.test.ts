@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { startEmbeddedTarget } from '../../src/cli';
+import type { EmbeddedTarget } from '../../src/cli';
+import { loadLessons } from '../../src/tutor';
+import { ROOT, startHarness, tempStateDir } from './repl-harness';
+
+let embedded: EmbeddedTarget;
+beforeAll(async () => {
+  embedded = await startEmbeddedTarget();
+});
+afterAll(async () => {
+  await embedded?.close();
+});
+
+describe('progress across runs', () => {
+  it('saves progress, resumes at the current lesson, and each shipped solution passes its lesson', async () => {
+    const stateDir = tempStateDir();
+    const { lessons } = await loadLessons(path.join(ROOT, 'lessons'));
+    const [first, second] = lessons;
+
+    const one = await startHarness({ embedded, stateDir });
+    await one.waitFor(/\n> $/);
+    const since = one.output().length;
+    for (const line of first!.definition.solution!) one.send(line);
+    await one.waitFor('Lesson 1 complete!', since);
+    await one.close();
+
+    const saved = JSON.parse(readFileSync(path.join(stateDir, 'progress.json'), 'utf8')) as { lessons: Record<string, { status: string }> };
+    expect(saved.lessons['01-first-contact']?.status).toBe('done');
+
+    // A new run in the same state dir resumes at the first lesson not done.
+    const two = await startHarness({ embedded, stateDir });
+    const welcome = await two.waitFor(/\n> $/);
+    expect(welcome).toContain('✔  1. First contact');
+    expect(welcome).toContain('▶  2. USER and PASS');
+    expect(welcome).toContain('-- Lesson 2 of 2: USER and PASS --');
+    const start = two.output().length;
+    for (const line of second!.definition.solution!) two.send(line);
+    const out = await two.waitFor('Lesson 2 complete!', start);
+    expect(out).toContain('That was the last lesson.');
+    expect(await two.run('.progress')).toMatch(/^Progress: 2 of 2 lessons done\.\nSaved in .*progress\.json/);
+    await two.close();
+
+    // The third run resumes where the second left off: the last lesson, marked current.
+    const three = await startHarness({ embedded, stateDir });
+    expect(await three.waitFor(/\n> $/)).toContain('-- Lesson 2 of 2: USER and PASS --');
+    expect(await three.run('.prev')).toContain('-- Lesson 1 of 2: First contact --');
+    await three.close();
+    const after = JSON.parse(readFileSync(path.join(stateDir, 'progress.json'), 'utf8')) as { current: string };
+    expect(after.current).toBe('01-first-contact');
+  });
+
+  it('keeps working with progress in memory when the file is corrupt, and never overwrites it', async () => {
+    const stateDir = tempStateDir();
+    const file = path.join(stateDir, 'progress.json');
+    require('node:fs').writeFileSync(file, '{ not json');
+    const h = await startHarness({ embedded, stateDir });
+    expect(await h.waitFor(/\n> $/)).toMatch(/Progress not loaded \(kept in memory only\): .*progress\.json: not valid JSON/);
+    await h.run('.next');
+    await h.close();
+    expect(readFileSync(file, 'utf8')).toBe('{ not json');
+  });
+});
