@@ -117,7 +117,6 @@ export class Connection {
   #seq = 0;
   #user: string | undefined;
   #greeting = '';
-  #stlsDone = false;
   /** Allows several commands on the wire at once; set once CAPA shows PIPELINING. */
   pipelining = false;
   readonly greetingReply: Promise<Pop3Reply>;
@@ -159,11 +158,6 @@ export class Connection {
   /** True once UTF8 succeeded (RFC 6856 §2). */
   get utf8(): boolean {
     return this.#utf8;
-  }
-
-  /** True once STLS succeeded on this connection. */
-  get stlsDone(): boolean {
-    return this.#stlsDone;
   }
 
   /** True when no more commands can be sent. */
@@ -469,7 +463,6 @@ export class Connection {
       secured = tls.connect(options, () => {
         secured.off('error', onHandshakeError);
         this.#secure = true;
-        this.#stlsDone = true;
         this.#upgrading = false;
         this.#trace('*', 'TLS', [], describeTls(secured));
         this.#settle(pending, reply);

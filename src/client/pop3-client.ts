@@ -156,11 +156,9 @@ export class Pop3Client {
    * loopback unless `allowCleartext` (RFC 2595 §6).
    * @throws CleartextRefusedError, Pop3ReplyError (e.g. `[AUTH]`, `[IN-USE]`, `[LOGIN-DELAY]`).
    */
-  pass(password: string, options?: CommandOptions): Promise<Pop3Reply> {
-    return this.#run(async () => {
-      this.#refuseCleartext('PASS');
-      return this.#expectOk('PASS', [password], options);
-    });
+  async pass(password: string, options?: CommandOptions): Promise<Pop3Reply> {
+    this.#refuseCleartext('PASS');
+    return this.#expectOk('PASS', [password], options);
   }
 
   /**
@@ -168,14 +166,12 @@ export class Pop3Client {
    * travels; allowed in cleartext for that reason (the digest still invites offline guessing).
    * @throws CapabilityMissingError when the greeting has no `<...@...>` timestamp.
    */
-  apop(name: string, password: string, options?: CommandOptions): Promise<Pop3Reply> {
-    return this.#run(async () => {
-      const timestamp = findApopTimestamp(this.greeting);
-      if (timestamp === undefined) {
-        throw new CapabilityMissingError('APOP', 'the greeting has no APOP timestamp <...@...> (RFC 1939 §7)');
-      }
-      return this.#expectOk('APOP', [name, apopDigest(timestamp, password)], options, { user: name });
-    });
+  async apop(name: string, password: string, options?: CommandOptions): Promise<Pop3Reply> {
+    const timestamp = findApopTimestamp(this.greeting);
+    if (timestamp === undefined) {
+      throw new CapabilityMissingError('APOP', 'the greeting has no APOP timestamp <...@...> (RFC 1939 §7)');
+    }
+    return this.#expectOk('APOP', [name, apopDigest(timestamp, password)], options, { user: name });
   }
 
   /**
@@ -188,39 +184,37 @@ export class Pop3Client {
    * @throws Pop3ReplyError, CleartextRefusedError, InvalidArgumentError (unknown mechanism,
    *   missing credentials), or the mechanism's own error after a cancelled exchange.
    */
-  auth(
+  async auth(
     mechanism: SaslMechanismName | (string & {}) | SaslMechanism,
     credentials: SaslCredentials,
     options?: CommandOptions,
   ): Promise<Pop3Reply> {
-    return this.#run(async () => {
-      const mech = typeof mechanism === 'string' ? findSaslMechanism(mechanism) : mechanism;
-      if (!mech) throw new InvalidArgumentError(`unknown SASL mechanism ${JSON.stringify(mechanism)}; register it with registerSaslMechanism()`);
-      const name = mech.name.toUpperCase();
-      if (mech.revealsSecret) this.#refuseCleartext(`AUTH ${name}`);
-      const exchange = mech.start(credentials);
-      const args = [name];
-      if (exchange.initialResponse !== undefined) {
-        // RFC 5034 §4: "=" stands for an empty initial response.
-        const ir = exchange.initialResponse.length === 0 ? '=' : exchange.initialResponse.toString('base64');
-        if (`AUTH ${name} ${ir}\r\n`.length <= MAX_COMMAND_LINE) args.push(ir);
-      }
-      let failure: unknown;
-      const sasl: SaslResponder = {
-        respond(challenge) {
-          try {
-            return exchange.respond(Buffer.from(challenge, 'base64')).toString('base64');
-          } catch (error) {
-            failure = error;
-            return '*'; // RFC 5034 §4: cancel; the server answers -ERR
-          }
-        },
-      };
-      const reply = await this.#request('AUTH', args, options, { sasl, user: credentials.username });
-      if (failure !== undefined) throw failure;
-      if (!reply.ok) throw new Pop3ReplyError(describeCommand('AUTH', args), reply);
-      return reply;
-    });
+    const mech = typeof mechanism === 'string' ? findSaslMechanism(mechanism) : mechanism;
+    if (!mech) throw new InvalidArgumentError(`unknown SASL mechanism ${JSON.stringify(mechanism)}; register it with registerSaslMechanism()`);
+    const name = mech.name.toUpperCase();
+    if (mech.revealsSecret) this.#refuseCleartext(`AUTH ${name}`);
+    const exchange = mech.start(credentials);
+    const args = [name];
+    if (exchange.initialResponse !== undefined) {
+      // RFC 5034 §4: "=" stands for an empty initial response.
+      const ir = exchange.initialResponse.length === 0 ? '=' : exchange.initialResponse.toString('base64');
+      if (`AUTH ${name} ${ir}\r\n`.length <= MAX_COMMAND_LINE) args.push(ir);
+    }
+    let failure: unknown;
+    const sasl: SaslResponder = {
+      respond(challenge) {
+        try {
+          return exchange.respond(Buffer.from(challenge, 'base64')).toString('base64');
+        } catch (error) {
+          failure = error;
+          return '*'; // RFC 5034 §4: cancel; the server answers -ERR
+        }
+      },
+    };
+    const reply = await this.#request('AUTH', args, options, { sasl, user: credentials.username });
+    if (failure !== undefined) throw failure;
+    if (!reply.ok) throw new Pop3ReplyError(describeCommand('AUTH', args), reply);
+    return reply;
   }
 
   /**
@@ -230,14 +224,12 @@ export class Pop3Client {
    * @throws Pop3StateError (WRONG_STATE) when already secure or after UTF8 (RFC 6856 §2.1),
    *   Pop3ReplyError, TlsError.
    */
-  stls(tlsOptions?: tls.ConnectionOptions, options?: CommandOptions): Promise<Pop3Reply> {
-    return this.#run(async () => {
-      if (this.secure) throw new Pop3StateError('the connection already runs over TLS', 'WRONG_STATE');
-      if (this.utf8Enabled) throw new Pop3StateError('STLS cannot follow UTF8 (RFC 6856 §2.1)', 'WRONG_STATE');
-      const reply = await this.#expectOk('STLS', [], options, tlsOptions ? { tlsOptions } : {});
-      await this.capabilitiesOrNone(options);
-      return reply;
-    });
+  async stls(tlsOptions?: tls.ConnectionOptions, options?: CommandOptions): Promise<Pop3Reply> {
+    if (this.secure) throw new Pop3StateError('the connection already runs over TLS', 'WRONG_STATE');
+    if (this.utf8Enabled) throw new Pop3StateError('STLS cannot follow UTF8 (RFC 6856 §2.1)', 'WRONG_STATE');
+    const reply = await this.#expectOk('STLS', [], options, tlsOptions ? { tlsOptions } : {});
+    await this.capabilitiesOrNone(options);
+    return reply;
   }
 
   /** UTF8 (RFC 6856 §2): switches the session to UTF-8 for names, passwords and messages. */
@@ -257,55 +249,48 @@ export class Pop3Client {
   // ---- TRANSACTION ---------------------------------------------------------------------
 
   /** STAT (RFC 1939 §5): the drop listing, message count and total size in octets. */
-  stat(options?: CommandOptions): Promise<DropListing> {
-    return this.#run(async () => parseDropListing((await this.#expectOk('STAT', [], options)).text));
+  async stat(options?: CommandOptions): Promise<DropListing> {
+    const reply = await this.#expectOk('STAT', [], options);
+    return parseDropListing(reply.text);
   }
 
   /** LIST (RFC 1939 §5): the scan listing of every message, or of message `n`. */
   list(n?: undefined, options?: CommandOptions): Promise<ScanListing[]>;
   list(n: number, options?: CommandOptions): Promise<ScanListing>;
-  list(n?: number, options?: CommandOptions): Promise<ScanListing[] | ScanListing> {
-    return this.#run(async () => {
-      if (n === undefined) {
-        const reply = await this.#expectOk('LIST', [], options);
-        return bodyLines(reply.body ?? Buffer.alloc(0)).map(parseScanListing);
-      }
-      const reply = await this.#expectOk('LIST', [messageNumber(n)], options);
-      return parseScanListing(reply.text);
-    });
+  async list(n?: number, options?: CommandOptions): Promise<ScanListing[] | ScanListing> {
+    if (n === undefined) {
+      const reply = await this.#expectOk('LIST', [], options);
+      return bodyLines(reply.body ?? Buffer.alloc(0)).map(parseScanListing);
+    }
+    const reply = await this.#expectOk('LIST', [messageNumber(n)], options);
+    return parseScanListing(reply.text);
   }
 
   /** UIDL (RFC 1939 §7): the unique-id listing of every message, or of message `n`. */
   uidl(n?: undefined, options?: CommandOptions): Promise<UniqueIdListing[]>;
   uidl(n: number, options?: CommandOptions): Promise<UniqueIdListing>;
-  uidl(n?: number, options?: CommandOptions): Promise<UniqueIdListing[] | UniqueIdListing> {
-    return this.#run(async () => {
-      if (n === undefined) {
-        const reply = await this.#expectOk('UIDL', [], options);
-        return bodyLines(reply.body ?? Buffer.alloc(0)).map(parseUniqueIdListing);
-      }
-      const reply = await this.#expectOk('UIDL', [messageNumber(n)], options);
-      return parseUniqueIdListing(reply.text);
-    });
+  async uidl(n?: number, options?: CommandOptions): Promise<UniqueIdListing[] | UniqueIdListing> {
+    if (n === undefined) {
+      const reply = await this.#expectOk('UIDL', [], options);
+      return bodyLines(reply.body ?? Buffer.alloc(0)).map(parseUniqueIdListing);
+    }
+    const reply = await this.#expectOk('UIDL', [messageNumber(n)], options);
+    return parseUniqueIdListing(reply.text);
   }
 
   /** RETR (RFC 1939 §5): the whole message, buffered (at most `maxMessageSize` octets). */
-  retr(n: number, options?: CommandOptions): Promise<Pop3Message> {
-    return this.#run(async () => {
-      const reply = await this.#expectOk('RETR', [messageNumber(n)], options);
-      return new Pop3Message(reply.body ?? Buffer.alloc(0), n);
-    });
+  async retr(n: number, options?: CommandOptions): Promise<Pop3Message> {
+    const reply = await this.#expectOk('RETR', [messageNumber(n)], options);
+    return new Pop3Message(reply.body ?? Buffer.alloc(0), n);
   }
 
   /** TOP (RFC 1939 §7): the header and the first `lines` lines of the body. */
-  top(n: number, lines: number, options?: CommandOptions): Promise<Pop3Message> {
-    return this.#run(async () => {
-      if (!Number.isSafeInteger(lines) || lines < 0) {
-        throw new InvalidArgumentError(`TOP needs a line count of 0 or more, got ${String(lines)}`);
-      }
-      const reply = await this.#expectOk('TOP', [messageNumber(n), String(lines)], options);
-      return new Pop3Message(reply.body ?? Buffer.alloc(0), n);
-    });
+  async top(n: number, lines: number, options?: CommandOptions): Promise<Pop3Message> {
+    if (!Number.isSafeInteger(lines) || lines < 0) {
+      throw new InvalidArgumentError(`TOP needs a line count of 0 or more, got ${String(lines)}`);
+    }
+    const reply = await this.#expectOk('TOP', [messageNumber(n), String(lines)], options);
+    return new Pop3Message(reply.body ?? Buffer.alloc(0), n);
   }
 
   /**
@@ -343,21 +328,17 @@ export class Pop3Client {
   }
 
   /** DELE (RFC 1939 §5): marks message `n` for deletion at QUIT. */
-  dele(n: number, options?: CommandOptions): Promise<Pop3Reply> {
-    return this.#run(async () => {
-      const reply = await this.#expectOk('DELE', [messageNumber(n)], options);
-      this.#deleted.add(n);
-      return reply;
-    });
+  async dele(n: number, options?: CommandOptions): Promise<Pop3Reply> {
+    const reply = await this.#expectOk('DELE', [messageNumber(n)], options);
+    this.#deleted.add(n);
+    return reply;
   }
 
   /** RSET (RFC 1939 §5): unmarks every message marked for deletion. */
-  rset(options?: CommandOptions): Promise<Pop3Reply> {
-    return this.#run(async () => {
-      const reply = await this.#expectOk('RSET', [], options);
-      this.#deleted.clear();
-      return reply;
-    });
+  async rset(options?: CommandOptions): Promise<Pop3Reply> {
+    const reply = await this.#expectOk('RSET', [], options);
+    this.#deleted.clear();
+    return reply;
   }
 
   /** NOOP (RFC 1939 §5): does nothing; keeps the session alive. */
@@ -372,6 +353,11 @@ export class Pop3Client {
    */
   quit(options?: CommandOptions): Promise<Pop3Reply> {
     return this.#expectOk('QUIT', [], options);
+  }
+
+  /** Calls `listener` once the connection has ended, whoever ended it (at once if it has). */
+  onClose(listener: () => void): void {
+    this.#conn.onClose(listener);
   }
 
   /** Drops the connection without QUIT (no UPDATE: nothing is deleted). Pending calls reject. */
@@ -397,43 +383,33 @@ export class Pop3Client {
    * @throws InvalidArgumentError for CR, LF or NUL; CleartextRefusedError for a password in
    *   cleartext off loopback; Pop3StateError on a closed connection.
    */
-  send(line: string, options?: CommandOptions): Promise<Pop3Reply> {
-    return this.#run(async () => {
-      if (this.#conn.saslOpen) {
-        const shown = line === '*' ? '*' : '***';
-        if (/[\r\n\0]/.test(line)) throw new InvalidArgumentError('a SASL response cannot contain CR, LF or NUL');
-        return this.#conn.request({
-          keyword: 'AUTH', shownArgs: [], label: `SASL response ${shown}`, traceText: shown, wire: Buffer.from(`${line}\r\n`, 'utf8'),
-          multiline: false, barrier: true, saslResponse: true, ...signalOptions(options),
-        });
-      }
-      const { keyword, args } = parseCommandLine(line);
-      const label = describeCommand(keyword, args);
-      if (/[\r\n\0]/.test(line)) throw new InvalidArgumentError(`${label} contains CR, LF or NUL, which would split the command`);
-      if (keyword === 'PASS') this.#refuseCleartext('PASS');
-      if (keyword === 'AUTH') {
-        this.#rawSaslMechanism = findSaslMechanism(args[0] ?? '');
-        if (this.#rawSaslMechanism?.revealsSecret) this.#refuseCleartext(label);
-      }
-      const request: CommandRequest = {
-        keyword, shownArgs: redactArgs(keyword, args), label, wire: Buffer.from(`${line}\r\n`, 'utf8'),
-        multiline: expectsMultiline(keyword, args), barrier: !PIPELINABLE.has(keyword), ...signalOptions(options),
-      };
-      if (keyword === 'USER' || keyword === 'APOP') request.user = args[0];
-      return this.#conn.request(request);
-    });
+  async send(line: string, options?: CommandOptions): Promise<Pop3Reply> {
+    if (this.#conn.saslOpen) {
+      const shown = line === '*' ? '*' : '***';
+      if (/[\r\n\0]/.test(line)) throw new InvalidArgumentError('a SASL response cannot contain CR, LF or NUL');
+      return this.#conn.request({
+        keyword: 'AUTH', shownArgs: [], label: `SASL response ${shown}`, traceText: shown, wire: Buffer.from(`${line}\r\n`, 'utf8'),
+        multiline: false, barrier: true, saslResponse: true, ...signalOptions(options),
+      });
+    }
+    const { keyword, args } = parseCommandLine(line);
+    const label = describeCommand(keyword, args);
+    if (/[\r\n\0]/.test(line)) throw new InvalidArgumentError(`${label} contains CR, LF or NUL, which would split the command`);
+    if (keyword === 'PASS') this.#refuseCleartext('PASS');
+    if (keyword === 'AUTH') {
+      this.#rawSaslMechanism = findSaslMechanism(args[0] ?? '');
+      if (this.#rawSaslMechanism?.revealsSecret) this.#refuseCleartext(label);
+    }
+    const request: CommandRequest = {
+      keyword, shownArgs: redactArgs(keyword, args), label, wire: Buffer.from(`${line}\r\n`, 'utf8'),
+      multiline: expectsMultiline(keyword, args), barrier: !PIPELINABLE.has(keyword), ...signalOptions(options),
+    };
+    if (keyword === 'USER' || keyword === 'APOP') request.user = args[0];
+    return this.#conn.request(request);
   }
 
   // ---- internals -----------------------------------------------------------------------
 
-  /** Runs `body`, turning a synchronous throw into a rejection. */
-  #run<T>(body: () => Promise<T>): Promise<T> {
-    try {
-      return body();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
 
   #stateKey(): string {
     return `${this.#conn.state}/${this.#conn.secure ? 'tls' : 'plain'}`;
