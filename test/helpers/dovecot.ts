@@ -18,7 +18,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync, rmSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -101,10 +101,13 @@ function isExecutable(file: string): boolean {
   }
 }
 
-/** Masters still running, stopped if the test process exits without closing them. */
-const running = new Set<ChildProcess>();
+/** Masters still running (with their directories), stopped if the process exits without close(). */
+const running = new Map<ChildProcess, string>();
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGTERM');
+  for (const [child, baseDir] of running) {
+    child.kill('SIGTERM');
+    rmSync(baseDir, { recursive: true, force: true }); // best effort: exit handlers cannot wait
+  }
 });
 
 /**
@@ -157,7 +160,7 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
       await fs.writeFile(configPath, config, { mode: 0o644 });
       await fs.rm(logPath, { force: true }); // each attempt's log on its own
 
-      const master = launch(binary, configPath);
+      const master = launch(binary, configPath, baseDir);
       const outcome = await waitForGreeting(master, host, port, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
       if (outcome.ready) {
         return makeServer({ master, host, port, tlsPort: certificates ? tlsPort : undefined, ca: certificates?.caPem, baseDir, logPath });
@@ -180,10 +183,10 @@ interface Master {
   exited: Promise<string>;
 }
 
-function launch(binary: string, configPath: string): Master {
+function launch(binary: string, configPath: string, baseDir: string): Master {
   // -F: stay in the foreground, so the master is our child and dies with the test run.
   const child = spawn(binary, ['-F', '-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  running.set(child, baseDir);
   const output: Buffer[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
   child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
