@@ -70,11 +70,19 @@ export class LessonRunner {
     this.#index = this.#resumeIndex();
   }
 
-  /** The lesson to resume at: the saved current one, else the first not done. */
+  /**
+   * The lesson to resume at: the saved current one, or, when that one is done, the next
+   * lesson after it not done yet; without a saved one, the first not done.
+   */
   #resumeIndex(): number {
+    const notDone = (l: Lesson): boolean => this.#progress.lessons[l.id]?.status !== 'done';
     const saved = this.lessons.findIndex((l) => l.id === this.#progress.current);
-    if (saved >= 0) return saved;
-    const pending = this.lessons.findIndex((l) => this.#progress.lessons[l.id]?.status !== 'done');
+    if (saved >= 0) {
+      if (notDone(this.lessons[saved]!)) return saved;
+      const later = this.lessons.findIndex((l, i) => i > saved && notDone(l));
+      return later >= 0 ? later : saved;
+    }
+    const pending = this.lessons.findIndex(notDone);
     return pending >= 0 ? pending : 0;
   }
 
