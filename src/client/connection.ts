@@ -47,6 +47,8 @@ export interface CommandRequest {
   barrier: boolean;
   /** For AUTH: answers continuations. Without it a continuation resolves the request with status '+'. */
   sasl?: SaslResponder;
+  /** Set only on the pseudo-request that waits for the greeting. */
+  greeting?: true;
   /** True for a line that answers a SASL continuation rather than a new command. */
   saslResponse?: boolean;
   /** Streams the body instead of buffering it. */
@@ -130,13 +132,16 @@ export class Connection {
     // The greeting is the reply to the connection itself (RFC 1939 §4).
     this.greetingReply = new Promise<Pop3Reply>((resolve, reject) => {
       const request: CommandRequest = {
-        keyword: '', shownArgs: [], label: 'greeting', wire: Buffer.alloc(0), multiline: false, barrier: true,
+        keyword: 'GREETING', shownArgs: [], label: 'greeting', wire: Buffer.alloc(0), multiline: false, barrier: true, greeting: true,
       };
       this.#queue.push({ request, written: true, settled: false, resolve, reject, timeout: settings.timeout });
     });
     this.greetingReply.catch(() => undefined);
     this.#attach(socket);
-    this.#trace('*', 'CONNECT', [], `connected to ${settings.host}:${socket.remotePort ?? '?'}${this.#secure ? ' (TLS)' : ''}`);
+    // Event texts start with the event's name, as in the sandbox's session log.
+    this.#trace('*', 'CONNECT', [], `CONNECT to ${settings.host}:${socket.remotePort ?? '?'} (${this.#secure ? 'pop3s, implicit TLS' : 'pop3'})`, {
+      before: 'CLOSED',
+    });
     this.#armTimer();
     const signal = settings.signal;
     if (signal) {
@@ -411,7 +416,7 @@ export class Connection {
     }
     // RFC 1939 §6: QUIT in TRANSACTION enters UPDATE (-ERR: some deletions failed); else it just ends.
     if (request.keyword === 'QUIT') this.#state = this.#state === 'TRANSACTION' ? 'UPDATE' : 'CLOSED';
-    if (request.keyword === '') this.#greeting = reply.line;
+    if (request.greeting) this.#greeting = reply.line;
     // A multi-line reply's status line was traced when it arrived, its body just now.
     if (!(request.multiline && reply.ok)) {
       this.#trace('S', request.keyword, request.shownArgs, reply.line, { status: reply.status, code: reply.code, before });
@@ -448,11 +453,12 @@ export class Connection {
     const plain = this.#socket;
     plain.pause();
     this.#detach(plain);
+    plain.on('error', () => undefined); // failures surface on the TLS socket that wraps it
     // RFC 2595 §4 / dinhvh/libetpan#386: bytes after the +OK were not protected; drop them.
     const injected = this.#reader.takeBuffered();
     this.#reader.clear();
     if (injected.length > 0) {
-      this.#trace('*', 'TLS', [], `discarded ${injected.length} plaintext octets received after the STLS reply`);
+      this.#trace('*', 'TLS', [], `TLS discarded ${injected.length} plaintext octets received after the STLS reply (RFC 2595 §4)`);
     }
     const options: tls.ConnectionOptions = { ...this.#settings.tlsOptions, ...pending.request.tlsOptions, socket: plain };
     const onHandshakeError = (error: Error): void => {
@@ -553,7 +559,7 @@ export class Connection {
     }
     if (this.#body) this.#body = undefined;
     this.#socket.destroy();
-    this.#trace('*', 'CLOSE', [], quitDone ? 'closed after QUIT' : byClient ? 'closed by the client' : 'closed by the server', {
+    this.#trace('*', 'CLOSE', [], `CLOSE ${quitDone ? 'after QUIT' : byClient ? 'by the client' : 'by the server'}`, {
       before,
     });
     for (const listener of this.#closeListeners.splice(0)) listener();
@@ -613,5 +619,5 @@ function countLines(data: Buffer): number {
 function describeTls(socket: tls.TLSSocket): string {
   const cert = socket.getPeerCertificate();
   const subject = cert && typeof cert.subject === 'object' ? cert.subject.CN : undefined;
-  return `TLS established (${socket.getProtocol() ?? 'TLS'}${subject ? `, certificate for ${subject}` : ''})`;
+  return `TLS ${socket.getProtocol() ?? 'established'}${subject ? `, certificate for ${subject}` : ''}`;
 }

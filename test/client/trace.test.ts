@@ -28,9 +28,9 @@ describe('the trace', () => {
     await pop.retr(1);
     await pop.dele(1).catch(() => undefined);
     await pop.quit();
-    const lines = entries.map((e) => formatTraceLine(e).replace(/^c\d+ /, '').replace(/:\d+$/, ':PORT'));
+    const lines = entries.map((e) => formatTraceLine(e).replace(/^c\d+ /, '').replace(/:\d+ /, ':PORT '));
     expect(lines).toEqual([
-      '*  connected to 127.0.0.1:PORT',
+      '*  CONNECT to 127.0.0.1:PORT (pop3)',
       'S: +OK POP3 server ready <1896.697170952@dbc.mtview.ca.us>',
       'C: USER alice',
       'S: +OK',
@@ -43,7 +43,7 @@ describe('the trace', () => {
       'S: -ERR [SYS/TEMP] try later',
       'C: QUIT',
       'S: +OK bye',
-      '*  closed after QUIT',
+      '*  CLOSE after QUIT',
     ]);
     expect(entries.map((e) => `${e.stateBefore}>${e.stateAfter}`)).toContain('AUTHORIZATION>TRANSACTION');
     expect(entries.at(-2)).toMatchObject({ status: '+OK', stateBefore: 'TRANSACTION', stateAfter: 'UPDATE' });
