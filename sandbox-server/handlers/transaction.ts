@@ -1,6 +1,7 @@
 import { printable } from '../display';
 import { CommandRefusal } from '../errors';
 import type { Maildrop } from '../maildrop';
+import type { StoredMessage } from '../storage';
 import { err, linesBody, messageBody, ok } from '../reply';
 import { hasEightBitHeader, topOfMessage } from '../top';
 import { describeMaildrop } from './login';
@@ -10,6 +11,15 @@ import type { Handler, SessionContext } from './types';
 function maildropOf(session: SessionContext): Maildrop {
   if (!session.maildrop) throw new Error('no maildrop in TRANSACTION state');
   return session.maildrop;
+}
+
+/** Reads a message from storage; a storage failure is a transient server problem (RFC 3206 §4). */
+async function readMessage(number: number, message: StoredMessage): Promise<Buffer> {
+  try {
+    return await message.read();
+  } catch (error) {
+    throw new CommandRefusal(`cannot read message ${number} from storage: ${(error as Error).message}`, { responseCode: 'SYS/TEMP' });
+  }
 }
 
 /** RFC 6856 §2.1: outside UTF-8 mode, a message with raw 8-bit headers is refused with [UTF8]. */
@@ -56,7 +66,7 @@ export const uidl: Handler = (command, session) => {
 /** RFC 1939 §5 RETR: the whole message, byte-stuffed; the size equals LIST's (RFC 1939 §11). */
 export const retr: Handler = async (command, session) => {
   const { number, message } = maildropOf(session).message(command.args[0]!);
-  const bytes = await message.read();
+  const bytes = await readMessage(number, message);
   checkUtf8(session, number, bytes);
   const body = messageBody(bytes);
   return ok(`${body.octets} octets`, { body, uids: [message.uid] });
@@ -71,7 +81,7 @@ export const top: Handler = async (command, session) => {
       bad: true,
     });
   }
-  const bytes = await message.read();
+  const bytes = await readMessage(number, message);
   checkUtf8(session, number, bytes);
   const body = messageBody(topOfMessage(bytes, Number(linesArg)));
   return ok('top of message follows', { body, uids: [message.uid] });
