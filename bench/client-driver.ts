@@ -4,15 +4,16 @@
  *   client-driver.ts sweep  HOST PORT USER PASS     RETR every message (await each, as a learner writes it)
  *   client-driver.ts fetch  HOST PORT USER PASS     fetchNew(): UIDL, LIST, then RETRs pipelined 8 deep
  *   client-driver.ts stream HOST PORT USER PASS N   retrStream(N), chunks discarded; peak RSS growth
+ *   client-driver.ts stream-raw HOST PORT USER PASS N   the same RETR over a bare socket: the floor
  *
  * Times run from connect() through quit(), without process start-up, like poplib-sweep.py.
  * Run `stream` with --expose-gc so the baseline is taken after a collection.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
 import { connect, fetchNew } from '../src/client';
+import { PeakMemoryTracker } from './lib/peak-memory';
 
 const TIMEOUT_MS = 60_000;
-const SAMPLE_INTERVAL_MS = 5;
 
 async function sweep(host: string, port: number, user: string, password: string): Promise<void> {
   const start = process.hrtime.bigint();
@@ -51,92 +52,83 @@ async function fetchAll(host: string, port: number, user: string, password: stri
   process.stdout.write(`${JSON.stringify({ seconds, bytes, messages })}\n`);
 }
 
-/** VmHWM (peak resident set) of this process in bytes, from /proc/self/status. */
-function readPeakRss(): number | undefined {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return match?.[1] ? Number(match[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resets the kernel's peak-RSS mark to the current RSS (Linux ≥ 4.0); false where not allowed. */
-function resetPeakRss(): boolean {
-  try {
-    writeFileSync('/proc/self/clear_refs', '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function stream(host: string, port: number, user: string, password: string, messageNumber: number): Promise<void> {
   const client = await connect({ host, port, timeout: TIMEOUT_MS });
   await client.user(user);
   await client.pass(password);
   await client.list(messageNumber);
-  const collect = (globalThis as { gc?: () => void }).gc;
-  collect?.();
-  collect?.();
-  const baseline = process.memoryUsage();
-  const baselineRss = baseline.rss;
-  const kernelPeak = resetPeakRss();
-  let sampledPeak = baselineRss;
-  // Where growth sits (JS heap or Buffers outside it) tells the client engineer what to look at.
-  const peaks = { heapTotal: baseline.heapTotal, heapUsed: baseline.heapUsed, arrayBuffers: baseline.arrayBuffers };
-  const sample = (): void => {
-    const rss = process.memoryUsage.rss();
-    if (rss > sampledPeak) sampledPeak = rss;
-  };
-  const sampleBreakdown = (): void => {
-    const usage = process.memoryUsage();
-    peaks.heapTotal = Math.max(peaks.heapTotal, usage.heapTotal);
-    peaks.heapUsed = Math.max(peaks.heapUsed, usage.heapUsed);
-    peaks.arrayBuffers = Math.max(peaks.arrayBuffers, usage.arrayBuffers);
-  };
-  const sampler = setInterval(() => {
-    sample();
-    sampleBreakdown();
-  }, SAMPLE_INTERVAL_MS);
+  const memory = new PeakMemoryTracker();
   const start = process.hrtime.bigint();
   let bytes = 0;
   let chunks = 0;
   for await (const chunk of client.retrStream(messageNumber)) {
     bytes += (chunk as Buffer).length;
-    if (++chunks % 16 === 0) sample();
+    if (++chunks % 16 === 0) memory.sample();
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  clearInterval(sampler);
-  sample();
-  const hwm = kernelPeak ? readPeakRss() : undefined;
-  const peakRss = Math.max(sampledPeak, hwm ?? 0);
+  const peak = memory.finish();
   await client.quit();
-  process.stdout.write(
-    `${JSON.stringify({
-      seconds,
-      bytes,
-      messages: 1,
-      baselineRss,
-      peakRss,
-      rssGrowth: peakRss - baselineRss,
-      method: hwm !== undefined ? 'VmHWM after clear_refs, and rss sampled every 5 ms' : 'rss sampled every 5 ms',
-      gcBeforeBaseline: collect !== undefined,
-      growthBreakdown: {
-        heapTotal: peaks.heapTotal - baseline.heapTotal,
-        heapUsed: peaks.heapUsed - baseline.heapUsed,
-        arrayBuffers: peaks.arrayBuffers - baseline.arrayBuffers,
-      },
-    })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify({ seconds, bytes, messages: 1, ...peak })}\n`);
 }
+
+/**
+ * The floor under any client: the same RETR over a bare socket, bytes counted and dropped, no
+ * un-stuffing. What Node itself costs (socket read buffers waiting for a GC) shows here.
+ */
+async function streamRaw(host: string, port: number, user: string, password: string, messageNumber: number): Promise<void> {
+  const socket = netConnect({ host, port });
+  const steps = [`USER ${user}`, `PASS ${password}`, `RETR ${messageNumber}`];
+  let memory: PeakMemoryTracker | undefined;
+  let start = 0n;
+  let bytes = 0;
+  let chunks = 0;
+  let status = '';
+  let tail = Buffer.alloc(0);
+  await new Promise<void>((resolve, reject) => {
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error('connection closed before the end of the message')));
+    socket.on('data', (chunk: Buffer) => {
+      if (memory === undefined) {
+        status += chunk.toString('latin1');
+        const end = status.indexOf('\r\n');
+        if (end < 0) return;
+        if (!status.startsWith('+OK')) return reject(new Error(`server answered ${status.slice(0, end)}`));
+        const rest = status.slice(end + 2);
+        status = '';
+        const next = steps.shift();
+        if (next === undefined) return;
+        if (next.startsWith('RETR')) {
+          memory = new PeakMemoryTracker();
+          start = process.hrtime.bigint();
+        }
+        socket.write(`${next}\r\n`);
+        if (rest) return reject(new Error('unexpected bytes after a status line'));
+        return;
+      }
+      // The status line of RETR arrives with the body; count everything, find the terminator.
+      bytes += chunk.length;
+      if (++chunks % 16 === 0) memory.sample();
+      tail = Buffer.concat([tail, chunk.subarray(-5)]).subarray(-5);
+      if (tail.equals(TERMINATOR_WITH_LINE_END)) resolve();
+    });
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const peak = (memory as PeakMemoryTracker | undefined)?.finish();
+  socket.removeAllListeners('close');
+  socket.on('error', () => undefined);
+  socket.end('QUIT\r\n');
+  process.stdout.write(`${JSON.stringify({ seconds, bytes, messages: 1, ...peak })}\n`);
+}
+
+const TERMINATOR_WITH_LINE_END = Buffer.from('\r\n.\r\n');
 
 async function main(): Promise<void> {
   const [mode, host, port, user, password, n] = process.argv.slice(2);
-  if (!host || !port || !user || password === undefined) throw new Error('usage: client-driver.ts sweep|fetch|stream HOST PORT USER PASS [N]');
+  if (!host || !port || !user || password === undefined) throw new Error('usage: client-driver.ts sweep|fetch|stream|stream-raw HOST PORT USER PASS [N]');
   if (mode === 'sweep') await sweep(host, Number(port), user, password);
   else if (mode === 'fetch') await fetchAll(host, Number(port), user, password);
   else if (mode === 'stream') await stream(host, Number(port), user, password, Number(n ?? 1));
+  else if (mode === 'stream-raw') await streamRaw(host, Number(port), user, password, Number(n ?? 1));
   else throw new Error(`unknown mode ${String(mode)}`);
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, type Target } from './targets';
 import type { BenchAccount } from './mail-fixtures';
 import { summarizeFailure } from './failure-text';
+import type { PeakMemory } from './peak-memory';
 
 /** One timed transfer. */
 export interface Transfer {
@@ -127,26 +128,20 @@ export async function ourClientSweep(target: Target, account: BenchAccount, mode
   return parseLastJson<Transfer>('client-driver.ts', stdout);
 }
 
-/** What the streaming driver reports about its memory. */
-export interface StreamResult extends Transfer {
-  baselineRss: number;
-  peakRss: number;
-  /** Peak RSS minus the baseline taken after login, in bytes. */
-  rssGrowth: number;
-  /** How the peak was found: the kernel's high-water mark after a reset, or sampling. */
-  method: string;
-  /** Peak growth of the JS heap and of Buffer memory, sampled; where the RSS growth sits. */
-  growthBreakdown?: { heapTotal: number; heapUsed: number; arrayBuffers: number };
-}
+/** What the streaming driver reports: the transfer and its peak memory growth. */
+export interface StreamResult extends Transfer, PeakMemory {}
 
-/** Our client streams one message with retrStream in its own process; reports peak RSS growth. */
-export async function ourClientStream(target: Target, account: BenchAccount, messageNumber: number): Promise<StreamResult> {
+/**
+ * Streams one message in a process of its own and reports its peak RSS growth: our client's
+ * retrStream (`stream`), or a bare socket that only counts bytes (`stream-raw`, the floor).
+ */
+export async function ourClientStream(target: Target, account: BenchAccount, messageNumber: number, mode: 'stream' | 'stream-raw' = 'stream'): Promise<StreamResult> {
   const { stdout } = await runChild(process.execPath, [
     '--expose-gc',
     '-r',
     './src/register.js',
     join('bench', 'client-driver.ts'),
-    'stream',
+    mode,
     target.host,
     String(target.port),
     account.name,
