@@ -87,7 +87,7 @@ function describeTsError(text: string, codes: readonly number[]): FriendlyError 
   const lines = text
     .split('\n')
     .map((l) => l.replace(/^.*?error TS(\d+): (.*)$/, '$2 (TS$1)').trim())
-    .filter(Boolean);
+    .filter((line, i, all) => line !== '' && all.indexOf(line) === i);
   const first = codes[0];
   let hint = first !== undefined ? DIAGNOSTIC_HINTS[first] : undefined;
   if ((first === 2345 || first === 2322) && /'string'.*'number'/.test(text)) {

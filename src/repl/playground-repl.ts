@@ -98,6 +98,8 @@ export interface PlaygroundRepl {
   readonly closed: Promise<void>;
   /** Cancels a pending evaluation (what Ctrl-C does); returns false when nothing was pending. */
   interrupt(): boolean;
+  /** Resolves once the checker has been warmed (its first run is the slow one). */
+  readonly warmed: Promise<void>;
   /** Ends the REPL (like `.exit`) and resolves when it has cleaned up. */
   close(): Promise<void>;
 }
@@ -645,8 +647,11 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   });
 
   // Warm the checker once the prompt is up: its first run costs most of a second.
-  setImmediate(() => {
-    if (!busy) evaluator.warm();
+  const warmed = new Promise<void>((resolve) => {
+    setImmediate(() => {
+      evaluator.warm();
+      resolve();
+    });
   });
 
   return {
@@ -654,6 +659,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     evaluator,
     runner,
     closed,
+    warmed,
     interrupt,
     close: () => {
       server.close();
