@@ -39,6 +39,11 @@ export interface MistakeDefinition {
   when(facts: Facts): boolean;
   /** Markdown, one or two sentences. */
   hint: string;
+  /**
+   * REPL input lines (as in `solution`) that commit this mistake from the lesson's start, so a
+   * test can replay them and expect this hint.
+   */
+  example?: readonly string[];
 }
 
 /** A REPL name the lesson puts in scope, with its TypeScript type for the checker. */

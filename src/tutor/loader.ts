@@ -169,6 +169,7 @@ export function validateLessonDefinition(value: unknown, options: LoadLessonsOpt
       if (typeof m.id !== 'string' || m.id === '') fail(`${at}.id must be a non-empty string`);
       if (typeof m.when !== 'function') fail(`${at}.when must be a function (facts) => boolean`);
       if (typeof m.hint !== 'string' || m.hint === '') fail(`${at}.hint must be a non-empty string`);
+      if (m.example !== undefined && !isStringArray(m.example)) fail(`${at}.example must be an array of REPL input lines`);
     }
   }
   if (lesson.scope !== undefined) {
