@@ -55,7 +55,7 @@ export const COMMANDS = {
   STLS: { states: AUTH, minArgs: 0, maxArgs: 0, reply: 'single', rfc: 'RFC 2595 §4', summary: 'STLS: start TLS on this connection' },
   AUTH: { states: AUTH, minArgs: 1, maxArgs: 2, reply: 'sasl', rfc: 'RFC 5034 §4', summary: 'AUTH mechanism [initial-response]: SASL login', secretArgs: [1] },
   UTF8: { states: AUTH, minArgs: 0, maxArgs: 0, reply: 'single', rfc: 'RFC 6856 §2', summary: 'UTF8: switch to UTF-8 mode' },
-  RPOP: { states: [], minArgs: 1, maxArgs: 1, reply: 'single', rfc: 'RFC 1081 §5', summary: 'RPOP user: obsolete, removed by RFC 1725', obsolete: 'RFC 1725 removed RPOP: it trusted the client\'s privileged port, which anyone can fake. Use APOP, SASL AUTH or USER/PASS over TLS' },
+  RPOP: { states: [], minArgs: 1, maxArgs: 1, reply: 'single', rfc: 'RFC 1081 §5', summary: 'RPOP user: obsolete, removed by RFC 1460', obsolete: 'RFC 1460 removed RPOP and added APOP: RPOP trusted the client\'s privileged port, which anyone can fake. Use APOP, SASL AUTH or USER/PASS over TLS' },
   LAST: { states: [], minArgs: 0, maxArgs: 0, reply: 'single', rfc: 'RFC 1081 §5', summary: 'LAST: obsolete, removed by RFC 1725', obsolete: 'RFC 1725 removed LAST: remember which messages you have seen by their UIDL unique-ids instead' },
 } as const satisfies Record<Keyword, CommandSpec>;
 

@@ -54,11 +54,10 @@ describe('command table', () => {
     for (const k of ['QUIT', 'CAPA'] as const) expect(statesOf(k), k).toEqual(['AUTHORIZATION', 'TRANSACTION']);
   });
 
-  it('marks RPOP and LAST obsolete and valid in no state (RFC 1725)', () => {
-    for (const k of ['RPOP', 'LAST'] as const) {
-      expect(COMMANDS[k].states).toEqual([]);
-      expect(COMMANDS[k].obsolete).toMatch(/RFC 1725/);
-    }
+  it('marks RPOP (removed by RFC 1460) and LAST (removed by RFC 1725) obsolete and valid in no state', () => {
+    for (const k of ['RPOP', 'LAST'] as const) expect(COMMANDS[k].states).toEqual([]);
+    expect(COMMANDS.RPOP.obsolete).toMatch(/RFC 1460/);
+    expect(COMMANDS.LAST.obsolete).toMatch(/RFC 1725/);
     const obsolete = KEYWORDS.filter((k) => 'obsolete' in COMMANDS[k]);
     expect(obsolete.sort()).toEqual(['LAST', 'RPOP']);
   });

@@ -51,7 +51,7 @@ describe('unknown, misplaced and malformed commands (RFC 1939 §3)', () => {
   test('RPOP and LAST are obsolete, and the reply says what replaced them', async ({ server }) => {
     const client = await ready(server.connect);
     expect(await client.command('RPOP alice')).toBe(
-      "-ERR RPOP is obsolete (RFC 1081 section 5): RFC 1725 removed RPOP: it trusted the client's privileged port, which anyone can fake. Use APOP, SASL AUTH or USER/PASS over TLS",
+      "-ERR RPOP is obsolete (RFC 1081 section 5): RFC 1460 removed RPOP and added APOP: RPOP trusted the client's privileged port, which anyone can fake. Use APOP, SASL AUTH or USER/PASS over TLS",
     );
     await client.command('USER alice');
     await client.command('PASS wonderland');
