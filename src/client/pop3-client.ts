@@ -238,8 +238,8 @@ export class Pop3Client {
   }
 
   /**
-   * RPOP (RFC 1081 §5), for parity with poplib. Obsolete: RFC 1725 removed it because it
-   * trusted the client's privileged port, which anyone can fake; expect `-ERR`.
+   * RPOP (RFC 1081 §5), for parity with poplib. Obsolete: RFC 1460 removed it (and added APOP)
+   * because it trusted the client's privileged port, which anyone can fake; expect `-ERR`.
    * @deprecated Use APOP, AUTH or USER/PASS over TLS.
    */
   rpop(user: string, options?: CommandOptions): Promise<Pop3Reply> {
