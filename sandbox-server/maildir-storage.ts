@@ -132,10 +132,9 @@ export class MaildirStorage implements MailStorage {
   async list(account: string): Promise<StoredMessage[]> {
     return this.#serialized(account, async (folder) => {
       if (!(await this.#ensure(account, folder, false))) return [];
-      return this.#locked(folder, async () => {
-        const list = await synchronize(folder);
-        return list.entries.map((entry) => storedMessage(account, folder, list.validity, entry));
-      });
+      // Usually nothing needs doing: read without the lock; if anything does, redo it locked.
+      const list = (await readSettled(folder)) ?? (await this.#locked(folder, () => synchronize(folder)));
+      return list.entries.map((entry) => storedMessage(account, folder, list.validity, entry));
     });
   }
 
@@ -441,26 +440,54 @@ async function synchronize(folder: Folder): Promise<UidList> {
   return list;
 }
 
+/**
+ * The uidlist when it agrees exactly with the folders (nothing in new/, every listed message
+ * in cur/, nothing else there but files kept for a live session, no crash leftovers in tmp/),
+ * else undefined. Safe without
+ * the lock: a change in progress always leaves a disagreement (the uidlist is written before
+ * files appear and before files go), so a half-done change is never taken as settled.
+ */
+async function readSettled(folder: Folder): Promise<UidList | undefined> {
+  const list = await readUidList(folder);
+  if (!list || (await visibleNames(folder.new)).length > 0) return undefined;
+  const inCur = new Set((await visibleNames(folder.cur)).map(baseOf));
+  const kept = list.removed.filter((removal) => inCur.has(removal.base));
+  if (kept.length > 0) {
+    const reader = await liveLockOwner(path.join(folder.root, MAILDROP_LOCK));
+    if (kept.some((removal) => removal.readerLock === undefined || removal.readerLock !== reader?.nonce)) return undefined;
+    for (const removal of kept) inCur.delete(removal.base);
+  }
+  if (inCur.size !== list.entries.length || !list.entries.every((entry) => inCur.has(entry.base))) return undefined;
+  // Leftovers of a crash are tidied under the lock.
+  return (await abandonedTmp(folder, new Set())).length > 0 ? undefined : list;
+}
+
 /** Maildir file names start with the delivery time in seconds. */
 function byDelivery(a: string, b: string): number {
   const time = (name: string) => Number.parseInt(name, 10) || 0;
   return time(a) - time(b) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** Removes tmp/ files nobody will finish: from dead processes of ours, or older than 36 hours. */
-async function removeAbandonedTmp(folder: Folder, referenced: ReadonlySet<string>): Promise<void> {
+/** tmp/ files nobody will finish: from dead processes of ours, or older than 36 hours. */
+async function abandonedTmp(folder: Folder, referenced: ReadonlySet<string>): Promise<string[]> {
   const host = os.hostname();
+  const abandoned: string[] = [];
   for (const name of await visibleNames(folder.tmp)) {
     if (referenced.has(name)) continue;
     const pid = /^\d+\.[^.]*P(\d+)[QN]/.exec(name)?.[1];
     const ours = pid !== undefined && Number(pid) !== process.pid && (name.includes(`.${host},S=`) || name.endsWith('.lock') || name.endsWith('.uidlist'));
-    let abandoned = ours && !isOwnerAlive({ pid: Number(pid), startTime: undefined, host, nonce: '' });
-    if (!abandoned) {
-      const stat = await fs.stat(path.join(folder.tmp, name)).catch(() => undefined);
-      abandoned = stat !== undefined && Date.now() - stat.mtimeMs > ABANDONED_TMP_MS;
+    if (ours && !isOwnerAlive({ pid: Number(pid), startTime: undefined, host, nonce: '' })) {
+      abandoned.push(name);
+      continue;
     }
-    if (abandoned) await fs.unlink(path.join(folder.tmp, name)).catch(ignoreMissing);
+    const stat = await fs.stat(path.join(folder.tmp, name)).catch(() => undefined);
+    if (stat !== undefined && Date.now() - stat.mtimeMs > ABANDONED_TMP_MS) abandoned.push(name);
   }
+  return abandoned;
+}
+
+async function removeAbandonedTmp(folder: Folder, referenced: ReadonlySet<string>): Promise<void> {
+  for (const name of await abandonedTmp(folder, referenced)) await fs.unlink(path.join(folder.tmp, name)).catch(ignoreMissing);
 }
 
 /**
