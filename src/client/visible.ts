@@ -4,7 +4,6 @@
  */
 
 // C0, DEL and C1 controls; bidirectional overrides and isolates; line and paragraph separators.
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 /** Replaces control characters with visible stand-ins: ESC becomes `␛`, U+202E becomes `<U+202E>`. */
