@@ -7,6 +7,7 @@ import {
   findApopTimestamp,
   formatCommand,
   InvalidArgumentError,
+  lookupCommand,
   MAX_COMMAND_LINE,
   parseCommandLine,
   redactArgs,
@@ -392,9 +393,13 @@ export class Pop3Client {
         multiline: false, barrier: true, saslResponse: true, ...signalOptions(options),
       });
     }
+    if (/[\r\n\0]/.test(line)) {
+      // RFC 1939 §3: one command per line. Name only a known keyword: the rest may be a secret.
+      const word = lookupCommand(line.split(/[ \r\n\0]/, 1)[0] ?? '')?.keyword;
+      throw new InvalidArgumentError(`the ${word ?? 'command'} line contains CR, LF or NUL, which would split it into two commands`);
+    }
     const { keyword, args } = parseCommandLine(line);
     const label = describeCommand(keyword, args);
-    if (/[\r\n\0]/.test(line)) throw new InvalidArgumentError(`${label} contains CR, LF or NUL, which would split the command`);
     if (keyword === 'PASS') this.#refuseCleartext('PASS');
     if (keyword === 'AUTH') {
       this.#rawSaslMechanism = findSaslMechanism(args[0] ?? '');

@@ -187,6 +187,8 @@ describe('secrets never appear in errors or the trace', () => {
     errors.push(await pop.auth('LOGIN', { username: 'alice', password: 'wonderland' }).catch((e: unknown) => e));
     errors.push(await pop.pass('wonder\r\nland').catch((e: unknown) => e));
     errors.push(await pop.send('PASS wonder\nland').catch((e: unknown) => e));
+    errors.push(await pop.send('USER alice\r\nPASS wonderland').catch((e: unknown) => e));
+    errors.push(await pop.send('wonderland\r\nNOOP').catch((e: unknown) => e));
     for (const error of errors) expect(error).toBeInstanceOf(Error);
     const { formatTraceLine } = await import('../../src/client');
     printed.push(...trace.map(formatTraceLine));
