@@ -129,6 +129,7 @@ export class MaildirStorage implements MailStorage {
     return path.join(this.root, accountFolderName(account));
   }
 
+  /** RFC 1939 §4: the maildrop as a session opens it; mail delivered into new/ is picked up. */
   async list(account: string): Promise<StoredMessage[]> {
     return this.#serialized(account, async (folder) => {
       if (!(await this.#ensure(account, folder, false))) return [];
@@ -138,6 +139,7 @@ export class MaildirStorage implements MailStorage {
     });
   }
 
+  /** RFC 1939 §6 UPDATE: all of the messages go, or (after a crash) none of them. */
   async remove(account: string, uids: readonly string[]): Promise<void> {
     if (uids.length === 0) return;
     await this.#serialized(account, async (folder) => {
@@ -158,6 +160,7 @@ export class MaildirStorage implements MailStorage {
     });
   }
 
+  /** A reset: new messages with fresh unique-ids replace the old ones, atomically. */
   async replace(account: string, messages: readonly NewMessage[]): Promise<void> {
     await this.#serialized(account, async (folder) => {
       if (!(await exists(folder.cur)) && (await createMaildir(this.root, folder, messages))) return;
@@ -180,6 +183,7 @@ export class MaildirStorage implements MailStorage {
     });
   }
 
+  /** A delivery: the messages follow the existing ones, with fresh unique-ids. */
   async append(account: string, messages: readonly NewMessage[]): Promise<void> {
     if (messages.length === 0) return;
     await this.#serialized(account, async (folder) => {
@@ -198,6 +202,7 @@ export class MaildirStorage implements MailStorage {
     });
   }
 
+  /** RFC 1939 §4: the exclusive-access lock, held across processes; a dead holder's lock is taken over. */
   async lock(account: string): Promise<ReleaseLock | undefined> {
     const folder = await this.#serialized(account, async (folder) => {
       await this.#ensure(account, folder, true);
@@ -212,6 +217,7 @@ export class MaildirStorage implements MailStorage {
     };
   }
 
+  /** Waits for changes in progress and releases the maildrop locks this instance holds. */
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.allSettled([...this.#queues.values()]);
