@@ -1,3 +1,6 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox-server';
@@ -65,4 +68,28 @@ it('survives raw random bytes, split anywhere, with no handler failing', { timeo
   );
   await checkNormalSession(sandbox.port, sandbox.accounts[0]!);
   expect(sandbox.internalErrors).toHaveLength(0);
+});
+
+it('answers every line exactly once with Maildir storage too, resets during sessions included', { timeout: 60_000 }, async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pop3-fuzz-maildir-'));
+  const durable = await startSandbox({ failedLoginDelayMs: 0, tlsPort: false, maildir: dir });
+  try {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fuzzScript(durable.accounts), { minLength: 1, maxLength: 4 }), async (scripts) => {
+        // Reset one maildrop while the sessions run: those logged in keep their snapshot (RFC 1939 §4).
+        const outcomes = await Promise.all([
+          ...scripts.map((script) => runFuzzScript(durable.port, script)),
+          durable.resetMailbox(durable.accounts[scripts.length % durable.accounts.length]!.name).then(() => undefined),
+        ]);
+        expect(outcomes.flatMap((outcome) => outcome?.problems ?? [])).toEqual([]);
+        expect(durable.internalErrors).toHaveLength(0);
+      }),
+      { numRuns: Math.ceil(RUNS / 4), ...(SEED !== undefined ? { seed: SEED } : {}) },
+    );
+    await durable.resetMailbox(durable.accounts[0]!.name);
+    await checkNormalSession(durable.port, durable.accounts[0]!);
+  } finally {
+    await durable.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 });
