@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import type { Facts, LessonDefinition } from '../../src/tutor';
+
+/** The shared secret of the sandbox's main account (sandbox.accounts). */
+const SECRET = 'wonderland';
+
+/** RFC 1939 §7: the APOP digest, MD5 of the timestamp followed by the secret, as lower-case hex. */
+const apopDigest = (timestamp: string, secret = SECRET): string => createHash('md5').update(timestamp + secret, 'utf8').digest('hex');
+
+/** The timestamp of a greeting: msg-id shape, `<...@...>` (RFC 1939 §7, RFC 2449 §3). */
+const timestampOf = (greeting: string): string | undefined => /<[^<>\s]+@[^<>\s]+>/.exec(greeting)?.[0];
+
+/** Each session's greeting timestamp. */
+const stamps = (f: Facts): { session: string; timestamp: string }[] =>
+  f.replies('GREETING').flatMap((e) => {
+    const timestamp = timestampOf(e.text);
+    return timestamp === undefined ? [] : [{ session: e.session, timestamp }];
+  });
+
+/** Strings the learner evaluated at the prompt or keeps as `timestamp` and `digest` (the names the lesson uses), lower-cased. */
+const producedStrings = (f: Facts): string[] =>
+  [...f.values, f.variable('timestamp'), f.variable('digest')].filter((v): v is string => typeof v === 'string').map((v) => v.toLowerCase());
+
+/** Sessions whose greeting the learner turned into the right digest. */
+const digestedSessions = (f: Facts): Set<string> => {
+  const strings = new Set(producedStrings(f));
+  return new Set(stamps(f).filter((s) => strings.has(apopDigest(s.timestamp))).map((s) => s.session));
+};
+
+/** APOP replies that logged alice in (AUTHORIZATION → TRANSACTION). */
+const apopLogins = (f: Facts) => f.replies('APOP').filter((e) => e.status === '+OK' && e.stateAfter === 'TRANSACTION');
+
+/** APOP refused for its credentials (RFC 3206 [AUTH]) before login. */
+const refusedApops = (f: Facts) => f.replies('APOP').filter((e) => e.status === '-ERR' && e.stateBefore === 'AUTHORIZATION' && e.code === 'AUTH');
+
+const lesson: LessonDefinition = {
+  formatVersion: 1,
+  title: 'APOP, and RPOP as history',
+  summary: 'Logging in without sending the password: the APOP digest by hand and by the client; why RPOP is gone',
+  rfc: ['RFC 1939 §7', 'RFC 1939 §13', 'RFC 1081', 'RFC 1460'],
+  start: { mailboxes: { alice: 'seed' } },
+  goals: [
+    {
+      id: 'timestamp',
+      text: 'Connect and pick the timestamp `<...@...>` out of `pop.greeting`',
+      check: (f) => {
+        const all = stamps(f).map((s) => s.timestamp.toLowerCase());
+        return producedStrings(f).some((v) => all.includes(v)) || digestedSessions(f).size > 0;
+      },
+      hints: [
+        'The greeting ends with something like `<12345.1700000000000.ab12cd34@sandbox.localhost>`: that is the timestamp, angle brackets included.',
+        'A regular expression finds it: `const timestamp = pop.greeting.match(/<[^>]+>/)![0]`, then type `timestamp` to see it.',
+      ],
+    },
+    {
+      id: 'own-digest',
+      text: 'Compute the digest yourself with `createHash` from `node:crypto`, and look at it',
+      check: (f) => digestedSessions(f).size > 0,
+      hints: [
+        'The digest is MD5 over the timestamp immediately followed by the password, written as 32 lower-case hex digits (RFC 1939 §7).',
+        "`import { createHash } from 'node:crypto'`, then `const digest = createHash('md5').update(timestamp + 'wonderland').digest('hex')`, then `digest`.",
+      ],
+    },
+    {
+      id: 'apop-by-hand',
+      text: 'Log in by sending your own digest: `pop.send` an `APOP alice <digest>` line',
+      check: (f) => {
+        const mine = digestedSessions(f);
+        return apopLogins(f).some((e) => e.user === 'alice' && mine.has(e.session));
+      },
+      hints: [
+        '`pop.send(line)` sends any command line as it is and returns the reply, `-ERR` included.',
+        'Use the digest of this connection\'s greeting: ``await pop.send(`APOP alice ${digest}`)`` (a template string, in backticks). The reply says how many messages alice has.',
+        'If the connection you computed the digest for is gone, start over: connect, read the new timestamp, compute a new digest.',
+      ],
+    },
+    {
+      id: 'apop-client',
+      text: 'Quit, connect again and let the client do the work: `await pop.apop("alice", "wonderland")`',
+      check: (f) => new Set(apopLogins(f).map((e) => e.session)).size >= 2,
+      hints: [
+        'One session holds the maildrop at a time (RFC 1939 §4): `await pop.quit()` first.',
+        'Then `pop = await connect(sandbox)` (declare `pop` with `let` to reuse the name) and `await pop.apop("alice", "wonderland")`.',
+      ],
+    },
+    {
+      id: 'rpop',
+      text: 'Try the obsolete RPOP: `await pop.rpop("alice")`, and read why the sandbox refuses it',
+      check: (f) => f.replies('RPOP').some((e) => e.status === '-ERR'),
+      hints: [
+        'RPOP is a command from RFC 1081, long gone; the sandbox still recognises it, to explain.',
+        'On a connected client, before or after login: `await pop.rpop("alice")`. Or in raw mode: `USER alice`, then `RPOP alice`.',
+      ],
+    },
+  ],
+  mistakes: [
+    {
+      id: 'password-as-digest',
+      when: (f) => refusedApops(f).some((e) => e.text.includes('32 hex digits')),
+      hint: 'The second argument of APOP is the digest, never the password: sending the password would give away exactly what APOP protects. Compute `createHash("md5").update(timestamp + "wonderland").digest("hex")`.',
+      example: ['const pop = await connect(sandbox)', "await pop.send('APOP alice wonderland')"],
+    },
+    {
+      id: 'digest-without-brackets',
+      when: (f) => {
+        const strings = new Set(producedStrings(f));
+        return stamps(f).some((s) => strings.has(apopDigest(s.timestamp.slice(1, -1))));
+      },
+      hint: 'That digest was computed without the angle brackets. The timestamp includes `<` and `>`: hash `<...@...>` followed by the password.',
+      example: [
+        "import { createHash } from 'node:crypto'",
+        'const pop = await connect(sandbox)',
+        'const inner = pop.greeting.match(/<([^>]+)>/)![1]',
+        "createHash('md5').update(inner + 'wonderland').digest('hex')",
+      ],
+    },
+    {
+      id: 'digest-as-bytes',
+      when: (f) => f.produced((v) => Buffer.isBuffer(v) && v.length === 16),
+      hint: 'Those are the 16 raw bytes of the digest. APOP wants them written as 32 hex digits: `.digest("hex")`.',
+      example: [
+        "import { createHash } from 'node:crypto'",
+        'const pop = await connect(sandbox)',
+        'const timestamp = pop.greeting.match(/<[^>]+>/)![0]',
+        "createHash('md5').update(timestamp + 'wonderland').digest()",
+      ],
+    },
+    {
+      id: 'stale-timestamp',
+      when: (f) => {
+        const mine = digestedSessions(f);
+        return mine.size > 0 && refusedApops(f).some((e) => !mine.has(e.session) && !e.text.includes('32 hex digits'));
+      },
+      hint: 'That digest belongs to an earlier connection. Every greeting carries a new timestamp, so an old digest is refused: that is APOP\'s replay protection (RFC 1939 §7). Compute the digest from this connection\'s greeting.',
+      example: [
+        "import { createHash } from 'node:crypto'",
+        'const first = await connect(sandbox)',
+        "const old = createHash('md5').update(first.greeting.match(/<[^>]+>/)![0] + 'wonderland').digest('hex')",
+        'old',
+        'await first.quit()',
+        'const second = await connect(sandbox)',
+        'await second.send(`APOP alice ${old}`)',
+      ],
+    },
+    {
+      id: 'apop-after-login',
+      when: (f) => f.replies('APOP').some((e) => e.status === '-ERR' && e.stateBefore === 'TRANSACTION'),
+      hint: 'APOP is a way in, accepted only in AUTHORIZATION (RFC 1939 §7). This session is logged in already: `await pop.quit()`, connect again, then APOP.',
+      example: ['const pop = await connect(sandbox)', "await pop.apop('alice', 'wonderland')", "await pop.apop('alice', 'wonderland')"],
+    },
+    {
+      id: 'maildrop-in-use',
+      when: (f) => f.replies().some((e) => e.status === '-ERR' && e.code === 'IN-USE'),
+      hint: 'An earlier session still holds the maildrop lock (RFC 1939 §4). `await pop.quit()` it before logging in again, or `.reset` to close every session.',
+      example: [
+        'const a = await connect(sandbox)',
+        "await a.apop('alice', 'wonderland')",
+        'const b = await connect(sandbox)',
+        "await b.apop('alice', 'wonderland')",
+      ],
+    },
+    {
+      id: 'wrong-digest',
+      when: (f) => refusedApops(f).length > 0,
+      hint: 'The server computed a different digest. It must be MD5 of this connection\'s timestamp, brackets included, immediately followed by `wonderland`, as 32 hex digits: `createHash("md5").update(timestamp + "wonderland").digest("hex")`.',
+      example: ['const pop = await connect(sandbox)', "await pop.send('APOP alice 0123456789abcdef0123456789abcdef')"],
+    },
+  ],
+  solution: [
+    "import { createHash } from 'node:crypto'",
+    'let pop = await connect(sandbox)',
+    'const timestamp = pop.greeting.match(/<[^>]+>/)![0]',
+    'timestamp',
+    "const digest = createHash('md5').update(timestamp + 'wonderland').digest('hex')",
+    'digest',
+    'await pop.send(`APOP alice ${digest}`)',
+    'await pop.quit()',
+    'pop = await connect(sandbox)',
+    "await pop.rpop('alice')",
+    "await pop.apop('alice', 'wonderland')",
+    'await pop.quit()',
+  ],
+};
+
+export default lesson;
