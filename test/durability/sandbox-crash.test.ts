@@ -19,7 +19,7 @@ import { RawPop3 } from './helpers/raw-pop3';
  * CRASH_ROUNDS=200 runs longer; CRASH_SEED replays a run.
  */
 
-const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 12);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 const ACCOUNT = 'crash';
 const PASSWORD = 'no-half-measures';
