@@ -209,11 +209,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     history: cli.history,
     guardRejections: true,
   });
-  // Piped input has no line editor to turn Ctrl-C into an event: cancel a pending await, or leave.
+  // A real SIGINT comes from piped input's Ctrl-C, or from a terminal while code runs (raw mode
+  // is off then, so Ctrl-C can break a loop) and arrives just after it: cancel what is pending.
+  // Without a listener the default action would end the process and lose the session.
   const onSigint = (): void => {
-    if (!repl.interrupt()) repl.server.close();
+    if (!repl.interrupt() && !process.stdin.isTTY) repl.server.close();
   };
-  if (!process.stdin.isTTY) process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
   await repl.closed;
   process.off('SIGINT', onSigint);
   await closeServer();

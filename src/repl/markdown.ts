@@ -12,13 +12,24 @@ const ASCII_TABLE = {
 
 /**
  * Creates a width-aware renderer over marked and marked-terminal. Colour follows the style;
- * without a terminal, tables are drawn in ASCII. Call {@link applyColourToEnvironment} first:
- * chalk reads the environment when it is loaded, which happens here.
+ * without a terminal, tables are drawn in ASCII. chalk decides its colour level once, when it
+ * is first loaded (here), so the first renderer's style holds for the process.
  */
 export function createMarkdownRenderer(style: OutputStyle): MarkdownRenderer {
-  // Loaded lazily: marked-terminal bundles chalk and a highlighter (~150 ms to load).
-  const { Marked } = require('marked') as typeof import('marked');
-  const { markedTerminal } = require('marked-terminal') as typeof import('marked-terminal');
+  // Loaded lazily: marked-terminal bundles chalk and a highlighter (~150 ms to load). chalk
+  // ignores NO_COLOR but reads FORCE_COLOR=0 when loaded; set it only for the load, since Node
+  // warns when NO_COLOR and FORCE_COLOR are both set.
+  const saved = process.env.FORCE_COLOR;
+  if (!style.colour) process.env.FORCE_COLOR = '0';
+  let Marked: typeof import('marked').Marked;
+  let markedTerminal: typeof import('marked-terminal').markedTerminal;
+  try {
+    ({ Marked } = require('marked') as typeof import('marked'));
+    ({ markedTerminal } = require('marked-terminal') as typeof import('marked-terminal'));
+  } finally {
+    if (saved === undefined) delete process.env.FORCE_COLOR;
+    else process.env.FORCE_COLOR = saved;
+  }
   const marked = new Marked();
   const plainTable = { style: { head: [] as string[], border: [] as string[] } };
   const tableOptions = style.terminal ? (style.colour ? {} : plainTable) : { ...plainTable, chars: ASCII_TABLE };

@@ -23,7 +23,7 @@ import { createMarkdownRenderer } from './markdown';
 import type { MarkdownRenderer } from './markdown';
 import { RawSession, redactRawLine } from './raw-session';
 import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
-import { applyColourToEnvironment, createPainter, decideStyle } from './style';
+import { createPainter, decideStyle } from './style';
 import type { OutputStyle, Painter, StyledStream } from './style';
 
 /** The connection options of the server the REPL talks to (`sandbox` at the prompt). */
@@ -122,7 +122,6 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   const env = options.env ?? process.env;
   const terminal = options.terminal ?? (input.isTTY === true && output.isTTY === true);
   const style = options.style ?? decideStyle(output, env);
-  applyColourToEnvironment(style, env);
   const paint = createPainter(style);
   const tick = paint.green('✔');
   const cross = paint.red('✘');

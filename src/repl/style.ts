@@ -36,14 +36,6 @@ export function decideStyle(stream: StyledStream, env: NodeJS.ProcessEnv = proce
   return { colour, width: Math.min(columns, 100), terminal: terminal && env.TERM !== 'dumb' };
 }
 
-/**
- * chalk (inside marked-terminal and cli-highlight) ignores NO_COLOR but honours FORCE_COLOR=0,
- * and reads it when first loaded: call this before the markdown renderer is loaded.
- */
-export function applyColourToEnvironment(style: OutputStyle, env: NodeJS.ProcessEnv = process.env): void {
-  if (!style.colour) env.FORCE_COLOR = '0';
-}
-
 const SGR = {
   bold: [1, 22],
   dim: [2, 22],

@@ -45,7 +45,9 @@ const LESSON_KEYS = new Set(['formatVersion', 'title', 'summary', 'rfc', 'start'
  * manifest itself is unusable, since then there is no order to follow.
  * @throws LessonFormatError when manifest.json is missing or malformed.
  */
-export async function loadLessons(dir: string, options: LoadLessonsOptions = {}): Promise<LoadedLessons> {
+export async function loadLessons(lessonsDir: string, options: LoadLessonsOptions = {}): Promise<LoadedLessons> {
+  // Absolute, so a lesson module is imported by path and never looked up as a package.
+  const dir = path.resolve(lessonsDir);
   const manifestPath = path.join(dir, 'manifest.json');
   const manifest = readManifest(manifestPath);
   const lessons: Lesson[] = [];

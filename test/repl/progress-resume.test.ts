@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
 import { loadLessons } from '../../src/tutor';
-import { ROOT, startHarness, tempStateDir } from './repl-harness';
+import { firstTwoLessonsDir, startHarness, tempStateDir } from './repl-harness';
 
 let embedded: EmbeddedTarget;
 beforeAll(async () => {
@@ -17,10 +17,11 @@ afterAll(async () => {
 describe('progress across runs', () => {
   it('saves progress, resumes at the current lesson, and each shipped solution passes its lesson', async () => {
     const stateDir = tempStateDir();
-    const { lessons } = await loadLessons(path.join(ROOT, 'lessons'));
+    const lessonsDir = firstTwoLessonsDir();
+    const { lessons } = await loadLessons(lessonsDir);
     const [first, second] = lessons;
 
-    const one = await startHarness({ embedded, stateDir });
+    const one = await startHarness({ embedded, stateDir, lessonsDir });
     await one.waitFor(/\n> $/);
     const since = one.output().length;
     for (const line of first!.definition.solution!) one.send(line);
@@ -31,7 +32,7 @@ describe('progress across runs', () => {
     expect(saved.lessons['01-first-contact']?.status).toBe('done');
 
     // A new run in the same state dir resumes at the first lesson not done.
-    const two = await startHarness({ embedded, stateDir });
+    const two = await startHarness({ embedded, stateDir, lessonsDir });
     const welcome = await two.waitFor(/\n> $/);
     expect(welcome).toContain('✔  1. First contact');
     expect(welcome).toContain('▶  2. USER and PASS');
@@ -44,7 +45,7 @@ describe('progress across runs', () => {
     await two.close();
 
     // The third run resumes where the second left off: the last lesson, marked current.
-    const three = await startHarness({ embedded, stateDir });
+    const three = await startHarness({ embedded, stateDir, lessonsDir });
     expect(await three.waitFor(/\n> $/)).toContain('-- Lesson 2 of 2: USER and PASS --');
     expect(await three.run('.prev')).toContain('-- Lesson 1 of 2: First contact --');
     await three.close();

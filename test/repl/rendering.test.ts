@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMarkdownRenderer } from '../../src/repl/markdown';
 import { hasUnsafeCharacters, sanitizeForTerminal } from '../../src/repl/sanitize';
-import { applyColourToEnvironment, createPainter, decideStyle } from '../../src/repl/style';
+import { createPainter, decideStyle } from '../../src/repl/style';
 
 describe('sanitising text for the terminal', () => {
   it('makes escape sequences and control characters visible', () => {
@@ -33,15 +33,6 @@ describe('output style', () => {
     expect(decideStyle(pipe, { FORCE_COLOR: '1' }).colour).toBe(true);
     expect(decideStyle(tty, { FORCE_COLOR: '0' }).colour).toBe(false);
     expect(decideStyle(tty, { NO_COLOR: '', FORCE_COLOR: '' }).colour).toBe(true);
-  });
-
-  it('tells chalk to stay plain when there is no colour', () => {
-    const env: NodeJS.ProcessEnv = {};
-    applyColourToEnvironment({ colour: false, width: 80, terminal: false }, env);
-    expect(env.FORCE_COLOR).toBe('0');
-    const coloured: NodeJS.ProcessEnv = {};
-    applyColourToEnvironment({ colour: true, width: 80, terminal: true }, coloured);
-    expect(coloured.FORCE_COLOR).toBeUndefined();
   });
 
   it('paints only with colour', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -30,6 +30,7 @@ export interface ReplHarness {
 export interface HarnessOptions {
   fast?: boolean;
   stateDir?: string;
+  /** Default: the first two shipped lessons. */
   lessonsDir?: string;
   evalTimeoutMs?: number;
   /** Reuse a running sandbox (the harness then leaves it open). */
@@ -37,6 +38,18 @@ export interface HarnessOptions {
 }
 
 export const tempStateDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'pg-state-'));
+
+/**
+ * A lessons folder with only the first two shipped lessons (linked, not copied), so tests of
+ * the engine do not change as the curriculum grows.
+ */
+export function firstTwoLessonsDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-two-lessons-'));
+  const order = ['01-first-contact', '02-user-and-pass'];
+  for (const name of order) symlinkSync(path.join(ROOT, 'lessons', name), path.join(dir, name), 'dir');
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ formatVersion: 1, order }));
+  return dir;
+}
 
 /** Starts a REPL on PassThrough streams. */
 export async function startHarness(options: HarnessOptions = {}): Promise<ReplHarness> {
@@ -50,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<ReplHa
     text += chunk.toString('utf8');
     for (const listener of listeners) listener();
   });
-  const lessons = await loadLessons(options.lessonsDir ?? path.join(ROOT, 'lessons'));
+  const lessons = await loadLessons(options.lessonsDir ?? firstTwoLessonsDir());
   const repl = await startPlaygroundRepl({
     input,
     output,

@@ -111,7 +111,7 @@ describe('the shipped lessons', () => {
   it('load without problems, and every goal fails on an empty attempt', async () => {
     const { lessons, problems } = await loadLessons(LESSONS_DIR);
     expect(problems).toEqual([]);
-    expect(lessons.map((l) => l.id)).toEqual(['01-first-contact', '02-user-and-pass']);
+    expect(lessons.map((l) => l.id).slice(0, 2)).toEqual(['01-first-contact', '02-user-and-pass']);
     for (const lesson of lessons) {
       const results = evaluateGoals(lesson, createFacts({ transcript: [], values: [] }));
       expect(results.length).toBeGreaterThan(0);
@@ -123,7 +123,7 @@ describe('the shipped lessons', () => {
 
   it('lesson 2 sees a wrong password and a login in hand-made transcripts', async () => {
     const { lessons } = await loadLessons(LESSONS_DIR);
-    const lesson = lessons[1]!;
+    const lesson = lessons.find((l) => l.id === '02-user-and-pass')!;
     const facts = createFacts({ transcript: [...wrongPassword, ...aliceLogsIn], values: [], repl: { trace: true } });
     const met = Object.fromEntries(evaluateGoals(lesson, facts).map((r) => [r.id, r.met]));
     expect(met).toEqual({ 'wrong-password': true, 'logged-in': true, 'trace-login': false, quit: true });

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { firstTwoLessonsDir, ROOT, tempStateDir } from './repl-harness';
+
+type Step = { send: string } | { expect: string; timeout?: number };
+
+/** Runs the CLI in a real pseudo-terminal (python3's pty module) and plays the steps. */
+function runInPty(steps: Step[], env: Record<string, string | null> = {}, extraArgs: string[] = []): { output: string; status: number | null; stderr: string } {
+  const script = {
+    argv: [process.execPath, '-r', './src/register.js', 'src/cli.ts', '--state-dir', tempStateDir(), '--lessons', firstTwoLessonsDir(), ...extraArgs],
+    env: { TERM: 'xterm-256color', NO_COLOR: null, FORCE_COLOR: null, NODE_DISABLE_COLORS: null, ...env },
+    cols: 100,
+    rows: 40,
+    steps,
+  };
+  const result = spawnSync('python3', [path.join(__dirname, 'pty-driver.py')], { cwd: ROOT, input: JSON.stringify(script), encoding: 'utf8', timeout: 90_000 });
+  return { output: result.stdout, status: result.status, stderr: result.stderr };
+}
+
+const PROMPT = '\\x1b\\[0J> ';
+// Strips colour and cursor movement, for matching text.
+const plain = (s: string): string => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+
+describe('the interactive REPL in a real terminal', () => {
+  it('colours output, completes with Tab, cancels an await and breaks a loop with Ctrl-C, and exits cleanly', () => {
+    const { output, status, stderr } = runInPty(
+      [
+        { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
+        { send: 'const pop = await connect(sandbox)\r' },
+        { expect: PROMPT, timeout: 30 },
+        { send: 'pop.gree\t' },
+        { expect: 'pop\\.greeting' },
+        { send: '\r' },
+        { expect: "'\\+OK POP3 sandbox ready" },
+        { expect: PROMPT },
+        { send: '.les\t' },
+        { expect: '\\.lessons?' },
+        { send: '\u0015' },
+        { send: 'await new Promise(() => {})\r' },
+        { expect: 'await new Promise\\(\\(\\) => \\{\\}\\)' },
+        { send: '\u0003' },
+        { expect: 'cancelled by Ctrl-C' },
+        { expect: PROMPT },
+        { send: 'console.log("spinning"); while (true) {}\r' },
+        { expect: 'spinning\\r?\\n' },
+        { send: '\u0003' },
+        { expect: 'interrupted by Ctrl-C' },
+        { expect: PROMPT },
+        { send: '1 + 1\r' },
+        { expect: '1 \\+ 1[\\s\\S]*?[^0-9]2[^0-9]' },
+        { send: '.exit\r' },
+      ],
+      {},
+      ['--fast'],
+    );
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    // Colour in a colour terminal: SGR sequences around the welcome and the goals.
+    expect(output).toMatch(/\u001b\[1mPOP3 playground/);
+    expect(output).toMatch(/\u001b\[31m✘\u001b\[39m/);
+    const text = plain(output);
+    expect(text).toContain('── Lesson 1 of 2: First contact ──');
+    expect(text).not.toContain('Warning');
+    expect(text).toContain("pop.greeting\n'+OK POP3 sandbox ready");
+    expect(text).toContain('✘ interrupted by Ctrl-C');
+  }, 120_000);
+
+  it('prints no colour under NO_COLOR, even in a terminal', () => {
+    const { output, status } = runInPty([{ expect: 'Goals:[\\s\\S]*> ', timeout: 30 }, { send: '.exit\r' }], { NO_COLOR: '1' }, ['--fast']);
+    expect(status).toBe(0);
+    // Only cursor and line-editing sequences remain, never SGR colour.
+    expect(output).not.toMatch(/\u001b\[[0-9;]*m/);
+    expect(plain(output)).toContain('✘ Type `.raw` to connect by hand');
+  }, 60_000);
+});
