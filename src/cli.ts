@@ -117,6 +117,7 @@ export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
       await sandbox.resetMailbox(account.name, mailbox === undefined || mailbox === 'seed' ? undefined : mailbox);
     }
     sandbox.setFaults(state?.faults);
+    for (const [account, spec] of Object.entries(state?.accountFaults ?? {})) sandbox.setFaults(spec, account);
   };
   const tls = sandbox.tlsPort !== undefined ? `, implicit TLS on port ${sandbox.tlsPort}` : '';
   return {

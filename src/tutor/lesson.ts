@@ -16,6 +16,12 @@ export interface LessonStartState {
   mailboxes?: Readonly<Record<string, MailboxState>>;
   /** Faults switched on for the whole lesson (all accounts), off again when it ends. */
   faults?: FaultSpec;
+  /**
+   * Faults for single accounts, by account name: each replaces `faults` for its account once a
+   * session has named the user (USER, APOP or AUTH). One lesson can so give each account its
+   * own trouble (a slow server, refused logins, dropped connections). Off when the lesson ends.
+   */
+  accountFaults?: Readonly<Record<string, FaultSpec>>;
 }
 
 /** One thing the learner does in a lesson, with the check that sees it done. */

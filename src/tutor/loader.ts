@@ -190,7 +190,7 @@ export function validateLessonDefinition(value: unknown, options: LoadLessonsOpt
 function validateStart(start: unknown, options: LoadLessonsOptions, fail: (detail: string) => never): void {
   if (!isRecord(start)) fail('start must be an object');
   const s = start as Record<string, unknown>;
-  for (const key of Object.keys(s)) if (key !== 'mailboxes' && key !== 'faults') fail(`start: unknown field "${key}"`);
+  for (const key of Object.keys(s)) if (key !== 'mailboxes' && key !== 'faults' && key !== 'accountFaults') fail(`start: unknown field "${key}"`);
   if (s.mailboxes !== undefined) {
     if (!isRecord(s.mailboxes)) fail('start.mailboxes must map account names to "seed" or seed message names');
     for (const [account, state] of Object.entries(s.mailboxes as Record<string, unknown>)) {
@@ -202,6 +202,12 @@ function validateStart(start: unknown, options: LoadLessonsOptions, fail: (detai
     }
   }
   if (s.faults !== undefined && !isRecord(s.faults)) fail('start.faults must be a fault spec object');
+  if (s.accountFaults !== undefined) {
+    if (!isRecord(s.accountFaults)) fail('start.accountFaults must map account names to fault spec objects');
+    for (const [account, spec] of Object.entries(s.accountFaults as Record<string, unknown>)) {
+      if (!isRecord(spec)) fail(`start.accountFaults.${account} must be a fault spec object`);
+    }
+  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
