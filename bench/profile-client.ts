@@ -27,12 +27,13 @@ function keepProfile(dir: string, name: string): string {
 }
 
 /**
- * Prints the functions and files with the most self time. The whole process is profiled,
- * start-up (TypeScript compiling) included; "(idle)" is time spent waiting for the peer.
+ * Prints the functions and files with the most self time. The client's whole process is
+ * profiled, start-up (TypeScript compiling) included; the sandbox's from READY on.
+ * "(idle)" is time spent waiting for the peer.
  */
 function printProfile(who: string, file: string): void {
   const summary = summarizeCpuProfile(file, REPO_ROOT, 25);
-  process.stdout.write(`\nprofile-client: ${who}: self time by function (whole process, ${formatNumber(summary.totalMs)} ms sampled)\n`);
+  process.stdout.write(`\nprofile-client: ${who}: self time by function (${formatNumber(summary.totalMs)} ms sampled)\n`);
   for (const f of summary.functions) {
     process.stdout.write(`  ${f.selfPercent.toFixed(1).padStart(5)}%  ${formatNumber(f.selfMs).padStart(8)} ms  ${f.name}  ${f.location}\n`);
   }
@@ -53,9 +54,10 @@ async function main(): Promise<void> {
       : { name: 'bigmail', password: 'big-pass', messages: [makeMessage(20 * MIB, 1, 'Twenty mebibytes')] };
   writeEmlDirs(fixtures.path, [account]);
   const profileDir = join(fixtures.path, 'profile');
-  const serverProfileDir = join(fixtures.path, 'server-profile');
-  // The sandbox is profiled too: in a request-response sweep the client waits on the server.
-  const sandbox = await startSandboxProcess([account], fixtures.path, ['--cpu-prof', `--cpu-prof-dir=${serverProfileDir}`, '--cpu-prof-interval=200']);
+  // The sandbox is profiled too (after loading the mail): in a request-response sweep the
+  // client waits on the server.
+  const serverProfile = join(fixtures.path, 'sandbox.cpuprofile');
+  const sandbox = await startSandboxProcess([account], fixtures.path, { profileFile: serverProfile });
   let closed = false;
   try {
     const { stdout } = await runChild(process.execPath, [
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     printProfile('client', keepProfile(profileDir, `profile-client-${workload}`));
     await sandbox.close();
     closed = true;
-    printProfile('sandbox', keepProfile(serverProfileDir, `profile-sandbox-${workload}`));
+    printProfile('sandbox', keepProfile(fixtures.path, `profile-sandbox-${workload}`));
   } finally {
     if (!closed) await sandbox.close();
     fixtures.remove();

@@ -3,9 +3,39 @@
  * server do not share an event loop. Usage: sandbox-process.ts <spec.json>, where the spec is
  * `{ "users": [{ "name", "password", "emlDir" }] }`. Prints one line `READY {"host","port"}`
  * once listening, and exits when stdin closes or on SIGTERM.
+ *
+ * With `--profile FILE` the CPU profiler runs from READY until exit (the workload only, not
+ * the loading of the mail) and the profile is written to FILE.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { startSandbox } from '../sandbox-server';
+
+/** A profiler session of this process, started after loading so the profile shows the workload. */
+interface Profiler {
+  stop(): Promise<void>;
+}
+
+function post<T>(session: Session, method: string, params?: object): Promise<T> {
+  return new Promise((resolve, reject) => {
+    session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T)));
+  });
+}
+
+async function startProfiler(file: string): Promise<Profiler> {
+  const session = new Session();
+  session.connect();
+  await post(session, 'Profiler.enable');
+  await post(session, 'Profiler.setSamplingInterval', { interval: 200 });
+  await post(session, 'Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await post<{ profile: unknown }>(session, 'Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
 
 interface SandboxSpec {
   users: { name: string; password: string; emlDir?: string }[];
@@ -13,8 +43,10 @@ interface SandboxSpec {
 }
 
 async function main(): Promise<void> {
-  const specPath = process.argv[2];
-  if (!specPath) throw new Error('usage: sandbox-process.ts <spec.json>');
+  const [specPath, flag, profileFile] = process.argv.slice(2);
+  if (!specPath || (flag !== undefined && (flag !== '--profile' || !profileFile))) {
+    throw new Error('usage: sandbox-process.ts <spec.json> [--profile FILE]');
+  }
   const spec = JSON.parse(readFileSync(specPath, 'utf8')) as SandboxSpec;
   const sandbox = await startSandbox({
     host: '127.0.0.1',
@@ -23,13 +55,20 @@ async function main(): Promise<void> {
     users: spec.users,
     ...(spec.maxConnections !== undefined ? { maxConnections: spec.maxConnections } : {}),
   });
+  const profiler = profileFile ? await startProfiler(profileFile) : undefined;
   let closing = false;
   const close = (): void => {
     if (closing) return;
     closing = true;
-    sandbox.close().then(
+    (async () => {
+      await profiler?.stop();
+      await sandbox.close();
+    })().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (error: unknown) => {
+        process.stderr.write(`sandbox-process: ${String(error)}\n`);
+        process.exit(1);
+      },
     );
   };
   process.on('SIGTERM', close);

@@ -22,7 +22,8 @@ import {
   type BenchAccount,
 } from './lib/mail-fixtures';
 import { measureOnce, measureThroughput, type Contender, type Repetitions } from './lib/measure';
-import { curlRetr, poplibSweep } from './lib/programs';
+import { readTreeCpuSeconds } from './lib/process-cpu';
+import { curlRetr, poplibSweep, type Transfer } from './lib/programs';
 import { SuiteReport, type Figure } from './lib/report';
 import { measureNoopLatency, measureSessionRate, warmAccounts } from './lib/session-workloads';
 import { failedToStart, isRunning, startDovecotTarget, startSandboxProcess, type MissingTarget, type Target } from './lib/targets';
@@ -51,11 +52,35 @@ async function perServer(servers: readonly Either[], unit: string, measure: (tar
   return figures;
 }
 
-/** Throughput of the running servers measured round-robin; missing servers keep their reason. */
+/**
+ * Throughput of the running servers measured round-robin, with the server's CPU time taken
+ * around each run (outside the program's own timing); missing servers keep their reason.
+ */
 async function throughputPerServer(servers: readonly Either[], reps: Repetitions, contender: (target: Target) => Contender): Promise<Figure[]> {
-  const measured = await measureThroughput(servers.filter(isRunning).map(contender), reps);
+  const contenders = servers.filter(isRunning).map((target) => {
+    const c = contender(target);
+    return { ...c, transfer: () => withServerCpu(target, c.transfer) };
+  });
+  const measured = await measureThroughput(contenders, reps);
   return servers.map((s) => (isRunning(s) ? (measured.find((f) => f.name === s.name) as Figure) : { name: s.name, unit: 'MB/s', missing: s.missing }));
 }
+
+async function withServerCpu(target: Target, transfer: () => Promise<Transfer>): Promise<Transfer> {
+  const before = readTreeCpuSeconds(target.pid);
+  const result = await transfer();
+  return { ...result, serverCpuSeconds: readTreeCpuSeconds(target.pid) - before };
+}
+
+/** Server CPU milliseconds per MB moved, from the CPU times a throughput figure recorded. */
+function cpuPerMegabyte(figure: Figure): Figure {
+  const cpu = figure.detail?.serverCpuSeconds as number[] | undefined;
+  const moved = figure.detail?.expectedBytes as number | undefined;
+  if (figure.value === undefined || !cpu?.length || !moved) return { name: figure.name, unit: 'ms/MB', missing: figure.missing ?? 'not measured' };
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { name: figure.name, unit: 'ms/MB', value: (1000 * total) / ((moved / 1e6) * cpu.length), samples: cpu };
+}
+
+const CPU_NOTE = 'server CPU incl. all its processes; lower is better';
 
 async function main(): Promise<void> {
   const report = new SuiteReport('server');
@@ -77,32 +102,38 @@ async function main(): Promise<void> {
     const dovecot = servers[1];
     if (dovecot && !isRunning(dovecot) && dovecot.reason) report.note(`dovecot: ${dovecot.reason}`);
 
-    report.add({
-      label: 'RETR 20 MiB via curl',
-      figures: await throughputPerServer(servers, CURL_REPS, (t) => ({ name: t.name, expectedBytes: BIG_SIZE, transfer: () => curlRetr(t, big, 1) })),
-      ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 1.0 }],
-    });
+    const bigFigures = await throughputPerServer(servers, CURL_REPS, (t) => ({ name: t.name, expectedBytes: BIG_SIZE, transfer: () => curlRetr(t, big, 1) }));
+    report.add({ label: 'RETR 20 MiB via curl', figures: bigFigures, ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 1.0 }] });
+    report.add({ label: '  CPU per MB, RETR 20 MiB', figures: bigFigures.map(cpuPerMegabyte), ratios: [{ label: '', of: 'sandbox', to: 'dovecot' }], note: CPU_NOTE });
 
     const bulkOctets = totalOctets(bulk.messages);
-    report.add({
-      label: 'RETR 2,000 x 50 KB via poplib',
-      figures: await throughputPerServer(servers, POPLIB_REPS, (t) => ({ name: t.name, expectedBytes: bulkOctets, transfer: () => poplibSweep(t, bulk) })),
-      ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 1.0 }],
-    });
+    const bulkFigures = await throughputPerServer(servers, POPLIB_REPS, (t) => ({ name: t.name, expectedBytes: bulkOctets, transfer: () => poplibSweep(t, bulk) }));
+    report.add({ label: 'RETR 2,000 x 50 KB via poplib', figures: bulkFigures, ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 1.0 }] });
+    report.add({ label: '  CPU per MB, 2,000 x 50 KB', figures: bulkFigures.map(cpuPerMegabyte), ratios: [{ label: '', of: 'sandbox', to: 'dovecot' }], note: CPU_NOTE });
 
+    const sessionFigures = await perServer(servers, 'sessions/s', (t) =>
+      measureOnce(t.name, 'sessions/s', async () => {
+        await warmAccounts(t, many, PARALLEL_SESSIONS);
+        await measureSessionRate(t, many, PARALLEL_SESSIONS, SESSION_WARMUP_MS);
+        const before = readTreeCpuSeconds(t.pid);
+        const rate = await measureSessionRate(t, many, PARALLEL_SESSIONS, SESSION_DURATION_MS);
+        const serverCpuSeconds = readTreeCpuSeconds(t.pid) - before;
+        if (rate.completed === 0) throw new Error(`no session completed: ${rate.firstError ?? 'unknown error'}`);
+        if (rate.failed > 0) report.note(`${t.name}: ${rate.failed} of ${rate.completed + rate.failed} sessions failed (${rate.firstError ?? '?'})`);
+        return { value: rate.sessionsPerSecond, detail: { ...rate, serverCpuSeconds } };
+      }),
+    );
+    report.add({ label: `${PARALLEL_SESSIONS} parallel login+UIDL+QUIT`, figures: sessionFigures, ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 3.0 }] });
     report.add({
-      label: `${PARALLEL_SESSIONS} parallel login+UIDL+QUIT`,
-      figures: await perServer(servers, 'sessions/s', (t) =>
-        measureOnce(t.name, 'sessions/s', async () => {
-          await warmAccounts(t, many, PARALLEL_SESSIONS);
-          await measureSessionRate(t, many, PARALLEL_SESSIONS, SESSION_WARMUP_MS);
-          const rate = await measureSessionRate(t, many, PARALLEL_SESSIONS, SESSION_DURATION_MS);
-          if (rate.completed === 0) throw new Error(`no session completed: ${rate.firstError ?? 'unknown error'}`);
-          if (rate.failed > 0) report.note(`${t.name}: ${rate.failed} of ${rate.completed + rate.failed} sessions failed (${rate.firstError ?? '?'})`);
-          return { value: rate.sessionsPerSecond, detail: { ...rate } };
-        }),
-      ),
-      ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 3.0 }],
+      label: '  CPU per session',
+      figures: sessionFigures.map((f): Figure => {
+        const cpu = f.detail?.serverCpuSeconds as number | undefined;
+        const completed = f.detail?.completed as number | undefined;
+        if (cpu === undefined || !completed) return { name: f.name, unit: 'ms', missing: f.missing ?? 'not measured' };
+        return { name: f.name, unit: 'ms', value: (1000 * cpu) / completed };
+      }),
+      ratios: [{ label: '', of: 'sandbox', to: 'dovecot' }],
+      note: CPU_NOTE,
     });
 
     const latencies = new Map<string, { p50: Figure; p99: Figure }>();

@@ -26,7 +26,7 @@ export interface Contender {
  * later rounds and shows its error instead of a figure.
  */
 export async function measureThroughput(contenders: readonly Contender[], reps: Repetitions): Promise<Figure[]> {
-  const state = contenders.map((c) => ({ contender: c, seconds: [] as number[], bytes: [] as number[], error: undefined as string | undefined }));
+  const state = contenders.map((c) => ({ contender: c, seconds: [] as number[], bytes: [] as number[], cpu: [] as number[], error: undefined as string | undefined }));
   for (let round = 0; round < reps.warmups + reps.runs; round++) {
     for (const entry of state) {
       if (entry.error !== undefined) continue;
@@ -38,13 +38,14 @@ export async function measureThroughput(contenders: readonly Contender[], reps: 
         if (round >= reps.warmups) {
           entry.seconds.push(result.seconds);
           entry.bytes.push(result.bytes);
+          if (result.serverCpuSeconds !== undefined) entry.cpu.push(result.serverCpuSeconds);
         }
       } catch (error) {
         entry.error = describeError(error);
       }
     }
   }
-  return state.map(({ contender, seconds, bytes, error }): Figure => {
+  return state.map(({ contender, seconds, bytes, cpu, error }): Figure => {
     if (error !== undefined) return { name: contender.name, unit: 'MB/s', missing: `failed: ${error}` };
     const samples = seconds.map((s) => megabytesPerSecond(contender.expectedBytes, s));
     return {
@@ -52,7 +53,7 @@ export async function measureThroughput(contenders: readonly Contender[], reps: 
       value: median(samples),
       unit: 'MB/s',
       samples,
-      detail: { seconds, bytesReported: bytes, expectedBytes: contender.expectedBytes },
+      detail: { seconds, bytesReported: bytes, expectedBytes: contender.expectedBytes, ...(cpu.length > 0 ? { serverCpuSeconds: cpu } : {}) },
     };
   });
 }

@@ -15,6 +15,8 @@ export interface Transfer {
   seconds: number;
   bytes: number;
   messages: number;
+  /** CPU seconds the server spent on this transfer, when measured. */
+  serverCpuSeconds?: number;
 }
 
 const CHILD_TIMEOUT_MS = 180_000;

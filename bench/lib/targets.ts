@@ -13,6 +13,8 @@ export interface Target {
   name: 'sandbox' | 'dovecot';
   host: string;
   port: number;
+  /** The server's (master) process, for its CPU time. */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -33,15 +35,17 @@ export const MAX_SESSIONS = 1_100;
 /**
  * Starts bench/sandbox-process.ts with the accounts (each must have its emlDir written) and
  * resolves once it prints its port. Stderr is kept for the error message if it dies early.
+ * `profileFile`: profile the sandbox's CPU from READY to close, into that file.
  */
-export async function startSandboxProcess(accounts: readonly BenchAccount[], scratchDir: string, nodeArgs: readonly string[] = []): Promise<Target> {
+export async function startSandboxProcess(accounts: readonly BenchAccount[], scratchDir: string, options: { profileFile?: string } = {}): Promise<Target> {
   const specPath = join(scratchDir, 'sandbox-spec.json');
   const users = accounts.map((a) => {
     if (a.emlDir === undefined) throw new Error(`account ${a.name} has no emlDir written`);
     return { name: a.name, password: a.password, emlDir: a.emlDir };
   });
   writeFileSync(specPath, JSON.stringify({ users }));
-  const child = spawn(process.execPath, [...nodeArgs, '-r', './src/register.js', 'bench/sandbox-process.ts', specPath], {
+  const profile = options.profileFile ? ['--profile', options.profileFile] : [];
+  const child = spawn(process.execPath, ['-r', './src/register.js', 'bench/sandbox-process.ts', specPath, ...profile], {
     cwd: REPO_ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -75,6 +79,7 @@ export async function startSandboxProcess(accounts: readonly BenchAccount[], scr
     name: 'sandbox',
     host: ready.host,
     port: ready.port,
+    pid: child.pid ?? -1,
     close: async () => {
       child.stdin.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -116,6 +121,7 @@ export async function startDovecotTarget(accounts: readonly BenchAccount[]): Pro
       name: 'dovecot',
       host: server.host,
       port: server.port,
+      pid: server.pid,
       close: async () => {
         await server.close();
       },

@@ -1,0 +1,165 @@
+/**
+ * REPL latency: time from process start to the first prompt (lesson shown), and the
+ * round trip per evaluated line, type-checked and with --fast, each beside bare `node -i`
+ * measured in the same run. Prints figures and ratios; never fails on time.
+ *
+ *   node -r ./src/register.js bench/repl-startup.ts [--runs 5] [--lines 40]
+ *
+ * Targets: first prompt within 500 ms; --fast under 5 ms a line; type-checked under 30 ms a
+ * line after warm-up.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = path.join(__dirname, '..');
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, lines: { type: 'string', default: '40' } } });
+const RUNS = Number(values.runs);
+const LINES = Number(values.lines);
+const WARMUP_LINES = 5;
+
+interface Proc {
+  child: ChildProcessWithoutNullStreams;
+  output(): string;
+  waitFor(re: RegExp, since: number, timeoutMs?: number): Promise<void>;
+}
+
+function start(args: string[]): Proc {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, NODE_NO_READLINE: '1' },
+    stdio: 'pipe',
+  });
+  let text = '';
+  const waiters = new Set<() => void>();
+  child.stdout.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+    for (const w of waiters) w();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    text += chunk.toString('utf8');
+  });
+  return {
+    child,
+    output: () => text,
+    waitFor(re, since, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (re.test(text.slice(since))) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${re}; got:\n${text.slice(since).slice(-2000)}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+const playgroundArgs = (fast: boolean): string[] => [
+  '-r',
+  './src/register.js',
+  'src/cli.ts',
+  '--state-dir',
+  mkdtempSync(path.join(os.tmpdir(), 'pg-bench-')),
+  '--no-history',
+  ...(fast ? ['--fast'] : []),
+];
+const NODE_ARGS = ['-i'];
+// The playground's first prompt comes after the lesson's goals; node's after nothing.
+const PLAYGROUND_READY = /Goals:[\s\S]*\n> $/;
+const NODE_READY = /> $/;
+
+async function timeToPrompt(args: string[], ready: RegExp): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  const proc = start(args);
+  await proc.waitFor(ready, 0);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  proc.child.stdin.end();
+  await new Promise((resolve) => proc.child.on('close', resolve));
+  return ms;
+}
+
+/** Mean ms per line: send a line, wait for the next prompt, repeat. */
+async function perLine(args: string[], ready: RegExp): Promise<{ first: number; perLine: number }> {
+  const proc = start(args);
+  await proc.waitFor(ready, 0);
+  const roundTrip = async (line: string): Promise<number> => {
+    const since = proc.output().length;
+    const t0 = process.hrtime.bigint();
+    proc.child.stdin.write(`${line}\n`);
+    await proc.waitFor(/\n> $|^> $/, since);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  const first = await roundTrip('let v0 = 0');
+  for (let i = 1; i < WARMUP_LINES; i++) await roundTrip(`let v${i} = v${i - 1} + 1`);
+  let total = 0;
+  for (let i = WARMUP_LINES; i < WARMUP_LINES + LINES; i++) {
+    total += await roundTrip(i % 2 === 0 ? `let v${i} = v${i - 1} + 1` : `v${i - 1} * 2`);
+    if (i % 2 === 1) await roundTrip(`let v${i} = v${i - 1}`);
+  }
+  proc.child.stdin.end();
+  await new Promise((resolve) => proc.child.on('close', resolve));
+  return { first, perLine: total / LINES };
+}
+
+const median = (xs: number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+const fmt = (ms: number): string => `${ms.toFixed(1).padStart(7)} ms`;
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(1)}x node -i`;
+
+async function main(): Promise<void> {
+  process.stdout.write(`REPL startup and per-line latency (node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} runs, ${LINES} lines)\n\n`);
+
+  const nodeStart: number[] = [];
+  const fastStart: number[] = [];
+  const checkedStart: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    nodeStart.push(await timeToPrompt(NODE_ARGS, NODE_READY));
+    fastStart.push(await timeToPrompt(playgroundArgs(true), PLAYGROUND_READY));
+    checkedStart.push(await timeToPrompt(playgroundArgs(false), PLAYGROUND_READY));
+  }
+  const n0 = median(nodeStart);
+  const f0 = median(fastStart);
+  const c0 = median(checkedStart);
+  process.stdout.write('First prompt (process start to prompt, lesson shown), target 500 ms\n');
+  process.stdout.write(`  node -i                  ${fmt(n0)}\n`);
+  process.stdout.write(`  playground --fast        ${fmt(f0)}   ${ratio(f0, n0)}\n`);
+  process.stdout.write(`  playground (type-checked)${fmt(c0)}   ${ratio(c0, n0)}\n\n`);
+
+  const nodeLine: number[] = [];
+  const fastLine: number[] = [];
+  const checkedLine: number[] = [];
+  const checkedFirst: number[] = [];
+  for (let i = 0; i < Math.max(1, Math.ceil(RUNS / 2)); i++) {
+    nodeLine.push((await perLine(NODE_ARGS, NODE_READY)).perLine);
+    fastLine.push((await perLine(playgroundArgs(true), PLAYGROUND_READY)).perLine);
+    const checked = await perLine(playgroundArgs(false), PLAYGROUND_READY);
+    checkedLine.push(checked.perLine);
+    checkedFirst.push(checked.first);
+  }
+  const n1 = median(nodeLine);
+  const f1 = median(fastLine);
+  const c1 = median(checkedLine);
+  process.stdout.write('Per evaluated line, after warm-up (send a line, wait for the prompt)\n');
+  process.stdout.write(`  node -i                  ${fmt(n1)}\n`);
+  process.stdout.write(`  playground --fast        ${fmt(f1)}   ${ratio(f1, n1)}   (target 5 ms)\n`);
+  process.stdout.write(`  playground (type-checked)${fmt(c1)}   ${ratio(c1, n1)}   (target 30 ms)\n`);
+  process.stdout.write(`  type-checked first line  ${fmt(median(checkedFirst))}   (includes what warm-up had not finished)\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
