@@ -10,6 +10,7 @@ import type { LessonStartState } from './tutor';
 import { loadLessons, resolveStateDir } from './tutor';
 import type { LoadedLessons } from './tutor';
 import type { PlaygroundTarget } from './repl/playground-repl';
+import { decideStyle } from './repl/style';
 import type { Sandbox } from '../sandbox-server';
 
 const ROOT = path.join(__dirname, '..');
@@ -170,12 +171,21 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   let closeServer = async (): Promise<void> => {};
   let target: PlaygroundTarget;
   let lessons: LoadedLessons;
+  // The sandbox's key generation runs off the main thread: load the REPL, the client and the
+  // markdown renderer (~150 ms of require) meanwhile, so the first prompt comes sooner.
+  const style = decideStyle(process.stdout);
+  const preparing = (async () => {
+    const replModule = await import('./repl/playground-repl');
+    const clientModule = await import('./client');
+    const { createMarkdownRenderer } = await import('./repl/markdown');
+    return { replModule, clientModule, markdown: createMarkdownRenderer(style) };
+  })();
   try {
     if (cli.server) {
       target = remoteTarget(cli.server);
       lessons = await loadLessonsSafely(cli.lessonsDir);
     } else {
-      const [embedded, loaded] = await Promise.all([startEmbeddedTarget(), loadLessonsSafely(cli.lessonsDir)]);
+      const [embedded, loaded] = await Promise.all([startEmbeddedTarget(), loadLessonsSafely(cli.lessonsDir), preparing]);
       target = embedded.target;
       closeServer = embedded.close;
       lessons = loaded;
@@ -193,13 +203,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     return 1;
   }
 
-  const { startPlaygroundRepl } = await import('./repl/playground-repl');
-  const { connect } = await import('./client');
-  const repl = await startPlaygroundRepl({
+  const { replModule, clientModule, markdown } = await preparing;
+  const repl = await replModule.startPlaygroundRepl({
     input: process.stdin,
     output: process.stdout,
+    style,
+    markdown,
     target,
-    connect,
+    connect: clientModule.connect,
     clientModule: path.join(ROOT, 'src', 'client'),
     lessons,
     stateDir: cli.stateDir,

@@ -67,6 +67,8 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
   terminal?: boolean;
   /** Default: decided from the output and the environment. */
   style?: OutputStyle;
+  /** A renderer made for `style` ahead of time (loading one takes ~150 ms); default: made on first use. */
+  markdown?: MarkdownRenderer;
   env?: NodeJS.ProcessEnv;
   target: PlaygroundTarget;
   /** The client's connect. */
@@ -125,7 +127,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   const paint = createPainter(style);
   const tick = paint.green('✔');
   const cross = paint.red('✘');
-  let markdown: MarkdownRenderer | undefined;
+  let markdown: MarkdownRenderer | undefined = options.markdown;
   const render = (md: string): string => (markdown ??= createMarkdownRenderer(style))(md);
 
   const print = (text = ''): void => {
