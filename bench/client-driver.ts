@@ -6,7 +6,8 @@
  *   client-driver.ts stream HOST PORT USER PASS N   retrStream(N), chunks discarded; peak RSS growth
  *   client-driver.ts stream-raw HOST PORT USER PASS N   the same RETR over a bare socket: the floor
  *
- * Times run from connect() through quit(), without process start-up, like poplib-sweep.py.
+ * Times run from connect() through quit(), without process start-up, like poplib-sweep.py;
+ * `cpuSeconds` is the process CPU over the same span.
  * Run `stream` with --expose-gc so the baseline is taken after a collection.
  */
 import { connect as netConnect } from 'node:net';
@@ -15,8 +16,15 @@ import { PeakMemoryTracker } from './lib/peak-memory';
 
 const TIMEOUT_MS = 60_000;
 
+/** CPU seconds (user + system) this process used since `start`: the transfer's cost, start-up excluded. */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 async function sweep(host: string, port: number, user: string, password: string): Promise<void> {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const client = await connect({ host, port, timeout: TIMEOUT_MS });
   await client.user(user);
   await client.pass(password);
@@ -28,12 +36,13 @@ async function sweep(host: string, port: number, user: string, password: string)
   }
   await client.quit();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  process.stdout.write(`${JSON.stringify({ seconds, bytes, messages: count })}\n`);
+  process.stdout.write(`${JSON.stringify({ seconds, bytes, messages: count, cpuSeconds: cpuSecondsSince(cpuStart) })}\n`);
 }
 
 /** The client's own bulk retrieval: RETRs pipelined when the server offers PIPELINING (RFC 2449 §6.6). */
 async function fetchAll(host: string, port: number, user: string, password: string): Promise<void> {
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   const client = await connect({ host, port, timeout: TIMEOUT_MS });
   await client.user(user);
   await client.pass(password);
@@ -49,7 +58,7 @@ async function fetchAll(host: string, port: number, user: string, password: stri
   });
   await client.quit();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  process.stdout.write(`${JSON.stringify({ seconds, bytes, messages })}\n`);
+  process.stdout.write(`${JSON.stringify({ seconds, bytes, messages, cpuSeconds: cpuSecondsSince(cpuStart) })}\n`);
 }
 
 async function stream(host: string, port: number, user: string, password: string, messageNumber: number): Promise<void> {

@@ -11,7 +11,7 @@
  * Figures are printed, never asserted: benchmarks are not tests.
  */
 import { MIB, createFixtureDir, makeMessage, makeMessages, totalOctets, writeEmlDirs, type BenchAccount } from './lib/mail-fixtures';
-import { measureOnce, measureThroughput, type Repetitions } from './lib/measure';
+import { cpuPerMegabyte, measureOnce, measureThroughput, type Repetitions } from './lib/measure';
 import { curlRetr, curlSweep, ourClientStream, ourClientSweep, poplibSweep, type StreamResult } from './lib/programs';
 import { SuiteReport, type Figure } from './lib/report';
 import { megabytesPerSecond } from './lib/stats';
@@ -31,6 +31,16 @@ const OURS_PIPELINED = 'our fetchNew';
 const BARE_SOCKET = 'bare socket';
 
 type Either = Target | MissingTarget;
+
+/** Client CPU per MB beside a throughput row (curl does not report its own; it shows as such). */
+function addClientCpuRow(report: SuiteReport, figures: readonly Figure[]): void {
+  report.add({
+    label: '  client CPU per MB',
+    figures: figures.map((f) => cpuPerMegabyte(f, 'clientCpuSeconds')),
+    ratios: [{ label: 'vs poplib', of: OURS, to: 'poplib' }],
+    note: 'client process CPU, start-up excluded; lower is better',
+  });
+}
 
 /** Notes where a streaming run's memory growth sits: JS heap or Buffers. */
 function noteBreakdown(report: SuiteReport, who: string, result: StreamResult): void {
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
         SWEEP_REPS,
       );
       report.add({ label, figures, ratios });
+      addClientCpuRow(report, figures);
     }
 
     for (const server of servers) {
@@ -104,6 +115,7 @@ async function main(): Promise<void> {
         BIG_REPS,
       );
       report.add({ label, figures, ratios });
+      addClientCpuRow(report, figures);
     }
 
     for (const server of servers) {

@@ -2,7 +2,8 @@
 """Logs in with Python's poplib and RETRs every message; prints one JSON line.
 
 Usage: poplib-sweep.py HOST PORT USER PASSWORD
-Output: {"seconds": <connect through QUIT>, "bytes": <message octets>, "messages": <count>}
+Output: {"seconds": <connect through QUIT>, "bytes": <message octets>, "messages": <count>,
+         "cpuSeconds": <process CPU over the same span>}
 The same script measures the sandbox and Dovecot, so the figures compare the servers.
 """
 import json
@@ -17,6 +18,7 @@ def main() -> int:
         return 2
     host, port, user, password = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
     start = time.perf_counter()
+    cpu_start = time.process_time()
     pop = poplib.POP3(host, port, timeout=60)
     pop.user(user)
     pop.pass_(password)
@@ -27,7 +29,8 @@ def main() -> int:
         total += octets
     pop.quit()
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "bytes": total, "messages": count}))
+    cpu_seconds = time.process_time() - cpu_start
+    print(json.dumps({"seconds": seconds, "bytes": total, "messages": count, "cpuSeconds": cpu_seconds}))
     return 0
 
 

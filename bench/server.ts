@@ -21,7 +21,7 @@ import {
   writeEmlDirs,
   type BenchAccount,
 } from './lib/mail-fixtures';
-import { measureOnce, measureThroughput, type Contender, type Repetitions } from './lib/measure';
+import { cpuPerMegabyte, measureOnce, measureThroughput, type Contender, type Repetitions } from './lib/measure';
 import { readTreeCpuSeconds } from './lib/process-cpu';
 import { curlRetr, poplibSweep, type Transfer } from './lib/programs';
 import { SuiteReport, type Figure } from './lib/report';
@@ -71,15 +71,6 @@ async function withServerCpu(target: Target, transfer: () => Promise<Transfer>):
   return { ...result, serverCpuSeconds: readTreeCpuSeconds(target.pid) - before };
 }
 
-/** Server CPU milliseconds per MB moved, from the CPU times a throughput figure recorded. */
-function cpuPerMegabyte(figure: Figure): Figure {
-  const cpu = figure.detail?.serverCpuSeconds as number[] | undefined;
-  const moved = figure.detail?.expectedBytes as number | undefined;
-  if (figure.value === undefined || !cpu?.length || !moved) return { name: figure.name, unit: 'ms/MB', missing: figure.missing ?? 'not measured' };
-  const total = cpu.reduce((a, b) => a + b, 0);
-  return { name: figure.name, unit: 'ms/MB', value: (1000 * total) / ((moved / 1e6) * cpu.length), samples: cpu };
-}
-
 const CPU_NOTE = 'server CPU incl. all its processes; lower is better';
 
 async function main(): Promise<void> {
@@ -104,12 +95,12 @@ async function main(): Promise<void> {
 
     const bigFigures = await throughputPerServer(servers, CURL_REPS, (t) => ({ name: t.name, expectedBytes: BIG_SIZE, transfer: () => curlRetr(t, big, 1) }));
     report.add({ label: 'RETR 20 MiB via curl', figures: bigFigures, ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 1.0 }] });
-    report.add({ label: '  CPU per MB, RETR 20 MiB', figures: bigFigures.map(cpuPerMegabyte), ratios: [{ label: '', of: 'sandbox', to: 'dovecot' }], note: CPU_NOTE });
+    report.add({ label: '  CPU per MB, RETR 20 MiB', figures: bigFigures.map((f) => cpuPerMegabyte(f, 'serverCpuSeconds')), ratios: [{ label: '', of: 'sandbox', to: 'dovecot' }], note: CPU_NOTE });
 
     const bulkOctets = totalOctets(bulk.messages);
     const bulkFigures = await throughputPerServer(servers, POPLIB_REPS, (t) => ({ name: t.name, expectedBytes: bulkOctets, transfer: () => poplibSweep(t, bulk) }));
     report.add({ label: 'RETR 2,000 x 50 KB via poplib', figures: bulkFigures, ratios: [{ label: '', of: 'sandbox', to: 'dovecot', atLeast: 1.0 }] });
-    report.add({ label: '  CPU per MB, 2,000 x 50 KB', figures: bulkFigures.map(cpuPerMegabyte), ratios: [{ label: '', of: 'sandbox', to: 'dovecot' }], note: CPU_NOTE });
+    report.add({ label: '  CPU per MB, 2,000 x 50 KB', figures: bulkFigures.map((f) => cpuPerMegabyte(f, 'serverCpuSeconds')), ratios: [{ label: '', of: 'sandbox', to: 'dovecot' }], note: CPU_NOTE });
 
     const sessionFigures = await perServer(servers, 'sessions/s', (t) =>
       measureOnce(t.name, 'sessions/s', async () => {

@@ -26,7 +26,7 @@ export interface Contender {
  * later rounds and shows its error instead of a figure.
  */
 export async function measureThroughput(contenders: readonly Contender[], reps: Repetitions): Promise<Figure[]> {
-  const state = contenders.map((c) => ({ contender: c, seconds: [] as number[], bytes: [] as number[], cpu: [] as number[], error: undefined as string | undefined }));
+  const state = contenders.map((c) => ({ contender: c, seconds: [] as number[], bytes: [] as number[], cpu: [] as number[], clientCpu: [] as number[], error: undefined as string | undefined }));
   for (let round = 0; round < reps.warmups + reps.runs; round++) {
     for (const entry of state) {
       if (entry.error !== undefined) continue;
@@ -39,13 +39,14 @@ export async function measureThroughput(contenders: readonly Contender[], reps: 
           entry.seconds.push(result.seconds);
           entry.bytes.push(result.bytes);
           if (result.serverCpuSeconds !== undefined) entry.cpu.push(result.serverCpuSeconds);
+          if (result.cpuSeconds !== undefined) entry.clientCpu.push(result.cpuSeconds);
         }
       } catch (error) {
         entry.error = describeError(error);
       }
     }
   }
-  return state.map(({ contender, seconds, bytes, cpu, error }): Figure => {
+  return state.map(({ contender, seconds, bytes, cpu, clientCpu, error }): Figure => {
     if (error !== undefined) return { name: contender.name, unit: 'MB/s', missing: `failed: ${error}` };
     const samples = seconds.map((s) => megabytesPerSecond(contender.expectedBytes, s));
     return {
@@ -53,9 +54,24 @@ export async function measureThroughput(contenders: readonly Contender[], reps: 
       value: median(samples),
       unit: 'MB/s',
       samples,
-      detail: { seconds, bytesReported: bytes, expectedBytes: contender.expectedBytes, ...(cpu.length > 0 ? { serverCpuSeconds: cpu } : {}) },
+      detail: { seconds, bytesReported: bytes, expectedBytes: contender.expectedBytes, ...(cpu.length > 0 ? { serverCpuSeconds: cpu } : {}),
+        ...(clientCpu.length > 0 ? { clientCpuSeconds: clientCpu } : {}),
+      },
     };
   });
+}
+
+/**
+ * CPU milliseconds per MB moved, from the CPU seconds a throughput figure recorded under
+ * `key` (`serverCpuSeconds` or `clientCpuSeconds`): steadier than MB/s on a busy machine.
+ */
+export function cpuPerMegabyte(figure: Figure, key: 'serverCpuSeconds' | 'clientCpuSeconds'): Figure {
+  const cpu = figure.detail?.[key] as number[] | undefined;
+  const moved = figure.detail?.expectedBytes as number | undefined;
+  if (figure.value === undefined) return { name: figure.name, unit: 'ms/MB', missing: figure.missing ?? 'not measured' };
+  if (!cpu?.length || !moved) return { name: figure.name, unit: 'ms/MB', missing: 'not reported' };
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { name: figure.name, unit: 'ms/MB', value: (1000 * total) / ((moved / 1e6) * cpu.length), samples: cpu };
 }
 
 /** Runs one measurement that yields a figure itself; a thrown error becomes the figure's text. */

@@ -17,6 +17,8 @@ export interface Transfer {
   messages: number;
   /** CPU seconds the server spent on this transfer, when measured. */
   serverCpuSeconds?: number;
+  /** CPU seconds the client program spent on it, start-up excluded, when it reports them. */
+  cpuSeconds?: number;
 }
 
 const CHILD_TIMEOUT_MS = 180_000;
