@@ -8,7 +8,6 @@ import type { TranscriptEntry } from '../src/protocol';
 import { formatUrl, parseCliArgs, USAGE } from './cli-options';
 import type { CliOptions } from './cli-options';
 import { SandboxError } from './errors';
-import { startSandbox } from './sandbox';
 
 function fail(message: string, code: number): never {
   process.stderr.write(`sandbox: ${message}\n`);
@@ -28,6 +27,8 @@ async function main(): Promise<void> {
   }
   let sandbox;
   try {
+    // Loaded only now, so that --help and option mistakes answer without loading TLS and X.509 code.
+    const { startSandbox } = await import('./sandbox');
     sandbox = await startSandbox(options.sandbox);
   } catch (error) {
     fail((error as Error).message, error instanceof SandboxError && error.code === 'BAD_OPTION' ? 2 : 1);
