@@ -49,7 +49,8 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /** A retrieved message as the client returns it (Pop3Message). */
 const isMessage = (v: unknown): v is { bytes: Buffer; size: number } => isRecord(v) && Buffer.isBuffer(v.bytes) && typeof v.size === 'number';
 /** What mailparser's simpleParser resolves to (ParsedMail). */
-const isParsed = (v: unknown): v is { subject?: unknown; attachments?: unknown } => isRecord(v) && v.headers instanceof Map && Array.isArray(v.attachments);
+const isParsed = (v: unknown): v is { subject?: unknown; attachments?: unknown } =>
+  isRecord(v) && Object.prototype.toString.call(v.headers) === '[object Map]' && Array.isArray(v.attachments);
 const isAttachment = (v: unknown): boolean => isRecord(v) && typeof v.contentType === 'string' && 'filename' in v;
 
 const lesson: LessonDefinition = {

@@ -54,7 +54,7 @@ const lesson: LessonDefinition = {
   formatVersion: 1,
   title: 'TOP',
   summary: 'Headers only, or the first lines of a body: deciding what to download before downloading it',
-  rfc: ['RFC 1939 §7', 'RFC 2449 §6.3'],
+  rfc: ['RFC 1939 §7', 'RFC 2449 §6.1'],
   start: { mailboxes: { alice: MAILBOX } },
   goals: [
     {
