@@ -1,5 +1,6 @@
 import type { TranscriptEntry } from '../protocol/transcript';
 import type { SessionState } from '../protocol/states';
+import type { ExerciseFacts } from './exercise';
 
 /** An error the learner met at the prompt, by its stable codes. */
 export interface ErrorFact {
@@ -44,6 +45,8 @@ export interface FactsInput {
   /** Reads a name in the REPL context (undefined when not declared). */
   variable?: (name: string) => unknown;
   repl?: Partial<ReplFacts>;
+  /** What the last `.check` found when it ran the learner's exercise file (file exercises only). */
+  exercise?: ExerciseFacts;
 }
 
 /**
@@ -56,6 +59,8 @@ export interface Facts {
   /** The value of the last evaluation (undefined before any). */
   readonly lastValue: unknown;
   readonly repl: ReplFacts;
+  /** The last run of the learner's exercise file by `.check`; undefined before one (file exercises only). */
+  readonly exercise: ExerciseFacts | undefined;
   /** Reads a variable from the REPL context. */
   variable(name: string): unknown;
   /** Command entries (C:), optionally of one keyword. */
@@ -89,6 +94,7 @@ export function createFacts(input: FactsInput): Facts {
     values: input.values,
     lastValue: input.values[input.values.length - 1],
     repl,
+    exercise: input.exercise,
     variable: (name) => (input.variable ? input.variable(name) : undefined),
     commands: (keyword) => byDirection('C', keyword),
     replies: (keyword) => byDirection('S', keyword),

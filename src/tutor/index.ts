@@ -4,3 +4,4 @@ export * from './facts';
 export * from './goals';
 export * from './loader';
 export * from './progress';
+export * from './exercise';

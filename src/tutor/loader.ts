@@ -37,7 +37,7 @@ export class LessonFormatError extends Pop3Error {
   }
 }
 
-const LESSON_KEYS = new Set(['formatVersion', 'title', 'summary', 'rfc', 'start', 'goals', 'mistakes', 'solution', 'scope']);
+const LESSON_KEYS = new Set(['formatVersion', 'title', 'summary', 'rfc', 'start', 'goals', 'mistakes', 'solution', 'scope', 'exercise']);
 
 /**
  * Loads every lesson named in `<dir>/manifest.json`. A broken lesson is reported in
@@ -121,6 +121,11 @@ async function loadLesson(dir: string, id: string, number: number, options: Load
   } catch (error) {
     throw new LessonLoadError(modulePath, describe(error));
   }
+  const exercise = (definition as LessonDefinition).exercise;
+  for (const file of exercise ? [exercise.template, exercise.solution] : []) {
+    const full = path.join(dir, file);
+    if (!existsSync(full)) throw new LessonLoadError(full, 'is missing (named by exercise in lesson.ts)');
+  }
   return { id, number, dir, markdown, definition: definition as LessonDefinition };
 }
 
@@ -185,6 +190,19 @@ export function validateLessonDefinition(value: unknown, options: LoadLessonsOpt
     }
   }
   if (lesson.start !== undefined) validateStart(lesson.start, options, fail);
+  if (lesson.exercise !== undefined) validateExercise(lesson.exercise, fail);
+}
+
+function validateExercise(exercise: unknown, fail: (detail: string) => never): void {
+  if (!isRecord(exercise)) fail('exercise must be an object { file, template, solution, run }');
+  const e = exercise as Record<string, unknown>;
+  for (const key of Object.keys(e)) if (!['file', 'template', 'solution', 'run'].includes(key)) fail(`exercise: unknown field "${key}"`);
+  // A plain file name: the learner's file lives directly in the workspace folder.
+  if (typeof e.file !== 'string' || !/^[\w.-]+\.ts$/.test(e.file)) fail('exercise.file must be a file name ending in .ts, e.g. "fetcher.ts"');
+  for (const key of ['template', 'solution']) {
+    if (typeof e[key] !== 'string' || e[key] === '' || path.isAbsolute(e[key] as string)) fail(`exercise.${key} must be a path relative to the lesson folder`);
+  }
+  if (typeof e.run !== 'function') fail('exercise.run must be a function (context) => Promise<result>');
 }
 
 function validateStart(start: unknown, options: LoadLessonsOptions, fail: (detail: string) => never): void {

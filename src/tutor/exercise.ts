@@ -1,0 +1,149 @@
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { FaultSpec } from '../protocol/faults';
+import type { TranscriptEntry } from '../protocol/transcript';
+import type { LessonStartState } from './lesson';
+
+/** The folder under the state directory where exercise files live. */
+export const WORKSPACE_DIR = 'workspace';
+
+/** The folder inside the workspace where `.check` leaves what the runs produced, for a look. */
+export const CHECK_RUNS_DIR = 'check-runs';
+
+/** The module name exercise files import the client by (`import { connect } from 'pop3-playground'`). */
+export const PLAYGROUND_MODULE = 'pop3-playground';
+
+/** The server an exercise runs against: what `sandbox` is at the prompt. */
+export interface ExerciseServer {
+  readonly host: string;
+  readonly port: number;
+  readonly ca?: string;
+  readonly tlsPort?: number;
+  readonly accounts: readonly { readonly name: string; readonly password?: string }[];
+}
+
+/** What a lesson's exercise `run` may use while `.check` runs the learner's file. */
+export interface ExerciseContext {
+  /** The learner's file (absolute path). */
+  readonly file: string;
+  /**
+   * Compiles the file afresh (TypeScript, transpile only, so type errors do not stop it) and
+   * runs it; resolves with its exports.
+   * @throws ExerciseLoadError (`EXERCISE_LOAD`) when it does not compile or throws while loading.
+   */
+  load(): Promise<Record<string, unknown>>;
+  /** The modules the file can import by name (`pop3-playground`: the client); a check may use them too. */
+  readonly modules: Readonly<Record<string, unknown>>;
+  readonly server: ExerciseServer;
+  /**
+   * A new, empty directory for one run (`<workspace>/check-runs/<name>`); kept until the next
+   * `.check`, so the learner can look at what their program wrote.
+   */
+  makeDir(name: string): string;
+  /** Puts the sandbox's mailboxes and faults in this state; a mailbox set afresh gets fresh unique-ids. */
+  applyState(state: LessonStartState | undefined): Promise<void>;
+  /** Switches faults on (for every account) or off, leaving the mailboxes as they are. */
+  setFaults(faults: FaultSpec | undefined): void;
+  /** Resolves once the server has let go of every session, so the next login meets no lock. */
+  settle(): Promise<void>;
+  /** Transcript entries the server logged since `.check` began, oldest first. */
+  transcript(): readonly TranscriptEntry[];
+  /** A line to show the learner under the check (plain text, shown sanitised). */
+  report(line: string): void;
+  /** Aborted on Ctrl-C or when the check runs too long. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A file exercise: the learner writes a program in their workspace, and `.check` runs it
+ * (docs/lesson-format.md, "File exercises").
+ */
+export interface ExerciseDefinition {
+  /** The file's name in the workspace, e.g. `fetcher.ts`. */
+  file: string;
+  /** Where the learner starts, relative to the lesson folder: copied in when the file is missing. */
+  template: string;
+  /** The official solution, relative to the lesson folder. */
+  solution: string;
+  /**
+   * Runs the learner's file when `.check` runs; what it resolves with becomes
+   * `facts.exercise.result`, which the goals judge. What it throws is caught and becomes
+   * `facts.exercise.error`.
+   */
+  run(context: ExerciseContext): Promise<unknown>;
+}
+
+/** What the last `.check` found when it ran the learner's file. */
+export interface ExerciseFacts {
+  /** The learner's file. */
+  file: string;
+  /** What the lesson's `run` resolved with. */
+  result?: unknown;
+  /** Why the run did not finish: the file would not load, the run threw, or it timed out. */
+  error?: { code: string; message: string };
+}
+
+/** Where a lesson's exercise lives, in the lesson folder and in the learner's workspace. */
+export interface ExercisePaths {
+  /** `<state-dir>/workspace`. */
+  workspace: string;
+  /** The learner's file in the workspace. */
+  file: string;
+  template: string;
+  solution: string;
+  /** The lesson folder. */
+  lessonDir: string;
+}
+
+/** The TypeScript type of the `exercise` name the REPL puts in scope for a file exercise. */
+export const EXERCISE_SCOPE_TYPE =
+  '{ readonly file: string; readonly workspace: string; readonly template: string; readonly solution: string; readonly lessonDir: string }';
+
+/** The paths of a lesson's exercise for this state directory. */
+export function exercisePaths(lessonDir: string, exercise: Pick<ExerciseDefinition, 'file' | 'template' | 'solution'>, stateDir: string): ExercisePaths {
+  const workspace = path.join(stateDir, WORKSPACE_DIR);
+  return {
+    workspace,
+    file: path.join(workspace, exercise.file),
+    template: path.join(lessonDir, exercise.template),
+    solution: path.join(lessonDir, exercise.solution),
+    lessonDir,
+  };
+}
+
+/**
+ * Makes the workspace ready: copies the template in when the learner's file is missing (an
+ * existing file is never touched), and writes a tsconfig.json so an editor opened on the
+ * workspace resolves `pop3-playground` to this project's client, with its types.
+ * @returns true when the file was created from the template now.
+ */
+export function prepareExerciseFile(paths: ExercisePaths, projectRoot: string): boolean {
+  mkdirSync(paths.workspace, { recursive: true });
+  writeWorkspaceTsconfig(paths.workspace, projectRoot);
+  if (existsSync(paths.file)) return false;
+  copyFileSync(paths.template, paths.file);
+  return true;
+}
+
+function writeWorkspaceTsconfig(workspace: string, projectRoot: string): void {
+  const file = path.join(workspace, 'tsconfig.json');
+  const config = {
+    compilerOptions: {
+      target: 'es2022',
+      lib: ['es2023'],
+      module: 'commonjs',
+      moduleResolution: 'node10',
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: ['node'],
+      typeRoots: [path.join(projectRoot, 'node_modules', '@types')],
+      baseUrl: '.',
+      paths: { [PLAYGROUND_MODULE]: [path.join(projectRoot, 'src', 'index.ts')] },
+    },
+    include: ['*.ts'],
+  };
+  // The learner's own changes to it are kept: written only when missing.
+  if (!existsSync(file)) writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
+}
