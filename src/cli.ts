@@ -141,7 +141,8 @@ export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
   };
 }
 
-function remoteTarget(server: NonNullable<CliOptions['server']>): PlaygroundTarget {
+/** Another POP3 server as the REPL's target: facts then come from the client's trace. */
+export function remoteTarget(server: { host: string; port: number; user?: string; ca?: string; tls: boolean }): PlaygroundTarget {
   return {
     connection: {
       host: server.host,

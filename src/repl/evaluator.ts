@@ -20,7 +20,7 @@ export interface Evaluator {
   complete(line: string): [string[], string];
   /** The type of an expression as the checker sees it (undefined in fast mode). */
   typeOf(expression: string): string | undefined;
-  /** Drops every declaration and value: a fresh context with the injected names again. */
+  /** Drops every declaration, value and injected name: a fresh, empty context. */
   reset(): void;
   /** Puts a name in scope, non-configurable and read-only, declared to the checker with `type`. */
   inject(name: string, type: string, value: unknown): void;
@@ -275,6 +275,7 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
   function reset(): void {
     input = '';
     output = '';
+    injected.clear();
     rebuildPrelude();
     context = createContext();
   }

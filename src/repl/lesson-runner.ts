@@ -13,6 +13,7 @@ import {
   solutionLinesAllowed,
   writeProgress,
   emptyProgress,
+  isReadingOnly,
 } from '../tutor';
 import type { ErrorFact, Facts, GoalResult, Lesson, MistakeDefinition, NextHint, Progress } from '../tutor';
 
@@ -127,6 +128,8 @@ export class LessonRunner {
     this.#index = i;
     this.#progress.current = lesson.id;
     lessonProgress(this.#progress, lesson.id);
+    // A reading lesson has nothing to check: showing it is doing it.
+    if (isReadingOnly(lesson)) markDone(this.#progress, lesson.id);
     this.clearFacts();
     this.save();
   }
@@ -199,7 +202,7 @@ export class LessonRunner {
    */
   check(explicit = false): CheckOutcome {
     const lesson = this.current;
-    if (!lesson) return { results: [], changed: false, completedNow: false };
+    if (!lesson || isReadingOnly(lesson)) return { results: [], changed: false, completedNow: false };
     const facts = this.facts();
     const results = evaluateGoals(lesson, facts);
     const changed = results.some((r, i) => r.met !== this.#results[i]?.met);

@@ -20,3 +20,28 @@ describe('a lessons folder with a broken lesson', () => {
     await h.close();
   });
 });
+
+describe('lesson features beyond goals', () => {
+  it('puts a lesson’s scope names in the REPL, and treats a lesson without goals as reading only', async () => {
+    const dir = writeLessonsDir(['01-scope', '02-reading'], {
+      '01-scope': { readme: '# Scope\n', lesson: lessonSource('Scope', "scope: [{ name: 'motto', type: 'string', value: 'fetch, then delete' }],") },
+      '02-reading': {
+        readme: '# Just read\n\nPOP3 has no folders.\n',
+        lesson: "import type { LessonDefinition } from '../../src/tutor';\nconst lesson: LessonDefinition = { formatVersion: 1, title: 'Just read' };\nexport default lesson;\n".replace(
+          '../../src/tutor',
+          `${process.cwd()}/src/tutor`,
+        ),
+      },
+    });
+    const h = await startHarness({ lessonsDir: dir });
+    await h.waitFor(/\n> $/);
+    expect(await h.run('motto.toUpperCase()')).toContain("'FETCH, THEN DELETE'");
+    const reading = await h.run('.lesson just read');
+    expect(reading).toContain('-- Lesson 2 of 2: Just read --');
+    expect(reading).toContain('A reading lesson: nothing to check. .next when you are ready.');
+    expect(await h.run('typeof motto')).toBe("'undefined'\n");
+    expect(await h.run('.check')).toBe('A reading lesson: nothing to check.\n');
+    expect(await h.run('.next')).toBe('That was the last lesson. .lessons shows them all.\n');
+    await h.close();
+  });
+});

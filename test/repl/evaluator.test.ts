@@ -73,6 +73,7 @@ describe('the fast evaluator', () => {
     expect(ev.lookup('answer')).toBe(42);
     ev.reset();
     expect(ev.lookup('x')).toBeUndefined();
+    expect(ev.lookup('answer')).toBeUndefined();
     expect((await ev.evalCode('const x = "again"; x')).value).toBe('again');
   });
 

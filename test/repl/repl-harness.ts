@@ -6,7 +6,7 @@ import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
 import { connect } from '../../src/client';
 import { startPlaygroundRepl } from '../../src/repl';
-import type { PlaygroundRepl } from '../../src/repl';
+import type { PlaygroundRepl, PlaygroundTarget } from '../../src/repl';
 import { loadLessons } from '../../src/tutor';
 
 export const ROOT = path.join(__dirname, '..', '..');
@@ -35,6 +35,8 @@ export interface HarnessOptions {
   evalTimeoutMs?: number;
   /** Reuse a running sandbox (the harness then leaves it open). */
   embedded?: EmbeddedTarget;
+  /** Point the REPL at this target instead (e.g. `--server`); a sandbox is still started for `embedded`. */
+  target?: PlaygroundTarget;
 }
 
 export const tempStateDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'pg-state-'));
@@ -69,7 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<ReplHa
     output,
     terminal: false,
     style: { colour: false, width: 80, terminal: false },
-    target: embedded.target,
+    target: options.target ?? embedded.target,
     connect,
     clientModule: path.join(ROOT, 'src', 'client'),
     lessons,

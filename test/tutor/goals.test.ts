@@ -112,11 +112,11 @@ describe('the shipped lessons', () => {
     const { lessons, problems } = await loadLessons(LESSONS_DIR);
     expect(problems).toEqual([]);
     expect(lessons.map((l) => l.id).slice(0, 2)).toEqual(['01-first-contact', '02-user-and-pass']);
-    for (const lesson of lessons) {
+    // Reading-only lessons (no goals) are allowed; every lesson with goals fails them when nothing was done.
+    for (const lesson of lessons.filter((l) => (l.definition.goals ?? []).length > 0)) {
       const results = evaluateGoals(lesson, createFacts({ transcript: [], values: [] }));
-      expect(results.length).toBeGreaterThan(0);
-      expect(results.filter((r) => r.met || r.error)).toEqual([]);
-      expect(lesson.definition.solution?.length).toBeGreaterThan(0);
+      expect(results.filter((r) => r.met || r.error), lesson.id).toEqual([]);
+      expect(lesson.definition.solution?.length, lesson.id).toBeGreaterThan(0);
       for (const goal of lesson.definition.goals ?? []) expect(goal.hints?.length, goal.id).toBeGreaterThan(0);
     }
   });
