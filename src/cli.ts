@@ -134,6 +134,7 @@ export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
       log: sandbox.log,
       applyState,
       settle: () => waitForSessionsClosed(sandbox.log),
+      setFaults: (faults) => sandbox.setFaults(faults),
     },
     sandbox,
     close: () => sandbox.close(),

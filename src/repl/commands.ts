@@ -9,7 +9,7 @@ export interface CommandHost {
   goToLesson(query: string): Promise<void>;
   goRelative(step: 1 | -1): Promise<void>;
   showHint(): void;
-  runCheck(): void;
+  runCheck(): void | Promise<void>;
   showSolution(): void;
   reset(arg: string): Promise<void>;
   setTrace(arg: string): void;

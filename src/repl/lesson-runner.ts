@@ -15,7 +15,7 @@ import {
   emptyProgress,
   isReadingOnly,
 } from '../tutor';
-import type { ErrorFact, Facts, GoalResult, Lesson, MistakeDefinition, NextHint, Progress } from '../tutor';
+import type { ErrorFact, ExerciseFacts, Facts, GoalResult, Lesson, MistakeDefinition, NextHint, Progress } from '../tutor';
 
 /** How many evaluated values a lesson's facts keep (the newest). */
 export const MAX_VALUES_KEPT = 50;
@@ -50,6 +50,7 @@ export class LessonRunner {
   #rawSessions = 0;
   #clients = 0;
   #trace = false;
+  #exercise: ExerciseFacts | undefined;
   #results: GoalResult[] = [];
   #mistakesShown = new Set<string>();
   #variable: (name: string) => unknown;
@@ -142,6 +143,7 @@ export class LessonRunner {
     this.#rawLines = [];
     this.#rawSessions = 0;
     this.#clients = 0;
+    this.#exercise = undefined;
     this.#mistakesShown = new Set();
     this.#results = this.current ? evaluateGoals(this.current, this.facts()) : [];
   }
@@ -175,6 +177,11 @@ export class LessonRunner {
     this.#trace = on;
   }
 
+  /** Keeps what the last `.check` found running the learner's exercise file. */
+  recordExercise(facts: ExerciseFacts): void {
+    this.#exercise = facts;
+  }
+
   /** The facts of the current visit, as checks see them. */
   facts(): Facts {
     return createFacts({
@@ -188,6 +195,7 @@ export class LessonRunner {
         trace: this.#trace,
         errors: [...this.#errors],
       },
+      ...(this.#exercise ? { exercise: this.#exercise } : {}),
     });
   }
 

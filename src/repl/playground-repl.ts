@@ -8,7 +8,9 @@ import { formatTranscriptEntry } from '../protocol/transcript';
 import type { TranscriptEntry } from '../protocol/transcript';
 import { KEYWORDS } from '../protocol/commands';
 import type { Lesson, LessonStartState, LoadedLessons } from '../tutor';
-import { isReadingOnly } from '../tutor';
+import { EXERCISE_SCOPE_TYPE, exercisePaths, isReadingOnly, prepareExerciseFile } from '../tutor';
+import type { ExercisePaths } from '../tutor';
+import type { FaultSpec } from '../protocol/faults';
 import { ClientTracker } from './client-tracker';
 import type { ConnectFunction, ReplClient, TrackedConnectOptions } from './client-tracker';
 import { completeDotCommand, DOT_COMMANDS } from './commands';
@@ -16,6 +18,7 @@ import type { CommandHost } from './commands';
 import { describeError } from './error-hints';
 import { createEvaluator, EVAL_INTERRUPTED } from './evaluator';
 import type { Evaluator } from './evaluator';
+import { runExercise } from './exercise-runner';
 import { LessonRunner } from './lesson-runner';
 import type { CheckOutcome } from './lesson-runner';
 import { LineGate } from './line-gate';
@@ -57,6 +60,8 @@ export interface PlaygroundTarget {
   applyState?(state: LessonStartState | undefined): Promise<void>;
   /** Resolves once the server has let go of every closed session (so no login meets [IN-USE]). */
   settle?(): Promise<void>;
+  /** Switches faults on for every account, or off, leaving the mailboxes alone (embedded sandbox only). */
+  setFaults?(faults: FaultSpec | undefined): void;
 }
 
 /** Options of {@link startPlaygroundRepl}. */
@@ -89,6 +94,10 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
   history?: boolean;
   /** Catch unhandled rejections so a forgotten promise cannot end the REPL. Default false. */
   guardRejections?: boolean;
+  /** Modules a file exercise imports by name; default: the client as `pop3-playground`. */
+  exerciseModules?: Readonly<Record<string, unknown>>;
+  /** How long `.check` may run a file exercise, ms (default 60 s). */
+  exerciseTimeoutMs?: number;
 }
 
 /** A running playground REPL. */
@@ -203,6 +212,47 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
       sandbox,
     );
     for (const entry of lesson?.definition.scope ?? []) evaluator.inject(entry.name, entry.type, entry.value);
+    const paths = exercisePathsOf(lesson);
+    if (paths) evaluator.inject('exercise', EXERCISE_SCOPE_TYPE, Object.freeze({ ...paths }));
+  }
+
+  // ---- file exercises (docs/lesson-format.md, "File exercises") ---------------------------
+
+  function exercisePathsOf(lesson: Lesson | undefined): ExercisePaths | undefined {
+    const exercise = lesson?.definition.exercise;
+    return lesson && exercise ? exercisePaths(lesson.dir, exercise, options.stateDir) : undefined;
+  }
+
+  /** Copies the template into the workspace when the learner's file is missing; never overwrites it. */
+  function prepareExercise(lesson: Lesson): void {
+    const paths = exercisePathsOf(lesson);
+    if (!paths) return;
+    try {
+      prepareExerciseFile(paths, path.dirname(options.project));
+    } catch (error) {
+      print(paint.red(`Could not prepare ${paths.file}: ${(error as Error).message}`));
+    }
+  }
+
+  /** Runs the learner's file through the lesson's exercise check; its findings become facts. */
+  async function runExerciseCheck(lesson: Lesson): Promise<void> {
+    const exercise = lesson.definition.exercise;
+    const paths = exercisePathsOf(lesson);
+    if (!exercise || !paths) return;
+    await closeSessions();
+    print(paint.dim(`Running ${paths.file} against the server...`));
+    const outcome = await runExercise({
+      exercise,
+      paths,
+      target,
+      start: lesson.definition.start,
+      signal: tracker.signal,
+      ...(options.exerciseModules ? { modules: options.exerciseModules } : {}),
+      ...(options.exerciseTimeoutMs ? { timeoutMs: options.exerciseTimeoutMs } : {}),
+    });
+    for (const line of outcome.reports) printSafe(`  ${line}`);
+    if (outcome.facts.error) print(`${paint.red('✘')} ${sanitizeForTerminal(outcome.facts.error.message)}`);
+    runner.recordExercise(outcome.facts);
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -231,6 +281,8 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   function showLesson(lesson: Lesson): void {
     print(paint.bold(`── Lesson ${lesson.number} of ${lessonCount}: ${lesson.definition.title} ──`.replace(/─/g, style.terminal ? '─' : '-')));
     output.write(render(lesson.markdown));
+    const exercise = exercisePathsOf(lesson);
+    if (exercise) print(`Your file: ${paint.cyan(exercise.file)}\nEdit it in your editor; ${paint.cyan('.check')} runs it against the sandbox.`);
     if (isReadingOnly(lesson)) {
       print(paint.dim('A reading lesson: nothing to check. .next when you are ready.'));
     } else {
@@ -282,6 +334,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     runner.enter(lesson);
     injectScope(lesson);
     await applyState(lesson);
+    prepareExercise(lesson);
     if (announce) showLesson(lesson);
   }
 
@@ -448,13 +501,14 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
       else if (runner.results.every((r) => r.met)) print('Every goal is met. .next for the next lesson.');
       else print('No more hints for this goal. .check shows what is missing; .solution opens bit by bit after failed checks.');
     },
-    runCheck() {
+    async runCheck() {
       const lesson = runner.current;
       if (!lesson) return;
       if (isReadingOnly(lesson)) {
         print('A reading lesson: nothing to check.');
         return;
       }
+      await runExerciseCheck(lesson);
       printOutcome(runner.check(true), true);
     },
     showSolution() {
@@ -560,6 +614,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     runner.enter(first);
     injectScope(first);
     await applyState(first);
+    prepareExercise(first);
     print();
     showMenu();
     print();
