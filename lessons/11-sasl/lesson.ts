@@ -21,7 +21,7 @@ const exchanges = (f: Facts): { start: TranscriptEntry | undefined; reply: Trans
 const mechanism = (e: TranscriptEntry | undefined): string | undefined => e?.args[0]?.toUpperCase();
 
 /** PLAIN lines typed in raw mode (the initial response is redacted in facts). */
-const rawPlainLines = (f: Facts): string[] => f.repl.rawLines.filter((l) => /^AUTH PLAIN\b/.test(l));
+const rawPlainLines = (f: Facts): string[] => f.repl.rawLines.filter((l) => /^AUTH PLAIN\b/i.test(l));
 
 /** An RFC 4616 §2 message: authzid NUL authcid NUL passwd, base64-encoded. */
 const isPlainMessage = (v: unknown): boolean =>
@@ -49,7 +49,7 @@ const lesson: LessonDefinition = {
     {
       id: 'decode-challenge',
       text: "In `.raw` mode send `AUTH LOGIN`, then decode its `+` challenge: `Buffer.from('…', 'base64').toString()`",
-      check: (f) => f.repl.rawLines.includes('AUTH LOGIN') && f.produced((v) => v === 'Username:' || v === 'Password:'),
+      check: (f) => f.repl.rawLines.some((l) => /^AUTH LOGIN\b/i.test(l)) && f.produced((v) => v === 'Username:' || v === 'Password:'),
       hints: [
         'The server answers `AUTH LOGIN` with `+ VXNlcm5hbWU6`. To get back to TypeScript, cancel with `*` and type `QUIT` (or `.raw`).',
         "`Buffer.from('VXNlcm5hbWU6', 'base64').toString()` turns the challenge back into text.",
@@ -69,7 +69,7 @@ const lesson: LessonDefinition = {
       text: "Build the PLAIN message with Buffer, then log in with it in raw mode: `AUTH PLAIN <base64>`",
       check: (f) =>
         f.produced(isPlainMessage) &&
-        rawPlainLines(f).some((l) => /^AUTH PLAIN \S/.test(l)) &&
+        rawPlainLines(f).some((l) => /^AUTH PLAIN \S/i.test(l)) &&
         exchanges(f).some((x) => mechanism(x.start) === 'PLAIN' && (x.start?.args.length ?? 0) > 1 && x.reply.status === '+OK'),
       hints: [
         "The message is `authzid NUL user NUL password` (RFC 4616 §2); `\\0` writes a NUL in a string: `Buffer.from('\\0alice\\0wonderland').toString('base64')`.",

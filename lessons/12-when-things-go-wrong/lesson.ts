@@ -70,7 +70,7 @@ const lesson: LessonDefinition = {
     {
       id: 'timeout',
       text: "Give up on bob's slow server with a short `timeout`, and read `err.code`",
-      check: (f) => f.repl.errors.some((e) => e.code === 'TIMEOUT') || f.produced((v) => v === 'TIMEOUT'),
+      check: (f) => f.produced((v) => v === 'TIMEOUT'),
       hints: [
         'Bob\'s replies take 250 ms. A client connected with `{ ...sandbox, timeout: 100 }` stops waiting sooner.',
         "`const hasty = await connect({ ...sandbox, timeout: 100 })`, `const late = await hasty.user('bob').catch((e) => e)`, then `late.code`.",
