@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TLSSocket } from 'node:tls';
-import type { FaultSpec, LineResult, Pop3State, SessionState, TranscriptEntry, TranscriptEvent } from '../src/protocol';
+import type { FaultSpec, LineResult, Pop3State, TranscriptEntry, TranscriptEvent } from '../src/protocol';
 import {
   formatStatusLine,
   isKeyword,
@@ -20,7 +20,7 @@ import { readable } from './display';
 import type { SaslState, SessionContext } from './handlers';
 import { continueSasl } from './handlers';
 import type { Maildrop } from './maildrop';
-import type { Reply, StatusReply } from './reply';
+import type { Reply } from './reply';
 import { err, ok } from './reply';
 import type { ServerContext } from './server-context';
 import type { ReleaseLock } from './storage';
@@ -67,7 +67,7 @@ export class Session implements SessionContext {
   readonly timestamp: string;
 
   #socket: Socket;
-  /** The TCP socket under any TLS layer; kept for its error listener. */
+  /** The socket the connection arrived on (under the TLS layer after STLS): its 'close' ends the session. */
   readonly #raw: Socket;
   #secure: boolean;
   readonly #reader = new LineReader();
@@ -521,4 +521,3 @@ export class Session implements SessionContext {
   }
 }
 
-export type { SessionState, StatusReply };

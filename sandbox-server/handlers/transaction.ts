@@ -2,6 +2,7 @@ import { printable } from '../display';
 import { CommandRefusal } from '../errors';
 import type { Maildrop } from '../maildrop';
 import type { StoredMessage } from '../storage';
+import type { ReplyBody } from '../reply';
 import { err, linesBody, messageBody, ok } from '../reply';
 import { hasEightBitHeader, topOfMessage } from '../top';
 import { describeMaildrop } from './login';
@@ -63,12 +64,22 @@ export const uidl: Handler = (command, session) => {
   return ok('unique-id listing follows', { body: linesBody(lines) });
 };
 
+/**
+ * Stuffed bodies of messages already sent, keyed by the stored bytes: storage that hands out the
+ * same Buffer each time (memory) is stuffed once; a Buffer no longer stored frees its entry.
+ */
+const stuffedBodies = new WeakMap<Buffer, ReplyBody>();
+
 /** RFC 1939 §5 RETR: the whole message, byte-stuffed; the size equals LIST's (RFC 1939 §11). */
 export const retr: Handler = async (command, session) => {
   const { number, message } = maildropOf(session).message(command.args[0]!);
   const bytes = await readMessage(number, message);
   checkUtf8(session, number, bytes);
-  const body = messageBody(bytes);
+  let body = stuffedBodies.get(bytes);
+  if (!body) {
+    body = messageBody(bytes);
+    stuffedBodies.set(bytes, body);
+  }
   return ok(`${body.octets} octets`, { body, uids: [message.uid] });
 };
 
