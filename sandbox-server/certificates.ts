@@ -38,6 +38,24 @@ function serialNumber(): string {
   return bytes.toString('hex');
 }
 
+const generated = new Map<string, Promise<SandboxCertificates>>();
+
+/**
+ * The certificates for a sandbox: generated on first use in a process for a given set of names,
+ * then shared by later sandboxes with the same names (a test suite starts hundreds; a client
+ * holding the CA keeps working across a sandbox restart in the same process).
+ */
+export function sandboxCertificates(names: readonly string[] = []): Promise<SandboxCertificates> {
+  const key = [...new Set(names)].sort().join('\n');
+  let certificates = generated.get(key);
+  if (!certificates) {
+    certificates = createCertificates(names);
+    generated.set(key, certificates);
+    certificates.catch(() => generated.delete(key));
+  }
+  return certificates;
+}
+
 /**
  * Generates a CA and a server certificate for localhost, 127.0.0.1, ::1 and `names`.
  * The extensions follow RFC 5280 so that Node, Python's ssl, curl and openssl verify the chain

@@ -11,7 +11,7 @@ export { SandboxError } from './errors';
 export type { UserOption } from './accounts';
 export type { MailStorage, NewMessage, StoredMessage, ReleaseLock } from './storage';
 export { createMemoryStorage } from './memory-storage';
-export { deriveUid, isValidUid } from './uid';
+export { contentDigest, deriveUid, isValidUid } from './uid';
 export { loadSeed, loadEmlDir, SEED_DIR } from './seed-loader';
 export type { Seed, SeedAccount, SeedMessage } from './seed-loader';
 export { FAULT_LOGIN_DELAY_SECONDS } from './fault-registry';

@@ -1,6 +1,6 @@
 import { toCanonicalCrlf } from '../src/protocol';
 import type { MailStorage, NewMessage, ReleaseLock, StoredMessage } from './storage';
-import { deriveUid } from './uid';
+import { contentDigest, deriveUid } from './uid';
 
 interface MemoryMaildrop {
   messages: StoredMessage[];
@@ -10,6 +10,22 @@ interface MemoryMaildrop {
   sequence: number;
   /** The current lock holder's token; a stale release cannot free a newer lock. */
   lock: symbol | undefined;
+}
+
+/**
+ * Canonical bytes and content digest per stored Buffer: seed messages are the same Buffers in
+ * every sandbox of a process, so each is canonicalised and hashed once.
+ */
+const prepared = new WeakMap<Buffer, { canonical: Buffer; digest: Buffer }>();
+
+function prepare(raw: Buffer): { canonical: Buffer; digest: Buffer } {
+  let found = prepared.get(raw);
+  if (!found) {
+    const canonical = toCanonicalCrlf(raw);
+    found = { canonical, digest: contentDigest(canonical) };
+    prepared.set(raw, found);
+  }
+  return found;
 }
 
 /**
@@ -29,8 +45,8 @@ export function createMemoryStorage(): MailStorage {
   };
 
   const store = (account: string, drop: MemoryMaildrop, message: NewMessage): StoredMessage => {
-    const bytes = toCanonicalCrlf(message.bytes);
-    const uid = deriveUid(account, drop.generation, drop.sequence++, bytes);
+    const { canonical: bytes, digest } = prepare(message.bytes);
+    const uid = deriveUid(account, drop.generation, drop.sequence++, digest);
     const stored: StoredMessage = { uid, size: bytes.length, read: () => Promise.resolve(bytes) };
     if (message.seedName !== undefined) stored.seedName = message.seedName;
     return stored;

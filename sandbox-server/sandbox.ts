@@ -1,7 +1,7 @@
 import { createSecureContext } from 'node:tls';
 import type { FaultSpec } from '../src/protocol';
 import { AccountRegistry } from './accounts';
-import { createCertificates } from './certificates';
+import { sandboxCertificates } from './certificates';
 import { FaultRegistry } from './fault-registry';
 import { openStorage } from './open-storage';
 import type { SandboxOptions } from './options';
@@ -46,15 +46,16 @@ export interface Sandbox {
 }
 
 /**
- * Starts the sandbox: seed accounts plus `options.users`, storage, a fresh CA and server
- * certificate, the POP3 listener and (unless `tlsPort: false`) the implicit-TLS listener.
+ * Starts the sandbox: seed accounts plus `options.users`, storage, a CA and server certificate
+ * (generated at the first start in a process, see sandboxCertificates), the POP3 listener and
+ * (unless `tlsPort: false`) the implicit-TLS listener.
  * @throws SandboxError for bad options (`BAD_OPTION`), an unreadable seed or folder, or a port in use (`LISTEN_FAILED`).
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const config = resolveOptions(options);
   const faults = new FaultRegistry(options.faults);
   const accounts = await AccountRegistry.build(await loadSeed(), options.users ?? []);
-  const [{ storage, owned }, certificates] = await Promise.all([openStorage(options, accounts), createCertificates(config.tlsNames)]);
+  const [{ storage, owned }, certificates] = await Promise.all([openStorage(options, accounts), sandboxCertificates(config.tlsNames)]);
   const log = new SessionLog(options.logLimit);
   const internalErrors: Error[] = [];
   let sessions = 0;
