@@ -98,10 +98,22 @@ export interface FixtureDir {
   remove(): void;
 }
 
-/** Creates a scratch folder under the system temp dir. */
+let exitOnSignals = false;
+
+/**
+ * Creates a scratch folder under the system temp dir. It holds hundreds of megabytes, so it
+ * is removed at exit too, and Ctrl+C or SIGTERM become an ordinary exit so that happens.
+ */
 export function createFixtureDir(prefix: string): FixtureDir {
   const path = mkdtempSync(join(tmpdir(), `pop3-bench-${prefix}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  const remove = (): void => rmSync(path, { recursive: true, force: true });
+  process.once('exit', remove);
+  if (!exitOnSignals) {
+    exitOnSignals = true;
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
+  }
+  return { path, remove };
 }
 
 /**
