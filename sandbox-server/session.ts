@@ -352,6 +352,8 @@ export class Session implements SessionContext {
 
   /** Logs and writes one reply, with its body; applies the delay and drop-mid-retr faults. */
   async #send(reply: Reply, keyword: string, stateBefore: Pop3State): Promise<void> {
+    // A handler that finished after the connection ended has no one to answer.
+    if (this.#closed) return;
     const faults = this.faults();
     const marks: string[] = [];
     if (reply.kind === 'status' && reply.fault) marks.push(reply.fault);
