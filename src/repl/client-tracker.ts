@@ -48,6 +48,8 @@ export class ClientTracker<C extends ReplClient, O extends object> {
   readonly #options: ClientTrackerOptions<C, O>;
   readonly #clients = new Set<C>();
   #controller = new AbortController();
+  /** Counts closeAll calls, so a connect that outlives one is closed when it lands. */
+  #generation = 0;
 
   constructor(options: ClientTrackerOptions<C, O>) {
     this.#options = options;
@@ -65,6 +67,7 @@ export class ClientTracker<C extends ReplClient, O extends object> {
 
   /** The connect learners call: their options plus the REPL's trace and signal. */
   connect(options: O & TrackedConnectOptions, origin: ClientOrigin = 'prompt'): Promise<C> {
+    const generation = this.#generation;
     const own = options?.trace;
     const trace = (entry: TranscriptEntry): void => {
       this.#options.onTrace(entry, origin);
@@ -72,6 +75,12 @@ export class ClientTracker<C extends ReplClient, O extends object> {
     };
     const signal = options?.signal ? AbortSignal.any([options.signal, this.signal]) : this.signal;
     return this.#options.connect({ ...options, trace, signal }).then((client) => {
+      // A connect nobody awaited that finishes after closeAll (a lesson change, the REPL's
+      // exit) would otherwise keep its session open until the server's autologout.
+      if (generation !== this.#generation) {
+        client.close();
+        return client;
+      }
       this.#clients.add(client);
       this.#options.onClient?.(origin);
       return client;
@@ -88,6 +97,7 @@ export class ClientTracker<C extends ReplClient, O extends object> {
 
   /** Closes every client without QUIT: marked deletions are not applied (RFC 1939 §6). */
   closeAll(): number {
+    this.#generation++;
     let closed = 0;
     for (const client of this.#clients) {
       if (client.state !== 'CLOSED') {
