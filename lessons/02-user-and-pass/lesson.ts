@@ -55,11 +55,20 @@ const lesson: LessonDefinition = {
       id: 'pass-without-user',
       when: (f) => f.sessions().some((s) => s.keywords.some((k, i) => k === 'PASS' && s.keywords[i - 1] !== 'USER')),
       hint: 'PASS is only accepted right after a successful USER (RFC 1939 §7): send `USER alice` first.',
+      example: ['const pop = await connect(sandbox)', "await pop.pass('wonderland')"],
     },
     {
       id: 'maildrop-in-use',
       when: (f) => f.repl.errors.some((e) => e.responseCode === 'IN-USE'),
       hint: 'Your first session still holds the maildrop lock. `await pop.quit()` it, then log in again.',
+      example: [
+        'const pop = await connect(sandbox)',
+        "await pop.user('alice')",
+        "await pop.pass('wonderland')",
+        'const again = await connect(sandbox)',
+        "await again.user('alice')",
+        "await again.pass('wonderland')",
+      ],
     },
   ],
   solution: [
