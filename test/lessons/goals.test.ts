@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedTarget } from '../../src/cli';
+import type { EmbeddedTarget } from '../../src/cli';
+import { attemptLesson, loadCourse, met, mistakeHintLine, unmet, withGoals } from './lesson-attempt';
+import type { AttemptResult } from './lesson-attempt';
+
+// Every lesson, through the REPL in piped mode, each attempt in a fresh REPL: an empty attempt
+// fails every goal, the official solution passes them all, and each common mistake's example
+// earns its hint. Without the type checker (fast), unless a lesson needs it for a type error.
+const course = await loadCourse();
+const lessons = withGoals(course.lessons);
+
+for (const lesson of lessons) {
+  describe(`lesson ${lesson.id}`, () => {
+    let embedded: EmbeddedTarget;
+    beforeAll(async () => {
+      embedded = await startEmbeddedTarget();
+    });
+    afterAll(async () => {
+      await embedded?.close();
+    });
+    const attempt = (lines: readonly string[], extra: { typeCheck?: boolean; until?: (out: string) => boolean } = {}): Promise<AttemptResult> =>
+      attemptLesson(lesson, lines, { embedded, lessons: course.lessons, ...extra });
+
+    it('an empty attempt fails every goal', async () => {
+      const { results } = await attempt(['.check']);
+      expect(results.length).toBeGreaterThan(0);
+      expect(met(results), 'goals met by doing nothing').toEqual([]);
+    });
+
+    it('the official solution passes every goal and marks the lesson done', async () => {
+      const solution = [...(lesson.definition.solution ?? []), '.check'];
+      let result = await attempt(solution);
+      // A lesson about type errors needs the checker to see its goals met.
+      if (unmet(result.results).length > 0) result = await attempt(solution, { typeCheck: true });
+      expect(unmet(result.results), `goals the solution leaves unmet; the REPL printed:\n${result.output}`).toEqual([]);
+      expect(result.done).toBe(true);
+    });
+
+    for (const mistake of lesson.definition.mistakes ?? []) {
+      it.skipIf(!mistake.example)(`the mistake "${mistake.id}" earns its hint`, async () => {
+        const expected = mistakeHintLine(mistake.hint);
+        // One more .check per other mistake: each shows its hint once, first come first served.
+        const checks = Array.from({ length: (lesson.definition.mistakes ?? []).length }, () => '.check');
+        const lines = [...(mistake.example ?? []), ...checks];
+        const until = (out: string): boolean => out.includes(expected);
+        let result = await attempt(lines, { until });
+        if (!result.output.includes(expected)) result = await attempt(lines, { until, typeCheck: true });
+        expect(result.output, `the example of "${mistake.id}" should print: ${expected}`).toContain(expected);
+      });
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import { readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSeed } from '../../sandbox-server';
+import { isReadingOnly, loadLessons, readManifest } from '../../src/tutor';
+import { parseCodeBlocks } from '../../src/tutor/code-blocks';
+import { ROOT } from './repl-driver';
+
+// The rustlings-style checks of the shipped curriculum: what the loader and the authoring
+// rules require, before anything runs.
+const LESSONS_DIR = path.join(ROOT, 'lessons');
+const seed = await loadSeed();
+const course = await loadLessons(LESSONS_DIR, { isSeedMessage: (name) => seed.messages.has(name) });
+
+describe('the curriculum', () => {
+  it('loads every lesson without a problem: manifest and folders match', () => {
+    expect(course.problems).toEqual([]);
+    const manifest = readManifest(path.join(LESSONS_DIR, 'manifest.json'));
+    const folders = readdirSync(LESSONS_DIR).filter((f) => statSync(path.join(LESSONS_DIR, f)).isDirectory());
+    expect([...folders].sort()).toEqual([...manifest.order].sort());
+    expect(course.lessons.map((l) => l.id)).toEqual(manifest.order);
+  });
+
+  it('numbers lessons after their folder names, in order, each id once', () => {
+    const ids = course.lessons.map((l) => l.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const lesson of course.lessons) expect(lesson.id, 'NN-name, NN its place in the order').toMatch(new RegExp(`^${String(lesson.number).padStart(2, '0')}-[a-z0-9-]+$`));
+    const titles = course.lessons.map((l) => l.definition.title);
+    expect(new Set(titles).size, 'titles are unique').toBe(titles.length);
+  });
+
+  for (const lesson of course.lessons) {
+    describe(lesson.id, () => {
+      it('has prose that starts with a title and cites the RFCs it teaches', () => {
+        expect(lesson.markdown).toMatch(/^# \S/);
+        expect(() => parseCodeBlocks(lesson.markdown)).not.toThrow();
+        for (const rfc of lesson.definition.rfc ?? []) expect(rfc).toMatch(/^RFC \d+/);
+      });
+
+      it.skipIf(isReadingOnly(lesson))('has hints for every goal, a solution, and unique goal and mistake ids', () => {
+        const goals = lesson.definition.goals ?? [];
+        for (const goal of goals) expect(goal.hints?.length ?? 0, `hints of goal "${goal.id}"`).toBeGreaterThan(0);
+        expect(lesson.definition.solution?.length ?? 0, 'solution lines').toBeGreaterThan(0);
+        const goalIds = goals.map((g) => g.id);
+        expect(new Set(goalIds).size).toBe(goalIds.length);
+        const mistakeIds = (lesson.definition.mistakes ?? []).map((m) => m.id);
+        expect(new Set(mistakeIds).size).toBe(mistakeIds.length);
+        expect(mistakeIds.filter((id) => goalIds.includes(id)), 'a mistake id that is also a goal id').toEqual([]);
+      });
+
+      it.skipIf(isReadingOnly(lesson))('gives every common mistake an example that commits it', () => {
+        const missing = (lesson.definition.mistakes ?? []).filter((m) => !m.example || m.example.length === 0).map((m) => m.id);
+        expect(missing, 'mistakes without an example (REPL lines that commit them)').toEqual([]);
+      });
+    });
+  }
+});
