@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toCanonicalCrlf } from '../../src/protocol';
 import { createMaildirStorage } from '../../sandbox-server/maildir-storage';
 import { loadSeed, SEED_DIR } from '../../sandbox-server/seed-loader';
 import { isDovecotInstalled, startDovecot, type DovecotServer } from '../helpers/dovecot';
+import { describeWithProgram } from '../interop/programs';
 import { RawPop3 } from './helpers/raw-pop3';
 
 /**
@@ -45,7 +46,7 @@ async function chownLike(reference: string, files: readonly string[]): Promise<v
   for (const file of files) await fs.chown(file, uid, gid);
 }
 
-describe.skipIf(!isDovecotInstalled())('Maildir storage and Dovecot', () => {
+describeWithProgram(isDovecotInstalled(), 'Dovecot', 'Maildir storage and Dovecot', () => {
   let dir: string;
   let dovecot: DovecotServer;
   let rawAlice: Buffer[];
