@@ -26,7 +26,7 @@ const USAGE = `Usage: npm start -- [options]
   --ca FILE           PEM of a CA to trust for that server's TLS certificate
   --tls               connect to that server with implicit TLS (RFC 8314)
   --lessons DIR       load lessons from another folder (default: lessons/)
-  --eval-timeout MS   stop synchronous code that runs longer (default 10000; 0 = never)
+  --eval-timeout MS   stop synchronous code that runs longer (default 5000; 0 = never)
   --no-history        do not save line history
   -h, --help          this text
 `;
@@ -76,7 +76,7 @@ function parseCommandLine(argv: string[]): CliOptions | 'help' {
   } else if (values.user !== undefined || values.ca !== undefined) {
     throw new Error('--user and --ca go with --server');
   }
-  const timeout = values['eval-timeout'] !== undefined ? Number(values['eval-timeout']) : 10_000;
+  const timeout = values['eval-timeout'] !== undefined ? Number(values['eval-timeout']) : 5_000;
   if (!Number.isInteger(timeout) || timeout < 0) throw new Error('--eval-timeout wants a whole number of milliseconds');
   return {
     stateDir: resolveStateDir(values['state-dir']),
@@ -223,9 +223,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     history: cli.history,
     guardRejections: true,
   });
-  // A real SIGINT comes from piped input's Ctrl-C, or from a terminal while code runs (raw mode
-  // is off then, so Ctrl-C can break a loop) and arrives just after it: cancel what is pending.
-  // Without a listener the default action would end the process and lose the session.
+  // A real SIGINT (kill -INT, or Ctrl-C with piped input) cancels what is pending; at a
+  // terminal Ctrl-C is a keypress the REPL handles itself. Without a listener the default
+  // action would end the process and lose the session.
   const onSigint = (): void => {
     if (!repl.interrupt() && !process.stdin.isTTY) repl.server.close();
   };

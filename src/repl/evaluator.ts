@@ -51,12 +51,16 @@ export interface EvaluatorOptions {
   project: string;
   /** Transpile only, with swc when it loads. */
   fast?: boolean;
-  /** Synchronous run limit in ms (a runaway loop); 0 for none. */
+  /**
+   * Synchronous run limit in ms (a runaway loop); 0 for none. This watchdog is what stops a
+   * loop at a terminal: Ctrl-C there is a keypress the blocked event loop cannot read, and
+   * letting the terminal raise SIGINT instead (raw mode off during runs) proved unreliable,
+   * since node:vm's breakOnSigint lost or mishandled terminal signals in about a third of runs
+   * on Node 20. A SIGINT from outside (kill -INT, or Ctrl-C with piped input) still breaks it.
+   */
   timeoutMs?: number;
   /** Where `console` in the context writes. */
   console?: Console;
-  /** Called before and after synchronous runs, e.g. to leave raw mode so Ctrl-C is a real SIGINT. */
-  onSyncRun?: (phase: 'start' | 'end') => void;
   /** Directory `require` and relative imports resolve from. */
   cwd?: string;
 }
@@ -154,7 +158,6 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     // Strict like the compiled module (an assignment to an injected name throws); `void 0`
     // keeps the directive from becoming the value of a declaration-only input.
     const script = new vm.Script(`"use strict"; void 0; ${code}`, { filename: virtualPath });
-    options.onSyncRun?.('start');
     try {
       return script.runInContext(context, {
         breakOnSigint: true,
@@ -165,8 +168,6 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new EvalInterruptedError('timeout', options.timeoutMs);
       if (code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new EvalInterruptedError('sigint');
       throw error;
-    } finally {
-      options.onSyncRun?.('end');
     }
   }
 

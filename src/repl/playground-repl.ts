@@ -66,7 +66,7 @@ export interface PlaygroundTarget {
 
 /** Options of {@link startPlaygroundRepl}. */
 export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
-  input: NodeJS.ReadableStream & { isTTY?: boolean; isRaw?: boolean; setRawMode?(mode: boolean): unknown };
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream & StyledStream;
   /** Line editing, completion and colour prompts; default: input and output are terminals. */
   terminal?: boolean;
@@ -88,7 +88,7 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
   fast?: boolean;
   /** Stack traces with errors. */
   debug?: boolean;
-  /** Watchdog for synchronous runaway code, ms (default 10 s; 0 for none). */
+  /** Watchdog for synchronous runaway code, ms (default 5 s; 0 for none). */
   evalTimeoutMs?: number;
   /** Save line history under the state dir (terminal only). Default true. */
   history?: boolean;
@@ -122,7 +122,8 @@ function withoutAsyncIds(text: string): string {
 
 const PROMPT = '> ';
 const RAW_PROMPT = 'pop3> ';
-const DEFAULT_EVAL_TIMEOUT_MS = 10_000;
+/** How long synchronous code may run before the watchdog stops it (a loop that never ends). */
+const DEFAULT_EVAL_TIMEOUT_MS = 5_000;
 
 /**
  * Starts the guided REPL: welcome, lesson menu and current lesson, then a TypeScript prompt
@@ -165,13 +166,6 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     timeoutMs: options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
     console: learnerConsole,
     cwd: process.cwd(),
-    onSyncRun: (phase) => {
-      // In raw mode the terminal sends Ctrl-C as a byte, not a signal; leave it while code
-      // runs so Ctrl-C becomes SIGINT and breaks a runaway loop (vm breakOnSigint).
-      if (!terminal || !input.setRawMode) return;
-      if (phase === 'start' && input.isRaw) input.setRawMode(false);
-      else if (phase === 'end') input.setRawMode(true);
-    },
   });
 
   const runner = new LessonRunner(options.lessons.lessons, options.stateDir, (name) => evaluator.lookup(name));

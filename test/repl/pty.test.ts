@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { firstTwoLessonsDir, ROOT, tempStateDir } from './repl-harness';
 
 type Step = { send: string } | { expect: string; timeout?: number };
 
 /** Runs the CLI in a real pseudo-terminal (python3's pty module) and plays the steps. */
-function runInPty(steps: Step[], env: Record<string, string | null> = {}, extraArgs: string[] = []): { output: string; status: number | null; stderr: string } {
+function runInPty(steps: Step[], env: Record<string, string | null> = {}, extraArgs: string[] = []): { output: string; status: number | null; stderr: string; stateDir: string } {
+  const stateDir = tempStateDir();
   const script = {
-    argv: [process.execPath, '-r', './src/register.js', 'src/cli.ts', '--state-dir', tempStateDir(), '--lessons', firstTwoLessonsDir(), ...extraArgs],
+    argv: [process.execPath, '-r', './src/register.js', 'src/cli.ts', '--state-dir', stateDir, '--lessons', firstTwoLessonsDir(), ...extraArgs],
     env: { TERM: 'xterm-256color', NO_COLOR: null, FORCE_COLOR: null, NODE_DISABLE_COLORS: null, ...env },
     cols: 100,
     rows: 40,
     steps,
   };
   const result = spawnSync('python3', [path.join(__dirname, 'pty-driver.py')], { cwd: ROOT, input: JSON.stringify(script), encoding: 'utf8', timeout: 90_000 });
-  return { output: result.stdout, status: result.status, stderr: result.stderr };
+  return { output: result.stdout, status: result.status, stderr: result.stderr, stateDir };
 }
 
 const PROMPT = '\\x1b\\[0J> ';
@@ -23,8 +25,8 @@ const PROMPT = '\\x1b\\[0J> ';
 const plain = (s: string): string => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 
 describe('the interactive REPL in a real terminal', () => {
-  it('colours output, completes with Tab, cancels an await and breaks a loop with Ctrl-C, and exits cleanly', () => {
-    const { output, status, stderr } = runInPty(
+  it('colours output, completes with Tab, cancels an await with Ctrl-C, survives a runaway loop, and exits cleanly', () => {
+    const { output, status, stderr, stateDir } = runInPty(
       [
         { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
         { send: 'const pop = await connect(sandbox)\r' },
@@ -42,17 +44,18 @@ describe('the interactive REPL in a real terminal', () => {
         { send: '\u0003' },
         { expect: 'cancelled by Ctrl-C' },
         { expect: PROMPT },
+        // A loop that never ends: the watchdog stops it; Ctrl-C pressed meanwhile waits and is harmless.
         { send: 'console.log("spinning"); while (true) {}\r' },
         { expect: 'spinning\\r?\\n' },
         { send: '\u0003' },
-        { expect: 'interrupted by Ctrl-C' },
+        { expect: 'stopped after 1500 ms \\(the evaluation limit\\)' },
         { expect: PROMPT },
         { send: '1 + 1\r' },
         { expect: '1 \\+ 1[\\s\\S]*?[^0-9]2[^0-9]' },
         { send: '.exit\r' },
       ],
       {},
-      ['--fast'],
+      ['--fast', '--eval-timeout', '1500'],
     );
     expect(stderr).toBe('');
     expect(status).toBe(0);
@@ -63,11 +66,13 @@ describe('the interactive REPL in a real terminal', () => {
     expect(text).toContain('── Lesson 1 of 2: First contact ──');
     expect(text).not.toContain('Warning');
     expect(text).toContain("pop.greeting\n'+OK POP3 sandbox ready");
-    expect(text).toContain('✘ interrupted by Ctrl-C');
+    expect(text).toContain('✘ stopped after 1500 ms (the evaluation limit)');
+    // Line history is kept under the state dir, newest first.
+    expect(readFileSync(path.join(stateDir, 'history'), 'utf8').split('\n').slice(0, 2)).toEqual(['.exit', '1 + 1']);
   }, 120_000);
 
-  it('prints no colour under NO_COLOR, even in a terminal', () => {
-    const { output, status } = runInPty([{ expect: 'Goals:[\\s\\S]*> ', timeout: 30 }, { send: '.exit\r' }], { NO_COLOR: '1' }, ['--fast']);
+  it('prints no colour under NO_COLOR, even in a terminal, and leaves on Ctrl-D', () => {
+    const { output, status } = runInPty([{ expect: 'Goals:[\\s\\S]*> ', timeout: 30 }, { send: '\u0004' }], { NO_COLOR: '1' }, ['--fast']);
     expect(status).toBe(0);
     // Only cursor and line-editing sequences remain, never SGR colour.
     expect(output).not.toMatch(/\u001b\[[0-9;]*m/);
