@@ -63,21 +63,32 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   const runsDir = path.join(paths.workspace, CHECK_RUNS_DIR);
   rmSync(runsDir, { recursive: true, force: true });
   const modules = options.modules ?? DEFAULT_EXERCISE_MODULES;
+  // A run stopped by Ctrl-C or the time limit may still be going: it must not touch the sandbox
+  // or the workspace once the REPL has moved on.
+  const guard = (): void => {
+    if (controller.signal.aborted) throw controller.signal.reason;
+  };
   const context: ExerciseContext = {
     file: paths.file,
-    load: async () => loadExerciseModule(paths.file, { modules, fallbackDir: PROJECT_ROOT }),
+    load: async () => {
+      guard();
+      return loadExerciseModule(paths.file, { modules, fallbackDir: PROJECT_ROOT });
+    },
     modules,
     server: target.connection,
     makeDir(name) {
+      guard();
       const dir = path.join(runsDir, name.replace(/[^\w.-]+/g, '-'));
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       return dir;
     },
     applyState: async (state) => {
+      guard();
       await target.applyState?.(state);
     },
     setFaults(faults: FaultSpec | undefined) {
+      guard();
       target.setFaults?.(faults);
     },
     settle: async () => {
