@@ -6,7 +6,6 @@ import { isReadingOnly, PROGRESS_FILE } from '../../src/tutor';
 import { loadCourse } from './lesson-attempt';
 import { makeStateDir, ROOT } from './repl-driver';
 
-const course = await loadCourse();
 
 /** What `npm start` did with piped input: its exit code and everything it printed. */
 interface CliRun {
@@ -53,6 +52,8 @@ function runCli(args: readonly string[], lines: readonly string[], timeoutMs: nu
 
 describe('the whole course, replayed', () => {
   it('takes every solution in order through `npm start` with piped input and ends with every lesson done', async () => {
+    const course = await loadCourse();
+    expect(course.problems).toEqual([]);
     const stateDir = makeStateDir();
     const lines: string[] = [];
     for (const [i, lesson] of course.lessons.entries()) {

@@ -1,12 +1,25 @@
 import * as path from 'node:path';
 import type { EmbeddedTarget } from '../../src/cli';
-import { isReadingOnly, loadLessons } from '../../src/tutor';
+import { isReadingOnly, loadLessons, readManifest } from '../../src/tutor';
 import type { GoalResult, Lesson, LoadedLessons } from '../../src/tutor';
 import { ROOT, startReplDriver } from './repl-driver';
 
+/** The shipped curriculum's folder. */
+export const LESSONS_DIR = path.join(ROOT, 'lessons');
+
+/** The lesson folders in manifest order, read synchronously so tests can be named after them. */
+export const COURSE_ORDER: readonly string[] = readManifest(path.join(LESSONS_DIR, 'manifest.json')).order;
+
 /** The shipped curriculum (lessons/), loaded once per test file. */
 export function loadCourse(): Promise<LoadedLessons> {
-  return loadLessons(path.join(ROOT, 'lessons'));
+  return loadLessons(LESSONS_DIR);
+}
+
+/** A loaded lesson by folder name; throws when it did not load (the format test says why). */
+export function lessonById(course: LoadedLessons, id: string): Lesson {
+  const lesson = course.lessons.find((l) => l.id === id);
+  if (!lesson) throw new Error(`${id} did not load: ${course.problems.map((p) => `${p.path}: ${p.reason}`).join('; ') || 'not in the manifest'}`);
+  return lesson;
 }
 
 /** Lessons with something to check (reading lessons are done once shown). */

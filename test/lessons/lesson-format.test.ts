@@ -1,16 +1,19 @@
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSeed } from '../../sandbox-server';
 import { isReadingOnly, loadLessons, readManifest } from '../../src/tutor';
+import type { Lesson, LoadedLessons } from '../../src/tutor';
 import { parseCodeBlocks } from '../../src/tutor/code-blocks';
-import { ROOT } from './repl-driver';
+import { COURSE_ORDER, LESSONS_DIR, lessonById } from './lesson-attempt';
 
 // The rustlings-style checks of the shipped curriculum: what the loader and the authoring
 // rules require, before anything runs.
-const LESSONS_DIR = path.join(ROOT, 'lessons');
-const seed = await loadSeed();
-const course = await loadLessons(LESSONS_DIR, { isSeedMessage: (name) => seed.messages.has(name) });
+let course: LoadedLessons;
+beforeAll(async () => {
+  const seed = await loadSeed();
+  course = await loadLessons(LESSONS_DIR, { isSeedMessage: (name) => seed.messages.has(name) });
+});
 
 describe('the curriculum', () => {
   it('loads every lesson without a problem: manifest and folders match', () => {
@@ -29,15 +32,21 @@ describe('the curriculum', () => {
     expect(new Set(titles).size, 'titles are unique').toBe(titles.length);
   });
 
-  for (const lesson of course.lessons) {
-    describe(lesson.id, () => {
+  for (const id of COURSE_ORDER) {
+    describe(id, () => {
+      let lesson: Lesson;
+      beforeAll(() => {
+        lesson = lessonById(course, id);
+      });
+
       it('has prose that starts with a title and cites the RFCs it teaches', () => {
         expect(lesson.markdown).toMatch(/^# \S/);
         expect(() => parseCodeBlocks(lesson.markdown)).not.toThrow();
         for (const rfc of lesson.definition.rfc ?? []) expect(rfc).toMatch(/^RFC \d+/);
       });
 
-      it.skipIf(isReadingOnly(lesson))('has hints for every goal, a solution, and unique goal and mistake ids', () => {
+      it('has hints for every goal, a solution, and unique goal and mistake ids', (ctx) => {
+        if (isReadingOnly(lesson)) ctx.skip('a reading lesson');
         const goals = lesson.definition.goals ?? [];
         for (const goal of goals) expect(goal.hints?.length ?? 0, `hints of goal "${goal.id}"`).toBeGreaterThan(0);
         expect(lesson.definition.solution?.length ?? 0, 'solution lines').toBeGreaterThan(0);
@@ -48,7 +57,8 @@ describe('the curriculum', () => {
         expect(mistakeIds.filter((id) => goalIds.includes(id)), 'a mistake id that is also a goal id').toEqual([]);
       });
 
-      it.skipIf(isReadingOnly(lesson))('gives every common mistake an example that commits it', () => {
+      it('gives every common mistake an example that commits it', (ctx) => {
+        if (isReadingOnly(lesson)) ctx.skip('a reading lesson');
         const missing = (lesson.definition.mistakes ?? []).filter((m) => !m.example || m.example.length === 0).map((m) => m.id);
         expect(missing, 'mistakes without an example (REPL lines that commit them)').toEqual([]);
       });

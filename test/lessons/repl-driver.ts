@@ -45,6 +45,8 @@ export interface ReplDriverOptions {
   fast?: boolean;
   stateDir?: string;
   evalTimeoutMs?: number;
+  /** How long `.check` may run a file exercise (default: the REPL's). */
+  exerciseTimeoutMs?: number;
 }
 
 /** A fresh, empty state directory. */
@@ -86,6 +88,7 @@ export async function startReplDriver(options: ReplDriverOptions): Promise<ReplD
     evalTimeoutMs: options.evalTimeoutMs ?? 5_000,
     history: false,
     guardRejections: true,
+    ...(options.exerciseTimeoutMs !== undefined ? { exerciseTimeoutMs: options.exerciseTimeoutMs } : {}),
   });
 
   function waitFor(pattern: RegExp, since: number, timeoutMs: number, what: string): Promise<string> {
