@@ -33,6 +33,11 @@ const INPUT_HIGH_WATER = MAX_UNTERMINATED_INPUT + MAX_SASL_LINE;
 /** After our FIN (QUIT, too many bad commands), how long the peer has to close before we cut it. */
 const CLOSE_GRACE_MS = 2000;
 
+/** True for a QUIT command line: the one command that can still lead to UPDATE (RFC 1939 §6). */
+function isQuitLine(line: Buffer | string): boolean {
+  return parseCommandLine(line).keyword === 'QUIT';
+}
+
 /** RFC 6856 §2.1: outside UTF-8 mode no reply carries raw non-ASCII; a stray character becomes "?". */
 function asciiOnly(text: string): string {
   return text.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, '?');
@@ -76,6 +81,10 @@ export class Session implements SessionContext {
   #busy = false;
   #closed = false;
   #peerEnded = false;
+  /** The peer has closed its side with no QUIT left to answer: UPDATE can no longer happen. */
+  #updateRuledOut = false;
+  /** The line being handled now. */
+  #current: LineResult | undefined;
   #stalled = false;
   #socketError: string | undefined;
   /** Status replies written (the greeting and SASL continuations not counted). */
@@ -171,6 +180,14 @@ export class Session implements SessionContext {
 
   readonly #onEnd = (): void => {
     this.#peerEnded = true;
+    // Nothing more will arrive. Unless a QUIT is in hand, the session can never reach UPDATE, so
+    // the lock is released now: replies still pending (a delay fault, a slow handler, a peer that
+    // is gone altogether) must not keep other sessions out of the maildrop. They are still sent.
+    const current = this.#current;
+    if (!(current?.kind === 'line' && isQuitLine(current.line)) && !this.#quitBuffered()) {
+      this.#updateRuledOut = true;
+      this.#unlock();
+    }
     void this.#run();
   };
 
@@ -191,12 +208,15 @@ export class Session implements SessionContext {
       while (!this.#closed) {
         const item = this.#reader.next(MAX_SASL_LINE);
         if (!item) break;
+        this.#current = item;
         await this.#handle(item);
+        this.#current = undefined;
       }
     } catch (error) {
       this.#internalError(error);
       this.#close('internal error', 'destroy');
     } finally {
+      this.#current = undefined;
       this.#busy = false;
     }
     if (this.#closed) return;
@@ -206,6 +226,17 @@ export class Session implements SessionContext {
       return;
     }
     if (this.#socket.isPaused()) this.#socket.resume();
+  }
+
+  /** True when a complete QUIT line waits among the received, unhandled input. */
+  #quitBuffered(): boolean {
+    // Peek: take the bytes and give them straight back, so the reader's state is unchanged.
+    const pending = this.#reader.takeBuffered();
+    this.#reader.push(pending);
+    const lines = pending.toString('latin1').split('\n');
+    // The last piece has no line break: it never becomes a command.
+    lines.pop();
+    return lines.some((line) => isQuitLine(line.replace(/\r$/, '')));
   }
 
   async #handle(item: LineResult): Promise<void> {
@@ -315,6 +346,8 @@ export class Session implements SessionContext {
 
   /** Writes a reply to a command, then does what the reply asks (close, STLS) and what faults ask. */
   async #answer(reply: Reply, keyword: string, stateBefore: Pop3State): Promise<void> {
+    // A login piped before the half-close gives up its lock before its reply: no QUIT follows it.
+    if (this.#updateRuledOut) this.#unlock();
     let final = reply;
     if (final.kind === 'status') {
       this.#badInARow = final.bad ? this.#badInARow + 1 : 0;
@@ -486,7 +519,7 @@ export class Session implements SessionContext {
     this.#closed = true;
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
     this.sasl = undefined;
-    this.#releasing = this.#releaseLock();
+    this.#unlock();
     this.#log({ direction: '*', keyword: 'CLOSE', args: [], text: `CLOSE ${reason}`, stateBefore: this.state, stateAfter: 'CLOSED' });
     const socket = this.#socket;
     if (mode === 'end' && !socket.destroyed) {
@@ -498,12 +531,13 @@ export class Session implements SessionContext {
     }
   }
 
-  /** Releases the maildrop lock (if QUIT has not already); never rejects. */
-  #releaseLock(): Promise<void> {
+  /** Releases the maildrop lock without UPDATE, if it is still held; the session finishes only once that is done. */
+  #unlock(): void {
     const release = this.releaseLock;
+    if (!release) return;
     this.releaseLock = undefined;
-    if (!release) return Promise.resolve();
-    return release().catch((error: unknown) => this.#internalError(error));
+    const released = release().catch((error: unknown) => this.#internalError(error));
+    this.#releasing = Promise.all([this.#releasing, released]).then(() => undefined);
   }
 
   /** Reports the session finished once the connection is gone and the lock released. */

@@ -1,5 +1,7 @@
-import { describe, expect } from 'vitest';
-import type { RawPop3 } from './raw-pop3';
+import { describe, expect, test as baseTest } from 'vitest';
+import type { Sandbox } from '../../sandbox-server';
+import { createMemoryStorage, startSandbox } from '../../sandbox-server';
+import { RawPop3 } from './raw-pop3';
 import { serverTest, waitForEntry } from './sandbox-fixture';
 
 const test = serverTest({ tlsPort: false });
@@ -117,6 +119,120 @@ describe('injected faults: every one is marked in the session log', () => {
     client.write('CAPA\r\n');
     await waitForEntry(server.sandbox, (e) => e.direction === 'C' && e.fault === 'stall');
     expect(server.sandbox.log.entries.filter((e) => e.direction === 'S')).toHaveLength(1);
+  });
+});
+
+/** Two sandboxes over one storage, as two servers over one mail store. */
+interface Twins {
+  /** Where faults are injected. */
+  faulty: Sandbox;
+  /** Connects to `faulty` and logs alice in. */
+  loginFaulty(): Promise<RawPop3>;
+  /** Logs alice in through the other sandbox (never any fault), sends STAT, and reports how long that took; throws on -ERR. */
+  loginPlain(): Promise<number>;
+}
+
+/**
+ * The maildrop lock taken through one twin is seen by the other, so a fault can stay on for as
+ * long as a reply is pending while the next login goes through the twin without it.
+ */
+const twinTest = baseTest.extend<{ twins: Twins }>({
+  // eslint-disable-next-line no-empty-pattern
+  twins: async ({}, use) => {
+    const storage = createMemoryStorage();
+    const faulty = await startSandbox({ tlsPort: false, storage, failedLoginDelayMs: 0 });
+    const plain = await startSandbox({ tlsPort: false, storage, failedLoginDelayMs: 0 });
+    const clients: RawPop3[] = [];
+    const login = async (sandbox: Sandbox): Promise<RawPop3> => {
+      const client = await RawPop3.connect(sandbox.port, sandbox.host);
+      clients.push(client);
+      await client.login('alice', 'wonderland');
+      return client;
+    };
+    try {
+      await faulty.resetMailbox('alice');
+      await use({
+        faulty,
+        loginFaulty: () => login(faulty),
+        async loginPlain() {
+          const started = Date.now();
+          const client = await login(plain);
+          expect(await client.command('STAT')).toBe('+OK 15 1194411');
+          return Date.now() - started;
+        },
+      });
+      expect([...faulty.internalErrors, ...plain.internalErrors]).toEqual([]);
+    } finally {
+      for (const client of clients) client.destroy();
+      await Promise.all([faulty.close(), plain.close()]);
+      await storage.close();
+    }
+  },
+});
+
+describe('a client that goes away while a reply is held back', () => {
+  twinTest('under delay=N, the maildrop is unlocked as soon as the client disconnects, without UPDATE', async ({ twins }) => {
+    const client = await twins.loginFaulty();
+    expect(await client.command('DELE 1')).toBe('+OK message 1 deleted');
+    twins.faulty.setFaults({ delayMs: 2000 });
+    client.write('STAT\r\n');
+    const stat = await waitForEntry(twins.faulty, (e) => e.direction === 'C' && e.keyword === 'STAT');
+    client.destroy();
+    expect(await twins.loginPlain()).toBeLessThan(1000);
+    const first = twins.faulty.log.entries.filter((e) => e.session === stat.session);
+    expect(first.some((e) => e.keyword === 'UPDATE')).toBe(false);
+  });
+
+  twinTest('under delay=N, commands piped with a half-close and no QUIT are still answered; the maildrop is free meanwhile', async ({ twins }) => {
+    const client = await twins.loginFaulty();
+    twins.faulty.setFaults({ delayMs: 1500 });
+    client.write('STAT\r\n');
+    client.socket.end();
+    expect(await twins.loginPlain()).toBeLessThan(1000);
+    expect(await client.readLine(5000)).toBe('+OK 15 1194411');
+    await client.waitClosed();
+  });
+
+  twinTest('under delay=N, a login piped before a half-close without QUIT gives its lock up before its reply', async ({ twins }) => {
+    twins.faulty.setFaults({ delayMs: 300 }, 'alice');
+    const client = await RawPop3.connect(twins.faulty.port, twins.faulty.host);
+    try {
+      expect(await client.readLine()).toMatch(/^\+OK POP3 sandbox ready/);
+      client.write('USER alice\r\nPASS wonderland\r\nSTAT\r\n');
+      client.socket.end();
+      // STAT is read once the (delayed) PASS reply is out; its own reply is still held back.
+      await waitForEntry(twins.faulty, (e) => e.direction === 'C' && e.keyword === 'STAT');
+      await twins.loginPlain();
+      expect(await client.readLine()).toMatch(/^\+OK now send PASS/);
+      expect(await client.readLine()).toMatch(/^\+OK alice's maildrop has 15 messages/);
+      expect(await client.readLine()).toBe('+OK 15 1194411');
+      await client.waitClosed();
+    } finally {
+      client.destroy();
+    }
+  });
+
+  twinTest('under stall-after=N, the maildrop is unlocked as soon as the client disconnects', async ({ twins }) => {
+    const client = await twins.loginFaulty();
+    twins.faulty.setFaults({ stallAfterCommands: 0 });
+    client.write('STAT\r\n');
+    const stalled = await waitForEntry(twins.faulty, (e) => e.direction === 'C' && e.keyword === 'STAT');
+    expect(stalled.fault).toBe('stall');
+    client.destroy();
+    expect(await twins.loginPlain()).toBeLessThan(1000);
+  });
+
+  test('under delay=N, a half-close with QUIT still to answer keeps the lock until UPDATE', async ({ server }) => {
+    server.sandbox.setFaults({ delayMs: 50 });
+    const client = await ready(server.connect);
+    client.write('USER bob\r\nPASS builder\r\nDELE 1\r\nQUIT\r\n');
+    client.socket.end();
+    expect(await client.readLine()).toMatch(/^\+OK now send PASS/);
+    expect(await client.readLine()).toMatch(/^\+OK bob's maildrop/);
+    expect(await client.readLine()).toBe('+OK message 1 deleted');
+    expect(await client.readLine()).toBe('+OK POP3 sandbox signing off (6 messages left)');
+    await client.waitClosed();
+    expect(server.sandbox.log.entries.some((e) => e.keyword === 'UPDATE')).toBe(true);
   });
 });
 
