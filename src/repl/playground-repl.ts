@@ -115,6 +115,14 @@ export interface PlaygroundRepl {
   close(): Promise<void>;
 }
 
+/**
+ * True for a line that carries a password: a raw PASS, APOP or AUTH with an argument
+ * (RFC 1939 §7, RFC 5034 §4), or a client call to pass, apop or auth.
+ */
+export function carriesSecret(line: string): boolean {
+  return /^\s*(PASS|APOP|AUTH)\s+\S/i.test(line) || /\.(pass|apop|auth)\s*\(/.test(line);
+}
+
 /** Drops the async-hook ids node:repl's domain adds to promises (noise for a learner). */
 function withoutAsyncIds(text: string): string {
   return text.replace(/,?\s*\[Symbol\((?:async_id_symbol|trigger_async_id_symbol)\)\]: \d+/g, '').replace(/Promise \{\s+([^\n{}]*?)\s*\}/g, 'Promise { $1 }');
@@ -678,6 +686,11 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   if (terminal && options.history !== false) {
     server.setupHistory(path.join(options.stateDir, 'history'), () => {
       // No history is better than no REPL (e.g. a read-only state directory).
+    });
+    // Lines that carry a password stay out of the history file (it is written a moment later).
+    server.on('line', (line: string) => {
+      const history = (server as unknown as { history?: string[] }).history;
+      if (history && history[0] === line && carriesSecret(line)) history.shift();
     });
   }
 

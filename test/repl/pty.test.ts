@@ -71,9 +71,25 @@ describe('the interactive REPL in a real terminal', () => {
     expect(readFileSync(path.join(stateDir, 'history'), 'utf8').split('\n').slice(0, 2)).toEqual(['.exit', '1 + 1']);
   }, 120_000);
 
-  it('prints no colour under NO_COLOR, even in a terminal, and leaves on Ctrl-D', () => {
-    const { output, status } = runInPty([{ expect: 'Goals:[\\s\\S]*> ', timeout: 30 }, { send: '\u0004' }], { NO_COLOR: '1' }, ['--fast']);
+  it('prints no colour under NO_COLOR, keeps passwords out of the history, and leaves on Ctrl-D', () => {
+    const { output, status, stateDir } = runInPty(
+      [
+        { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
+        { send: '.raw\r' },
+        { expect: 'pop3> ' },
+        { send: 'USER alice\r' },
+        { expect: 'now send PASS' },
+        { send: 'PASS wonderland\r' },
+        { expect: "alice's maildrop has" },
+        { send: 'QUIT\r' },
+        { expect: 'Left raw mode' },
+        { send: '\u0004' },
+      ],
+      { NO_COLOR: '1' },
+      ['--fast'],
+    );
     expect(status).toBe(0);
+    expect(readFileSync(path.join(stateDir, 'history'), 'utf8').split('\n')).toEqual(['QUIT', 'USER alice', '.raw']);
     // Only cursor and line-editing sequences remain, never SGR colour.
     expect(output).not.toMatch(/\u001b\[[0-9;]*m/);
     expect(plain(output)).toContain('✘ Type `.raw` to connect by hand');

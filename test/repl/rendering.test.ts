@@ -59,3 +59,16 @@ describe('markdown rendering without colour', () => {
     expect(out).not.toMatch(/[─│┌┐└┘]/);
   });
 });
+
+describe('history hygiene', () => {
+  it('knows which lines carry a password', async () => {
+    const { carriesSecret } = await import('../../src/repl/playground-repl');
+    expect(carriesSecret('PASS wonderland')).toBe(true);
+    expect(carriesSecret('apop alice 0123abcd')).toBe(true);
+    expect(carriesSecret('AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=')).toBe(true);
+    expect(carriesSecret("await pop.pass('wonderland')")).toBe(true);
+    expect(carriesSecret('USER alice')).toBe(false);
+    expect(carriesSecret('AUTH')).toBe(false);
+    expect(carriesSecret('const passes = 3')).toBe(false);
+  });
+});
