@@ -11,7 +11,11 @@ export interface StoredMessage {
   size: number;
   /** The seed name the message came from, when it came from the seed. */
   seedName?: string;
-  /** The canonical CRLF bytes. */
+  /**
+   * The canonical CRLF bytes.
+   * @throws Pop3Error `MESSAGE_GONE` when the message was removed behind the server's back
+   *   (another program deleted its file); anything else is a storage failure.
+   */
   read(): Promise<Buffer>;
 }
 

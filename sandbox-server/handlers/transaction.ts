@@ -1,3 +1,4 @@
+import { Pop3Error } from '../../src/protocol';
 import { printable } from '../display';
 import { CommandRefusal } from '../errors';
 import type { Maildrop } from '../maildrop';
@@ -14,11 +15,18 @@ function maildropOf(session: SessionContext): Maildrop {
   return session.maildrop;
 }
 
-/** Reads a message from storage; a storage failure is a transient server problem (RFC 3206 §4). */
+/**
+ * Reads a message from storage. A message another program removed is simply gone; any other
+ * storage failure is a transient server problem (RFC 3206 §4).
+ */
 async function readMessage(number: number, message: StoredMessage): Promise<Buffer> {
   try {
     return await message.read();
   } catch (error) {
+    // RFC 1939 §5 RETR/§7 TOP: a message that is not there is an ordinary -ERR, not a server fault.
+    if (error instanceof Pop3Error && error.code === 'MESSAGE_GONE') {
+      throw new CommandRefusal(`message ${number} was removed from the maildrop by another program`);
+    }
     throw new CommandRefusal(`cannot read message ${number} from storage: ${(error as Error).message}`, { responseCode: 'SYS/TEMP' });
   }
 }

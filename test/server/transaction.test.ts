@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
@@ -238,6 +239,36 @@ describe('DELE, RSET, QUIT and UPDATE (RFC 1939 §5, §6)', () => {
     await client.command('QUIT');
     const next = await server.login('bob', 'builder');
     expect(await next.command('STAT')).toBe('+OK 1 567');
+  });
+});
+
+describe('a Maildir message removed by another program while it is listed', () => {
+  test('RETR and TOP of it get an explained -ERR; the session goes on, and nothing counts as an internal error', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pop3-sandbox-gone-'));
+    const sandbox = await startSandbox({ tlsPort: false, maildir: dir, failedLoginDelayMs: 0 });
+    const client = await RawPop3.connect(sandbox.port, sandbox.host);
+    try {
+      await client.login('bob', 'builder');
+      // Another mail program empties cur/ under the session's feet.
+      const cur = path.join(dir, 'bob', 'cur');
+      const files = await fs.readdir(cur);
+      expect(files.length).toBe(accountMessages('bob').length);
+      await Promise.all(files.map((file) => fs.unlink(path.join(cur, file))));
+      expect(await client.command('RETR 3')).toBe('-ERR message 3 was removed from the maildrop by another program');
+      expect(await client.command('TOP 1 0')).toBe('-ERR message 1 was removed from the maildrop by another program');
+      const refusal = sandbox.log.entries.find((e) => e.direction === 'S' && e.keyword === 'RETR');
+      expect(refusal?.code).toBeUndefined();
+      // The session keeps its snapshot (RFC 1939 §4) and carries on.
+      expect(await client.command('STAT')).toBe('+OK 7 3520');
+      // Deleting what is already gone is no failure either (RFC 1939 §6).
+      expect(await client.command('DELE 3')).toBe('+OK message 3 deleted');
+      expect(await client.command('QUIT')).toMatch(/^\+OK POP3 sandbox signing off/);
+      expect(sandbox.internalErrors).toEqual([]);
+    } finally {
+      client.destroy();
+      await sandbox.close();
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
