@@ -7,7 +7,7 @@ import { auth } from './sasl-auth';
 import { dele, list, noop, retr, rset, stat, top, uidl } from './transaction';
 import type { Handler } from './types';
 
-/** RPOP and LAST (RFC 1081): removed by RFC 1725; the reply says what replaced them. */
+/** RPOP and LAST (RFC 1081 §5): RFC 1460 removed RPOP (adding APOP), RFC 1725 removed LAST; the reply says what replaced them. */
 const obsolete: Handler = (command) => {
   const spec = COMMANDS[command.keyword];
   return err(`${command.keyword} is obsolete (${spec.rfc.replace('§', 'section ')}): ${'obsolete' in spec ? spec.obsolete : 'removed from POP3'}`);
