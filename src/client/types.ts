@@ -31,7 +31,7 @@ export interface CommandOptions {
 export interface ConnectOptions {
   /** Default `localhost`. */
   host?: string;
-  /** Default 110, or 995 with `tls` (RFC 8314 §3.3). */
+  /** Default 110, or 995 with `tls` (RFC 8314 §3.1: the pop3s port, TLS from the first octet). */
   port?: number;
   /** Implicit TLS (RFC 8314): `true`, or Node TLS options. */
   tls?: boolean | tls.ConnectionOptions;
