@@ -22,7 +22,7 @@ function runCli(args: readonly string[], lines: readonly string[], timeoutMs: nu
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', './src/register.js', 'src/cli.ts', ...args], {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      env: withoutColour(process.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -48,6 +48,12 @@ function runCli(args: readonly string[], lines: readonly string[], timeoutMs: nu
     // All at once: the REPL's line gate takes one line at a time, when it is idle.
     child.stdin.end(`${lines.join('\n')}\n`);
   });
+}
+
+/** The environment without colour: NO_COLOR set, FORCE_COLOR (which would override it) removed. */
+function withoutColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, ...rest } = env;
+  return { ...rest, NO_COLOR: '1' };
 }
 
 describe('the whole course, replayed', () => {
