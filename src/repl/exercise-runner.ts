@@ -45,6 +45,11 @@ export interface ExerciseRunOutcome {
 export async function runExercise(options: RunExerciseOptions): Promise<ExerciseRunOutcome> {
   const { exercise, paths, target } = options;
   const reports: string[] = [];
+  if (!target.applyState || !target.setFaults) {
+    // The check arranges mailboxes and faults, which only the embedded sandbox lets it do.
+    const message = 'this check needs the sandbox the playground starts itself (it arranges mailboxes and faults): start without --server';
+    return { facts: { file: paths.file, error: { code: 'EXERCISE_NEEDS_SANDBOX', message } }, reports };
+  }
   const entries: TranscriptEntry[] = [];
   const onEntry = (entry: TranscriptEntry): void => {
     entries.push(entry);
