@@ -1,7 +1,8 @@
 /**
  * Runs just our client, in its own process, for the client benchmarks. Prints one JSON line.
  *
- *   client-driver.ts sweep  HOST PORT USER PASS     RETR every message (await each, as a learner writes it)
+ *   client-driver.ts sweep  HOST PORT USER PASS     RETR every message (await each, as a learner writes it);
+ *                                                   with `--profile FILE`, a CPU profile of the RETRs
  *   client-driver.ts fetch  HOST PORT USER PASS     fetchNew(): UIDL, LIST, then RETRs pipelined 8 deep
  *   client-driver.ts stream HOST PORT USER PASS N   retrStream(N), chunks discarded; peak RSS growth
  *   client-driver.ts stream-raw HOST PORT USER PASS N   the same RETR over a bare socket: the floor
@@ -12,6 +13,7 @@
  */
 import { connect as netConnect } from 'node:net';
 import { connect, fetchNew } from '../src/client';
+import { startCpuProfile } from './lib/inspector-profile';
 import { PeakMemoryTracker } from './lib/peak-memory';
 
 const TIMEOUT_MS = 60_000;
@@ -22,18 +24,21 @@ function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-async function sweep(host: string, port: number, user: string, password: string): Promise<void> {
+async function sweep(host: string, port: number, user: string, password: string, profileFile?: string): Promise<void> {
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
   const client = await connect({ host, port, timeout: TIMEOUT_MS });
   await client.user(user);
   await client.pass(password);
   const { count } = await client.stat();
+  // Profiling (bench/profile-client.ts) covers the RETRs only, not start-up and login.
+  const profile = profileFile ? await startCpuProfile(profileFile) : undefined;
   let bytes = 0;
   for (let n = 1; n <= count; n++) {
     const message = await client.retr(n);
     bytes += message.size;
   }
+  await profile?.stop();
   await client.quit();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   process.stdout.write(`${JSON.stringify({ seconds, bytes, messages: count, cpuSeconds: cpuSecondsSince(cpuStart) })}\n`);
@@ -133,8 +138,10 @@ const TERMINATOR_WITH_LINE_END = Buffer.from('\r\n.\r\n');
 
 async function main(): Promise<void> {
   const [mode, host, port, user, password, n] = process.argv.slice(2);
-  if (!host || !port || !user || password === undefined) throw new Error('usage: client-driver.ts sweep|fetch|stream|stream-raw HOST PORT USER PASS [N]');
-  if (mode === 'sweep') await sweep(host, Number(port), user, password);
+  if (!host || !port || !user || password === undefined) {
+    throw new Error('usage: client-driver.ts sweep|fetch|stream|stream-raw HOST PORT USER PASS [N | --profile FILE]');
+  }
+  if (mode === 'sweep') await sweep(host, Number(port), user, password, n === '--profile' ? process.argv[8] : undefined);
   else if (mode === 'fetch') await fetchAll(host, Number(port), user, password);
   else if (mode === 'stream') await stream(host, Number(port), user, password, Number(n ?? 1));
   else if (mode === 'stream-raw') await streamRaw(host, Number(port), user, password, Number(n ?? 1));

@@ -1,13 +1,14 @@
 /**
  * Profiles our client on a benchmark workload: `npm run bench -- profile-client [sweep|big]`.
  * Starts the sandbox in its own process with the generated mail, runs bench/client-driver.ts
- * under `node --cpu-prof`, prints the functions and files with the most self time, and keeps
- * the .cpuprofile in bench/results/ for Chrome DevTools (Performance > Load profile).
+ * with V8's CPU profiler on over the RETRs (and the sandbox's on from READY), prints the
+ * functions and files with the most self time, and keeps both .cpuprofile files in
+ * bench/results/ for Chrome DevTools (Performance > Load profile).
  *
  *   sweep   RETR of 2,000 messages of 50 KB, one after another (default)
  *   big     RETR of one 20 MiB message
  */
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarizeCpuProfile } from './lib/cpu-profile';
 import { MIB, createFixtureDir, makeMessage, makeMessages, writeEmlDirs, type BenchAccount } from './lib/mail-fixtures';
@@ -27,9 +28,8 @@ function keepProfile(dir: string, name: string): string {
 }
 
 /**
- * Prints the functions and files with the most self time. The client's whole process is
- * profiled, start-up (TypeScript compiling) included; the sandbox's from READY on.
- * "(idle)" is time spent waiting for the peer.
+ * Prints the functions and files with the most self time. The client is profiled over its
+ * RETRs, the sandbox from READY to exit; "(idle)" is time spent waiting for the peer.
  */
 function printProfile(who: string, file: string): void {
   const summary = summarizeCpuProfile(file, REPO_ROOT, 25);
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       : { name: 'bigmail', password: 'big-pass', messages: [makeMessage(20 * MIB, 1, 'Twenty mebibytes')] };
   writeEmlDirs(fixtures.path, [account]);
   const profileDir = join(fixtures.path, 'profile');
+  mkdirSync(profileDir);
   // The sandbox is profiled too (after loading the mail): in a request-response sweep the
   // client waits on the server.
   const serverProfile = join(fixtures.path, 'sandbox.cpuprofile');
@@ -61,9 +62,6 @@ async function main(): Promise<void> {
   let closed = false;
   try {
     const { stdout } = await runChild(process.execPath, [
-      '--cpu-prof',
-      `--cpu-prof-dir=${profileDir}`,
-      '--cpu-prof-interval=200',
       '-r',
       './src/register.js',
       join('bench', 'client-driver.ts'),
@@ -72,13 +70,18 @@ async function main(): Promise<void> {
       String(sandbox.port),
       account.name,
       account.password,
+      '--profile',
+      join(profileDir, 'client.cpuprofile'),
     ]);
     const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; bytes: number };
     process.stdout.write(`profile-client: ${workload}: ${formatNumber(megabytesPerSecond(result.bytes, result.seconds))} MB/s under the profiler (${result.seconds.toFixed(2)} s)\n`);
     printProfile('client', keepProfile(profileDir, `profile-client-${workload}`));
     await sandbox.close();
     closed = true;
-    printProfile('sandbox', keepProfile(fixtures.path, `profile-sandbox-${workload}`));
+    const sandboxDir = join(fixtures.path, 'sandbox-profile');
+    mkdirSync(sandboxDir);
+    renameSync(serverProfile, join(sandboxDir, 'sandbox.cpuprofile'));
+    printProfile('sandbox', keepProfile(sandboxDir, `profile-sandbox-${workload}`));
   } finally {
     if (!closed) await sandbox.close();
     fixtures.remove();

@@ -7,35 +7,9 @@
  * With `--profile FILE` the CPU profiler runs from READY until exit (the workload only, not
  * the loading of the mail) and the profile is written to FILE.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
+import { readFileSync } from 'node:fs';
 import { startSandbox } from '../sandbox-server';
-
-/** A profiler session of this process, started after loading so the profile shows the workload. */
-interface Profiler {
-  stop(): Promise<void>;
-}
-
-function post<T>(session: Session, method: string, params?: object): Promise<T> {
-  return new Promise((resolve, reject) => {
-    session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as T)));
-  });
-}
-
-async function startProfiler(file: string): Promise<Profiler> {
-  const session = new Session();
-  session.connect();
-  await post(session, 'Profiler.enable');
-  await post(session, 'Profiler.setSamplingInterval', { interval: 200 });
-  await post(session, 'Profiler.start');
-  return {
-    stop: async () => {
-      const { profile } = await post<{ profile: unknown }>(session, 'Profiler.stop');
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
-}
+import { startCpuProfile } from './lib/inspector-profile';
 
 interface SandboxSpec {
   users: { name: string; password: string; emlDir?: string }[];
@@ -55,7 +29,7 @@ async function main(): Promise<void> {
     users: spec.users,
     ...(spec.maxConnections !== undefined ? { maxConnections: spec.maxConnections } : {}),
   });
-  const profiler = profileFile ? await startProfiler(profileFile) : undefined;
+  const profiler = profileFile ? await startCpuProfile(profileFile) : undefined;
   let closing = false;
   const close = (): void => {
     if (closing) return;
