@@ -430,22 +430,31 @@ export class Session implements SessionContext {
       this.#close('dropped on purpose (injected fault: drop-mid-retr)', 'destroy');
       return;
     }
+    // The status line and the first piece leave in one writev (cork), without copying the body.
     const wire = body.wire;
-    if (wire.length <= WRITE_CHUNK) {
-      await this.#write(Buffer.concat([line, wire]));
-      return;
-    }
-    await this.#write(line);
-    for (let at = 0; at < wire.length && !this.#closed; at += WRITE_CHUNK) {
+    await this.#write(line, wire.length <= WRITE_CHUNK ? wire : wire.subarray(0, WRITE_CHUNK));
+    for (let at = WRITE_CHUNK; at < wire.length && !this.#closed; at += WRITE_CHUNK) {
       await this.#write(wire.subarray(at, at + WRITE_CHUNK));
     }
   }
 
-  /** Writes bytes, waiting for 'drain' when the socket's buffer is full (backpressure). */
-  async #write(data: Buffer): Promise<void> {
+  /**
+   * Writes bytes (two pieces go out corked, as one writev), waiting for 'drain' when the
+   * socket's buffer is full (backpressure).
+   */
+  async #write(data: Buffer, more?: Buffer): Promise<void> {
     const socket = this.#socket;
     if (this.#closed || socket.destroyed || !socket.writable) return;
-    if (socket.write(data)) return;
+    let flowing: boolean;
+    if (more === undefined) {
+      flowing = socket.write(data);
+    } else {
+      socket.cork();
+      socket.write(data);
+      flowing = socket.write(more);
+      socket.uncork();
+    }
+    if (flowing) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         socket.off('drain', done);
