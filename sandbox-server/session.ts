@@ -454,7 +454,8 @@ export class Session implements SessionContext {
       flowing = socket.write(more);
       socket.uncork();
     }
-    if (flowing) return;
+    // false only says the buffer passed the high-water mark; if the kernel took it all, go on.
+    if (flowing || socket.writableLength === 0) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         socket.off('drain', done);

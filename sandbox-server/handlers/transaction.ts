@@ -31,9 +31,30 @@ async function readMessage(number: number, message: StoredMessage): Promise<Buff
   }
 }
 
+/**
+ * What RETR and TOP learn once per stored Buffer: storage that hands out the same Buffer each
+ * time (memory) is scanned and stuffed once; a Buffer no longer stored frees its entry.
+ */
+interface PreparedMessage {
+  eightBitHeader: boolean;
+  /** The stuffed RETR body, made on the first RETR. */
+  body?: ReplyBody;
+}
+
+const preparedMessages = new WeakMap<Buffer, PreparedMessage>();
+
+function prepare(bytes: Buffer): PreparedMessage {
+  let prepared = preparedMessages.get(bytes);
+  if (!prepared) {
+    prepared = { eightBitHeader: hasEightBitHeader(bytes) };
+    preparedMessages.set(bytes, prepared);
+  }
+  return prepared;
+}
+
 /** RFC 6856 §2.1: outside UTF-8 mode, a message with raw 8-bit headers is refused with [UTF8]. */
-function checkUtf8(session: SessionContext, number: number, bytes: Buffer): void {
-  if (!session.utf8 && hasEightBitHeader(bytes)) {
+function checkUtf8(session: SessionContext, number: number, prepared: PreparedMessage): void {
+  if (!session.utf8 && prepared.eightBitHeader) {
     throw new CommandRefusal(
       `message ${number} has raw UTF-8 in its headers; reconnect and send UTF8 before logging in to retrieve it (RFC 6856 section 2.1)`,
       { responseCode: 'UTF8' },
@@ -72,22 +93,14 @@ export const uidl: Handler = (command, session) => {
   return ok('unique-id listing follows', { body: linesBody(lines) });
 };
 
-/**
- * Stuffed bodies of messages already sent, keyed by the stored bytes: storage that hands out the
- * same Buffer each time (memory) is stuffed once; a Buffer no longer stored frees its entry.
- */
-const stuffedBodies = new WeakMap<Buffer, ReplyBody>();
-
 /** RFC 1939 §5 RETR: the whole message, byte-stuffed; the size equals LIST's (RFC 1939 §11). */
 export const retr: Handler = async (command, session) => {
   const { number, message } = maildropOf(session).message(command.args[0]!);
   const bytes = await readMessage(number, message);
-  checkUtf8(session, number, bytes);
-  let body = stuffedBodies.get(bytes);
-  if (!body) {
-    body = messageBody(bytes);
-    stuffedBodies.set(bytes, body);
-  }
+  const prepared = prepare(bytes);
+  checkUtf8(session, number, prepared);
+  prepared.body ??= messageBody(bytes);
+  const body = prepared.body;
   return ok(`${body.octets} octets`, { body, uids: [message.uid] });
 };
 
@@ -101,7 +114,7 @@ export const top: Handler = async (command, session) => {
     });
   }
   const bytes = await readMessage(number, message);
-  checkUtf8(session, number, bytes);
+  checkUtf8(session, number, prepare(bytes));
   const body = messageBody(topOfMessage(bytes, Number(linesArg)));
   return ok('top of message follows', { body, uids: [message.uid] });
 };
