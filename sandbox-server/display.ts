@@ -11,11 +11,15 @@ export function printable(latin1: string, max = 40): string {
   return latin1.length > max ? `${shown}...` : shown;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Shows received octets (held as a latin1 string) in the session log: decoded as UTF-8 when they
  * are valid UTF-8, control characters as \xNN, so a log line never carries a raw CR or escape.
  */
 export function readable(latin1: string): string {
+  // Most commands are plain printable ASCII: shown as they are, without a round trip through bytes.
+  if (PRINTABLE_ASCII.test(latin1)) return latin1;
   const bytes = Buffer.from(latin1, 'latin1');
   const text = isUtf8(bytes) ? bytes.toString('utf8') : latin1;
   return text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);

@@ -38,8 +38,11 @@ function isQuitLine(line: Buffer | string): boolean {
   return parseCommandLine(line).keyword === 'QUIT';
 }
 
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
 /** RFC 6856 §2.1: outside UTF-8 mode no reply carries raw non-ASCII; a stray character becomes "?". */
 function asciiOnly(text: string): string {
+  if (PLAIN_ASCII.test(text)) return text;
   return text.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, '?');
 }
 
@@ -269,7 +272,8 @@ export class Session implements SessionContext {
       );
       return;
     }
-    const parsed = parseCommandLine(item.line);
+    const latin1 = item.line.toString('latin1');
+    const parsed = parseCommandLine(latin1);
     const known = isKeyword(parsed.keyword);
     // RFC 2449 §4: 255 octets for a command line; only AUTH lines may be longer (RFC 5034 §4).
     if (item.octets > MAX_COMMAND_LINE && parsed.keyword !== 'AUTH') {
@@ -285,7 +289,8 @@ export class Session implements SessionContext {
       return;
     }
     const args = known ? redactArgs(parsed.keyword, parsed.args) : redactUnknownArgs(parsed.keyword, parsed.args);
-    const word = item.line.toString('latin1').split(' ', 1)[0]!;
+    const space = latin1.indexOf(' ');
+    const word = space === -1 ? latin1 : latin1.slice(0, space);
     const text = [readable(word), ...args.map(readable)].join(' ');
     if (this.#stallCheck(parsed.keyword, args, text)) return;
     const reply = await this.#safely(() => dispatch(parsed, this));
@@ -516,7 +521,12 @@ export class Session implements SessionContext {
   // ---- lifecycle ---------------------------------------------------------------------------
 
   #resetIdle(): void {
-    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    if (this.#closed) return;
+    // One timer per session, re-armed for each command (refresh() allocates nothing).
+    if (this.#idleTimer) {
+      this.#idleTimer.refresh();
+      return;
+    }
     const ms = this.server.config.autologoutMs;
     // RFC 1939 §3: on expiry, close without a response and without entering UPDATE.
     this.#idleTimer = setTimeout(() => this.#close(`autologout after ${ms} ms without a command`, 'destroy'), ms);
