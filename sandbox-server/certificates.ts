@@ -1,14 +1,24 @@
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as X509Module from '@peculiar/x509';
 import { randomBytes, webcrypto } from 'node:crypto';
 import { isIP } from 'node:net';
+import { generateCertificatesInWorker } from './certificate-worker';
 
 // The library's types name the DOM's WebCrypto types; Node's webcrypto is the same API.
-type X509Crypto = Parameters<typeof x509.cryptoProvider.set>[0];
-type X509Key = x509.X509CertificateCreateWithKeyParams['signingKey'];
-type X509KeyPair = x509.X509CertificateCreateSelfSignedParams['keys'];
+type X509Crypto = Parameters<typeof X509Module.cryptoProvider.set>[0];
+type X509Key = X509Module.X509CertificateCreateWithKeyParams['signingKey'];
+type X509KeyPair = X509Module.X509CertificateCreateSelfSignedParams['keys'];
 
-x509.cryptoProvider.set(webcrypto as unknown as X509Crypto);
+let x509Module: typeof X509Module | undefined;
+
+/** The library, loaded on first use: it takes ~150 ms, which a process that never generates skips. */
+function loadX509(): typeof X509Module {
+  if (!x509Module) {
+    require('reflect-metadata');
+    x509Module = require('@peculiar/x509') as typeof X509Module;
+    x509Module.cryptoProvider.set(webcrypto as unknown as X509Crypto);
+  }
+  return x509Module;
+}
 
 /** PEM texts of a fresh certificate authority and the server certificate it signed. */
 export interface SandboxCertificates {
@@ -40,13 +50,16 @@ function serialNumber(): string {
 
 const generated = new Map<string, Promise<SandboxCertificates>>();
 
+/** One cache entry per set of names, in any order. */
+const namesKey = (names: readonly string[]): string => [...new Set(names)].sort().join('\n');
+
 /**
  * The certificates for a sandbox: generated on first use in a process for a given set of names,
  * then shared by later sandboxes with the same names (a test suite starts hundreds; a client
  * holding the CA keeps working across a sandbox restart in the same process).
  */
 export function sandboxCertificates(names: readonly string[] = []): Promise<SandboxCertificates> {
-  const key = [...new Set(names)].sort().join('\n');
+  const key = namesKey(names);
   let certificates = generated.get(key);
   if (!certificates) {
     certificates = createCertificates(names);
@@ -57,12 +70,26 @@ export function sandboxCertificates(names: readonly string[] = []): Promise<Sand
 }
 
 /**
+ * Starts generating the certificates for `names` on a worker thread, so that loading the
+ * library and signing overlap with the caller's own start-up; the next sandboxCertificates
+ * (startSandbox) with the same names gets them. Falls back to this thread if the worker fails.
+ */
+export function prepareSandboxCertificates(names: readonly string[] = []): void {
+  const key = namesKey(names);
+  if (generated.has(key)) return;
+  const certificates = generateCertificatesInWorker(names).catch(() => createCertificates(names));
+  generated.set(key, certificates);
+  certificates.catch(() => generated.delete(key));
+}
+
+/**
  * Generates a CA and a server certificate for localhost, 127.0.0.1, ::1 and `names`.
  * The extensions follow RFC 5280 so that Node, Python's ssl, curl and openssl verify the chain
  * against the CA: CA with basicConstraints and keyCertSign; server with serverAuth,
  * digitalSignature and every name in subjectAltName (clients ignore the CN).
  */
 export async function createCertificates(names: readonly string[] = []): Promise<SandboxCertificates> {
+  const x509 = loadX509();
   const notBefore = new Date(Date.now() - BACKDATE_MS);
   const notAfter = new Date(Date.now() + VALIDITY_DAYS * 24 * 60 * 60 * 1000);
   const subtle = webcrypto.subtle;
@@ -84,7 +111,7 @@ export async function createCertificates(names: readonly string[] = []): Promise
     ],
   });
   const altNames = [...new Set([...DEFAULT_TLS_NAMES, ...names])].map(
-    (name): x509.JsonGeneralName => ({ type: isIP(name) ? 'ip' : 'dns', value: name }),
+    (name): X509Module.JsonGeneralName => ({ type: isIP(name) ? 'ip' : 'dns', value: name }),
   );
   const serverCert = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),

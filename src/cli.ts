@@ -12,6 +12,7 @@ import type { LoadedLessons } from './tutor';
 import type { PlaygroundTarget } from './repl/playground-repl';
 import { decideStyle } from './repl/style';
 import type { Sandbox } from '../sandbox-server';
+import { prepareSandboxCertificates } from '../sandbox-server/certificates';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -170,11 +171,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     return 0;
   }
   const cli = options;
+  // The sandbox's certificates (the X.509 library alone loads in ~150 ms) are made on a worker
+  // thread while this one loads the REPL, the lessons and the markdown renderer.
+  if (!cli.server) prepareSandboxCertificates();
   let closeServer = async (): Promise<void> => {};
   let target: PlaygroundTarget;
   let lessons: LoadedLessons;
-  // The sandbox's key generation runs off the main thread: load the REPL, the client and the
-  // markdown renderer (~150 ms of require) meanwhile, so the first prompt comes sooner.
+  // Key generation runs off the main thread: load the REPL, the client and the markdown
+  // renderer (~150 ms of require) meanwhile, so the first prompt comes sooner.
   const style = decideStyle(process.stdout);
   const preparing = (async () => {
     const replModule = await import('./repl/playground-repl');
