@@ -1,6 +1,8 @@
 import type { TranscriptEntry } from '../protocol/transcript';
 import type { SessionState } from '../protocol/states';
 import type { ExerciseFacts } from './exercise';
+import { seedLookup, UnknownSeedMessageError } from './seed-facts';
+import type { SeedLookup, SeedMessageFacts } from './seed-facts';
 
 /** An error the learner met at the prompt, by its stable codes. */
 export interface ErrorFact {
@@ -24,12 +26,20 @@ export interface ReplFacts {
   errors: readonly ErrorFact[];
 }
 
+/** A command with the reply that answered it: the next status line of its session, when that answers the same keyword. */
+export interface Exchange {
+  command: TranscriptEntry;
+  reply: TranscriptEntry;
+}
+
 /** One session of the transcript, its entries grouped. */
 export interface SessionFacts {
   session: string;
   entries: readonly TranscriptEntry[];
   /** Keywords of the commands, in order. */
   keywords: readonly string[];
+  /** The session's commands that got a reply, each with that reply, in order. */
+  exchanges: readonly Exchange[];
   /** The state after the last entry. */
   state: SessionState;
   /** The maildrop's owner once logged in. */
@@ -47,6 +57,8 @@ export interface FactsInput {
   repl?: Partial<ReplFacts>;
   /** What the last `.check` found when it ran the learner's exercise file (file exercises only). */
   exercise?: ExerciseFacts;
+  /** Finds seed messages by name; the sandbox's bundled seed (sandbox-server/seed) when absent. */
+  seed?: SeedLookup;
 }
 
 /**
@@ -71,6 +83,14 @@ export interface Facts {
   events(name?: string): TranscriptEntry[];
   /** The transcript grouped by session, in order of first appearance. */
   sessions(): SessionFacts[];
+  /** Commands with the replies that answered them (optionally of one keyword), session by session. */
+  exchanges(keyword?: string): Exchange[];
+  /**
+   * A seed message by its seed name: subject, and size in octets as the server reports it, so
+   * checks can recognise a message (a RETR reply's `octets`) without using its number.
+   * @throws UnknownSeedMessageError for a name the seed does not have.
+   */
+  seed(name: string): SeedMessageFacts;
   /** True when some session reached TRANSACTION (optionally as this user). */
   loggedIn(user?: string): boolean;
   /** True when some value evaluated at the prompt satisfies the predicate. */
@@ -100,6 +120,13 @@ export function createFacts(input: FactsInput): Facts {
     replies: (keyword) => byDirection('S', keyword),
     events: (name) => byDirection('*', name),
     sessions: () => groupSessions(transcript),
+    exchanges: (keyword) =>
+      groupSessions(transcript).flatMap((s) => (keyword === undefined ? s.exchanges : s.exchanges.filter((x) => x.command.keyword === keyword.toUpperCase()))),
+    seed: (name) => {
+      const found = (input.seed ?? seedLookup())(name);
+      if (!found) throw new UnknownSeedMessageError(name);
+      return found;
+    },
     loggedIn: (user) =>
       transcript.some(
         (e) => e.direction === 'S' && e.status === '+OK' && e.stateBefore === 'AUTHORIZATION' && e.stateAfter === 'TRANSACTION' && (user === undefined || e.user === user),
@@ -130,8 +157,22 @@ export function groupSessions(transcript: readonly TranscriptEntry[]): SessionFa
       session,
       entries,
       keywords: entries.filter((e) => e.direction === 'C').map((e) => e.keyword),
+      exchanges: pairExchanges(entries),
       state: last ? last.stateAfter : 'CLOSED',
       ...(user !== undefined ? { user } : {}),
     };
   });
+}
+
+/** Pairs each command of one session with the next status line, kept when it answers the same keyword. */
+function pairExchanges(entries: readonly TranscriptEntry[]): Exchange[] {
+  const pairs: Exchange[] = [];
+  let next: TranscriptEntry | undefined;
+  // Backwards, so each command meets the first status line after it in one pass.
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i]!;
+    if (entry.direction === 'S') next = entry;
+    else if (entry.direction === 'C' && next && next.keyword === entry.keyword) pairs.push({ command: entry, reply: next });
+  }
+  return pairs.reverse();
 }

@@ -5,3 +5,4 @@ export * from './goals';
 export * from './loader';
 export * from './progress';
 export * from './exercise';
+export * from './seed-facts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
-import { createFacts, evaluateGoals, findMistake, loadLessons, nextHint, solutionLinesAllowed, allGoalsMet } from '../../src/tutor';
+import { createFacts, UnknownSeedMessageError, evaluateGoals, findMistake, loadLessons, nextHint, solutionLinesAllowed, allGoalsMet } from '../../src/tutor';
 import type { Lesson, LessonDefinition } from '../../src/tutor';
 import { aliceLogsIn, passFirst, transcript, wrongPassword } from './transcript-fixtures';
 
@@ -24,6 +24,29 @@ describe('facts', () => {
       ['s2', 'USER PASS', 'AUTHORIZATION', '-'],
       ['s1', 'USER PASS QUIT', 'CLOSED', 'alice'],
     ]);
+  });
+
+  it('pairs each command with the reply that answered it, per session', () => {
+    const pipelined = transcript('s4', ['C: USER alice', 'C: PASS ***', 'S: +OK send PASS', ['S: +OK in', { stateAfter: 'TRANSACTION' }], 'C: STAT', 'S: +OK 2 320']);
+    const facts = createFacts({ transcript: [...wrongPassword, ...pipelined], values: [] });
+    const pairs = (keyword?: string): string[] => facts.exchanges(keyword).map((x) => `${x.command.session} ${x.command.text} -> ${x.reply.text}`);
+    // The next status line answers a command only when it is for the same keyword: a pipelined USER has none.
+    expect(pairs()).toEqual(['s2 USER alice -> +OK now send PASS', 's2 PASS *** -> -ERR [AUTH] invalid user name or password', 's4 PASS *** -> +OK send PASS', 's4 STAT -> +OK 2 320']);
+    expect(pairs('stat')).toEqual(['s4 STAT -> +OK 2 320']);
+    expect(facts.sessions()[1]?.exchanges.map((x) => x.command.keyword)).toEqual(['PASS', 'STAT']);
+  });
+
+  it('knows the seed messages by name: subject and size as the server reports it', () => {
+    const facts = createFacts({ transcript: [], values: [] });
+    // bare-lf is stored with LF line ends; its size counts CRLF (RFC 1939 §11).
+    const bare = facts.seed('bare-lf');
+    expect(bare.name).toBe('bare-lf');
+    expect(bare.size).toBeGreaterThan(0);
+    expect(facts.seed('encoded-subject').subject).not.toMatch(/=\?/);
+    expect(() => facts.seed('no-such-mail')).toThrow(UnknownSeedMessageError);
+    const own = createFacts({ transcript: [], values: [], seed: (name) => (name === 'x' ? { name, subject: 'X', from: '', date: '', tags: [], size: 3 } : undefined) });
+    expect(own.seed('x').size).toBe(3);
+    expect(() => own.seed('bare-lf')).toThrow(/no seed message named "bare-lf"/);
   });
 
   it('has empty defaults before anything happened', () => {
