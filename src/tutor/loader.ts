@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { Pop3Error } from '../protocol/errors';
 import { LESSON_FORMAT_VERSION } from './lesson';
@@ -37,6 +37,9 @@ export class LessonFormatError extends Pop3Error {
   }
 }
 
+/** The folder of helpers shared by lessons (`lessons/common/`): never a lesson itself. */
+export const SHARED_LESSON_FOLDER = 'common';
+
 const LESSON_KEYS = new Set(['formatVersion', 'title', 'summary', 'rfc', 'start', 'goals', 'mistakes', 'solution', 'scope', 'exercise']);
 
 /**
@@ -52,10 +55,11 @@ export async function loadLessons(lessonsDir: string, options: LoadLessonsOption
   const manifest = readManifest(manifestPath);
   const lessons: Lesson[] = [];
   const problems: LessonProblem[] = [];
+  const checkedFiles = new Set<string>();
   for (const [index, folder] of manifest.order.entries()) {
     const lessonDir = path.join(dir, folder);
     try {
-      lessons.push(await loadLesson(lessonDir, folder, index + 1, options));
+      lessons.push(await loadLesson(lessonDir, folder, index + 1, options, checkedFiles));
     } catch (error) {
       const at = error instanceof LessonLoadError ? error.file : lessonDir;
       problems.push({ path: at, reason: describe(error) });
@@ -63,7 +67,7 @@ export async function loadLessons(lessonsDir: string, options: LoadLessonsOption
   }
   for (const entry of safeReaddir(dir)) {
     const full = path.join(dir, entry);
-    if (!manifest.order.includes(entry) && isDirectory(full)) {
+    if (!manifest.order.includes(entry) && entry !== SHARED_LESSON_FOLDER && isDirectory(full)) {
       problems.push({ path: full, reason: 'folder is not listed in manifest.json "order", so it is never shown' });
     }
   }
@@ -89,6 +93,7 @@ export function readManifest(manifestPath: string): LessonManifest {
   const seen = new Set<string>();
   for (const name of order) {
     if (seen.has(name)) throw new LessonFormatError(`${manifestPath}: "${name}" appears twice in "order"`);
+    if (name === SHARED_LESSON_FOLDER) throw new LessonFormatError(`${manifestPath}: "${name}" holds the lessons' shared helpers and cannot be a lesson`);
     seen.add(name);
   }
   return { formatVersion: LESSON_FORMAT_VERSION, order };
@@ -102,13 +107,17 @@ class LessonLoadError extends Error {
   }
 }
 
-async function loadLesson(dir: string, id: string, number: number, options: LoadLessonsOptions): Promise<Lesson> {
+async function loadLesson(dir: string, id: string, number: number, options: LoadLessonsOptions, checkedFiles: Set<string>): Promise<Lesson> {
   if (!isDirectory(dir)) throw new LessonLoadError(dir, 'folder not found (listed in manifest.json)');
   const readmePath = path.join(dir, 'README.md');
   if (!existsSync(readmePath)) throw new LessonLoadError(readmePath, 'README.md is missing (the lesson prose)');
   const markdown = readFileSync(readmePath, 'utf8');
   const modulePath = path.join(dir, 'lesson.ts');
   if (!existsSync(modulePath)) throw new LessonLoadError(modulePath, 'lesson.ts is missing (the lesson data)');
+  // Checked before importing: a lesson that breaks the rule must not get to run project code.
+  // Judged where the files really are: Node resolves a linked lesson folder's imports from there.
+  const realDir = realpathSync(dir);
+  checkLessonImports(path.join(realDir, 'lesson.ts'), [realDir, path.join(path.dirname(realDir), SHARED_LESSON_FOLDER)], checkedFiles);
   let loaded: unknown;
   try {
     loaded = await import(modulePath);
@@ -127,6 +136,50 @@ async function loadLesson(dir: string, id: string, number: number, options: Load
     if (!existsSync(full)) throw new LessonLoadError(full, 'is missing (named by exercise in lesson.ts)');
   }
   return { id, number, dir, markdown, definition: definition as LessonDefinition };
+}
+
+// Static imports and re-exports, `import type` and `export type` included (told apart below).
+const STATIC_IMPORT = /^[ \t]*(?:import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
+
+/**
+ * Enforces the import rule of docs/lesson-format.md: a lesson file imports values only from
+ * Node's built-in modules, its own folder and the shared helpers (lessons/common), and
+ * project code as types only (`import type`), so loading a lesson runs no project code.
+ * Files it imports are checked the same way; a file that passed is not read again in this load.
+ * @throws LessonLoadError naming the file and the import at fault.
+ */
+function checkLessonImports(file: string, allowedDirs: readonly string[], passed: Set<string>, visiting = new Set<string>()): void {
+  if (passed.has(file) || visiting.has(file)) return;
+  visiting.add(file);
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new LessonLoadError(file, `cannot be read: ${describe(error)}`);
+  }
+  for (const [, typeOnly, specifier] of source.matchAll(STATIC_IMPORT)) {
+    if (typeOnly !== undefined || specifier === undefined || specifier.startsWith('node:')) continue;
+    const target = specifier.startsWith('.') ? resolveLessonModule(path.resolve(path.dirname(file), specifier)) : undefined;
+    if (target === undefined || !allowedDirs.some((d) => isInside(target, d))) {
+      throw new LessonLoadError(
+        file,
+        `imports "${specifier}" as a value: a lesson imports values only from node: modules, its own folder and ../${SHARED_LESSON_FOLDER}, and project code with \`import type\``,
+      );
+    }
+    if (target.endsWith('.ts')) checkLessonImports(target, allowedDirs, passed, visiting);
+  }
+  // Remembered only once it passed, so every lesson that imports a bad file is reported.
+  passed.add(file);
+}
+
+/** The file a relative import names (`./check` is check.ts, `../common` its index.ts), or undefined when none exists. */
+function resolveLessonModule(base: string): string | undefined {
+  return [base, `${base}.ts`, path.join(base, 'index.ts')].find((candidate) => existsSync(candidate) && !isDirectory(candidate));
+}
+
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /** Unwraps `export default` across module systems (ts-node's CommonJS, vitest's ESM). */

@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSeed } from '../../sandbox-server';
-import { isReadingOnly, loadLessons, readManifest } from '../../src/tutor';
+import { isReadingOnly, loadLessons, readManifest, SHARED_LESSON_FOLDER } from '../../src/tutor';
 import type { Lesson, LoadedLessons } from '../../src/tutor';
 import { parseCodeBlocks } from '../../src/tutor/code-blocks';
 import { COURSE_ORDER, LESSONS_DIR, lessonById } from './lesson-attempt';
@@ -16,10 +16,10 @@ beforeAll(async () => {
 });
 
 describe('the curriculum', () => {
-  it('loads every lesson without a problem: manifest and folders match', () => {
+  it('loads every lesson without a problem: manifest and folders match (lessons/common holds shared helpers)', () => {
     expect(course.problems).toEqual([]);
     const manifest = readManifest(path.join(LESSONS_DIR, 'manifest.json'));
-    const folders = readdirSync(LESSONS_DIR).filter((f) => statSync(path.join(LESSONS_DIR, f)).isDirectory());
+    const folders = readdirSync(LESSONS_DIR).filter((f) => f !== SHARED_LESSON_FOLDER && statSync(path.join(LESSONS_DIR, f)).isDirectory());
     expect([...folders].sort()).toEqual([...manifest.order].sort());
     expect(course.lessons.map((l) => l.id)).toEqual(manifest.order);
   });

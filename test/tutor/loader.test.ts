@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { LessonFormatError, loadLessons, validateLessonDefinition } from '../../src/tutor';
@@ -32,6 +33,29 @@ describe('lesson loader', () => {
       [path.join('07-no-module', 'lesson.ts'), 'lesson.ts is missing (the lesson data)'],
       ['stray-folder', 'folder is not listed in manifest.json "order", so it is never shown'],
     ]);
+  });
+
+  it('lets lessons import values from node:, their own folder and lessons/common, and refuses project code as a value', async () => {
+    const TUTOR = path.join(__dirname, '..', '..', 'src', 'tutor').replace(/\\/g, '/');
+    const withImport = (line: string): string => `${line}\n${lessonSource('Imports')}`;
+    const dir = writeLessonsDir(['01-shared', '02-own-file', '03-project-value', '04-bad-shared'], {
+      '01-shared': { readme: '#\n', lesson: withImport("import { twice } from '../common';\nimport * as path from 'node:path';") },
+      '02-own-file': { readme: '#\n', lesson: withImport("export { helper } from './helper';") },
+      '03-project-value': { readme: '#\n', lesson: withImport(`import {\n  createFacts,\n} from '${TUTOR}';`) },
+      '04-bad-shared': { readme: '#\n', lesson: withImport("import { bad } from '../common/bad';") },
+    });
+    writeFileSync(path.join(dir, '02-own-file', 'helper.ts'), "import type { Facts } from '../../x';\nexport const helper = 1;\n");
+    mkdirSync(path.join(dir, 'common'));
+    writeFileSync(path.join(dir, 'common', 'index.ts'), "export { twice } from './twice';\n");
+    writeFileSync(path.join(dir, 'common', 'twice.ts'), 'export const twice = (n: number): number => n * 2;\n');
+    writeFileSync(path.join(dir, 'common', 'bad.ts'), `import { loadLessons } from '${TUTOR}';\nexport const bad = loadLessons;\n`);
+    const { lessons, problems } = await loadLessons(dir);
+    expect(lessons.map((l) => l.id)).toEqual(['01-shared', '02-own-file']);
+    expect(problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([
+      [path.join('03-project-value', 'lesson.ts'), expect.stringMatching(/^imports ".*src\/tutor" as a value: .*`import type`$/)],
+      [path.join('common', 'bad.ts'), expect.stringMatching(/^imports ".*src\/tutor" as a value/)],
+    ]);
+    await expect(loadLessons(writeLessonsDir(['common'], {}))).rejects.toThrow(/"common" holds the lessons' shared helpers/);
   });
 
   it('checks seed message names when it knows them', async () => {
