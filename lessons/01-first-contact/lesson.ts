@@ -1,4 +1,5 @@
 import type { Facts, LessonDefinition } from '../../src/tutor';
+import { notAwaited, typeScriptInRawMode } from '../common';
 
 /** How many QUITs were typed in raw mode (the rest came from the client). */
 const rawQuits = (f: Facts): number => f.repl.rawLines.filter((line) => line === 'QUIT').length;
@@ -55,18 +56,12 @@ const lesson: LessonDefinition = {
     },
   ],
   mistakes: [
-    {
-      id: 'typescript-in-raw-mode',
-      when: (f) => f.repl.rawLines.some((line) => /^(CONST|LET|AWAIT|POP\.|CONNECT)/.test(line)),
-      hint: 'In raw mode each line goes straight to the server, which only knows POP3 commands. Type `.raw` to get back to TypeScript.',
-      example: ['.raw', 'const pop = await connect(sandbox)'],
-    },
-    {
-      id: 'forgot-await',
-      when: (f) => f.produced((v) => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function'),
-      hint: 'That printed a `Promise`: the call has not finished yet. Put `await` in front to get its result.',
-      example: ['connect(sandbox)'],
-    },
+    typeScriptInRawMode(
+      ['CONST', 'LET', 'AWAIT', 'POP.', 'CONNECT'],
+      'In raw mode each line goes straight to the server, which only knows POP3 commands. Type `.raw` to get back to TypeScript.',
+      ['.raw', 'const pop = await connect(sandbox)'],
+    ),
+    notAwaited('forgot-await', 'That printed a `Promise`: the call has not finished yet. Put `await` in front to get its result.', ['connect(sandbox)']),
     {
       id: 'pop-not-declared',
       when: (f) => f.repl.errors.some((e) => e.code === 'TS2304' || e.code === 'ReferenceError'),

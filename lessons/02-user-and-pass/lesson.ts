@@ -1,4 +1,5 @@
 import type { Facts, LessonDefinition } from '../../src/tutor';
+import { loginLines } from '../common';
 
 /** Successful logins: a PASS answered +OK that moved a session into TRANSACTION (RFC 1939 §4). */
 const logins = (f: Facts, user?: string): number =>
@@ -61,14 +62,7 @@ const lesson: LessonDefinition = {
       id: 'maildrop-in-use',
       when: (f) => f.repl.errors.some((e) => e.responseCode === 'IN-USE'),
       hint: 'Your first session still holds the maildrop lock. `await pop.quit()` it, then log in again.',
-      example: [
-        'const pop = await connect(sandbox)',
-        "await pop.user('alice')",
-        "await pop.pass('wonderland')",
-        'const again = await connect(sandbox)',
-        "await again.user('alice')",
-        "await again.pass('wonderland')",
-      ],
+      example: [...loginLines(), ...loginLines('again')],
     },
   ],
   solution: [

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Facts, LessonDefinition } from '../../src/tutor';
+import { maildropInUse } from '../common';
 
 /** The shared secret of the sandbox's main account (sandbox.accounts). */
 const SECRET = 'wonderland';
@@ -148,17 +149,10 @@ const lesson: LessonDefinition = {
       hint: 'APOP is a way in, accepted only in AUTHORIZATION (RFC 1939 §7). This session is logged in already: `await pop.quit()`, connect again, then APOP.',
       example: ['const pop = await connect(sandbox)', "await pop.apop('alice', 'wonderland')", "await pop.apop('alice', 'wonderland')"],
     },
-    {
-      id: 'maildrop-in-use',
-      when: (f) => f.replies().some((e) => e.status === '-ERR' && e.code === 'IN-USE'),
-      hint: 'An earlier session still holds the maildrop lock (RFC 1939 §4). `await pop.quit()` it before logging in again, or `.reset` to close every session.',
-      example: [
-        'const a = await connect(sandbox)',
-        "await a.apop('alice', 'wonderland')",
-        'const b = await connect(sandbox)',
-        "await b.apop('alice', 'wonderland')",
-      ],
-    },
+    maildropInUse(
+      'An earlier session still holds the maildrop lock (RFC 1939 §4). `await pop.quit()` it before logging in again, or `.reset` to close every session.',
+      ['const a = await connect(sandbox)', "await a.apop('alice', 'wonderland')", 'const b = await connect(sandbox)', "await b.apop('alice', 'wonderland')"],
+    ),
     {
       id: 'wrong-digest',
       when: (f) => refusedApops(f).length > 0,

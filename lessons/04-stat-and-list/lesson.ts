@@ -1,48 +1,15 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Facts, LessonDefinition } from '../../src/tutor';
-import type { TranscriptEntry } from '../../src/protocol/transcript';
+import { isRecord, loginLines, maildropInUse, noSuchMessage, notLoggedIn, retrievedSeed } from '../common';
 
 /** The mailbox this lesson starts from; message 3 is stored with bare LF line ends. */
 const MAILBOX = ['welcome', 'newsletter-alternative', 'bare-lf', 'report-attachment', 'thread-question'];
 
-const SEED_DIR = path.join(__dirname, '..', '..', 'sandbox-server', 'seed');
-const sizes = new Map<string, number>();
-
-/**
- * A seed message's size as a POP3 server must report it: its octets with every line ending in
- * CRLF, a final CRLF included (RFC 1939 §11). Checks name messages by seed name, never by number.
- */
-function seedSize(name: string): number {
-  const known = sizes.get(name);
-  if (known !== undefined) return known;
-  const manifest = JSON.parse(readFileSync(path.join(SEED_DIR, 'manifest.json'), 'utf8')) as { messages: Record<string, { file: string }> };
-  const entry = manifest.messages[name];
-  if (!entry) throw new Error(`no seed message named ${name}`);
-  const crlf = readFileSync(path.join(SEED_DIR, entry.file)).toString('latin1').replace(/\r?\n/g, '\r\n');
-  const size = Buffer.byteLength(crlf.endsWith('\r\n') ? crlf : `${crlf}\r\n`, 'latin1');
-  sizes.set(name, size);
-  return size;
-}
-
-/** Each command of `keyword` with the reply that answered it (the next S entry of its session). */
-function exchanges(f: Facts, keyword: string): { command: TranscriptEntry; reply: TranscriptEntry }[] {
-  return f.sessions().flatMap((s) =>
-    s.entries.flatMap((command, i) => {
-      if (command.direction !== 'C' || command.keyword !== keyword) return [];
-      const reply = s.entries.slice(i + 1).find((e) => e.direction === 'S');
-      return reply && reply.keyword === keyword ? [{ command, reply }] : [];
-    }),
-  );
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 const isScan = (v: unknown): v is { n: number; size: number } => isRecord(v) && !Array.isArray(v) && typeof v.n === 'number' && typeof v.size === 'number';
 const isDrop = (v: unknown): boolean => isRecord(v) && typeof v.count === 'number' && typeof v.size === 'number';
 
 /** `LIST n` answered +OK: the message's size from the one-line scan listing. */
 const singleListSizes = (f: Facts): number[] =>
-  exchanges(f, 'LIST')
+  f.exchanges('LIST')
     .filter((x) => x.command.args.length === 1 && x.reply.status === '+OK')
     .map((x) => Number(x.reply.text.split(' ')[2]));
 
@@ -67,7 +34,7 @@ const lesson: LessonDefinition = {
       text: 'Still in raw mode, compare `LIST` (many lines, ending with `.`) and `LIST 3` (one line)',
       check: (f) => {
         const typed = f.repl.rawLines;
-        const ok = exchanges(f, 'LIST').filter((x) => x.reply.status === '+OK');
+        const ok = f.exchanges('LIST').filter((x) => x.reply.status === '+OK');
         return typed.includes('LIST') && typed.some((l) => /^LIST \d+$/.test(l)) && ok.some((x) => x.command.args.length === 0) && ok.some((x) => x.command.args.length === 1);
       },
       hints: [
@@ -97,9 +64,9 @@ const lesson: LessonDefinition = {
       id: 'crlf-size',
       text: 'Message 3 is stored with bare LF line ends: check that `LIST 3` gives exactly the octets `RETR 3` delivers',
       check: (f) => {
-        const size = seedSize('bare-lf');
+        const size = f.seed('bare-lf').size;
         const listed = singleListSizes(f).includes(size) || f.produced((v) => isScan(v) && v.size === size);
-        return listed && f.replies('RETR').some((e) => e.status === '+OK' && e.octets === size);
+        return listed && retrievedSeed(f, 'bare-lf').length > 0;
       },
       hints: [
         'RFC 1939 §11: a server that stores lines ending in a single LF still counts every line ending as two octets, CR LF, because that is what goes on the wire.',
@@ -108,37 +75,25 @@ const lesson: LessonDefinition = {
     },
   ],
   mistakes: [
-    {
-      id: 'not-logged-in',
-      when: (f) => [...f.replies('STAT'), ...f.replies('LIST')].some((e) => e.status === '-ERR' && e.stateBefore === 'AUTHORIZATION'),
-      hint: 'STAT and LIST work only after login, in the TRANSACTION state (RFC 1939 §5). Send `USER alice` and `PASS wonderland` first.',
-      example: ['const pop = await connect(sandbox)', 'await pop.stat()'],
-    },
-    {
-      id: 'no-such-message',
-      when: (f) => [...f.replies('LIST'), ...f.replies('RETR')].some((e) => e.status === '-ERR' && e.stateBefore === 'TRANSACTION'),
-      hint: 'There is no message with that number: message-numbers run from 1 to the count STAT gives (RFC 1939 §5). Here that is 1 to 5.',
-      example: ['const pop = await connect(sandbox)', "await pop.user('alice')", "await pop.pass('wonderland')", 'await pop.list(9)'],
-    },
+    notLoggedIn(
+      ['STAT', 'LIST'],
+      'STAT and LIST work only after login, in the TRANSACTION state (RFC 1939 §5). Send `USER alice` and `PASS wonderland` first.',
+      ['const pop = await connect(sandbox)', 'await pop.stat()'],
+    ),
+    noSuchMessage(
+      ['LIST', 'RETR'],
+      'There is no message with that number: message-numbers run from 1 to the count STAT gives (RFC 1939 §5). Here that is 1 to 5.',
+      [...loginLines(), 'await pop.list(9)'],
+    ),
     {
       id: 'number-zero',
       when: (f) => f.repl.errors.some((e) => e.code === 'INVALID_ARGUMENT'),
       hint: 'Message-numbers start at 1, not 0 (RFC 1939 §3); the client refuses anything else before sending it.',
-      example: ['const pop = await connect(sandbox)', "await pop.user('alice')", "await pop.pass('wonderland')", 'await pop.list(0)'],
+      example: [...loginLines(), 'await pop.list(0)'],
     },
-    {
-      id: 'maildrop-in-use',
-      when: (f) => f.replies().some((e) => e.status === '-ERR' && e.code === 'IN-USE'),
-      hint: 'Another session still holds the maildrop (RFC 1939 §4), perhaps your raw one: `QUIT` it (or `await pop.quit()`), then log in again. `.reset` closes every session.',
-      example: [
-        'const a = await connect(sandbox)',
-        "await a.user('alice')",
-        "await a.pass('wonderland')",
-        'const b = await connect(sandbox)',
-        "await b.user('alice')",
-        "await b.pass('wonderland')",
-      ],
-    },
+    maildropInUse(
+      'Another session still holds the maildrop (RFC 1939 §4), perhaps your raw one: `QUIT` it (or `await pop.quit()`), then log in again. `.reset` closes every session.',
+    ),
   ],
   solution: [
     '.raw',

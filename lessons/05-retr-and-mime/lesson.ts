@@ -1,51 +1,18 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Facts, LessonDefinition } from '../../src/tutor';
-import type { TranscriptEntry } from '../../src/protocol/transcript';
+import { isRecord, loginLines, maildropInUse, noSuchMessage, notAwaited, notLoggedIn } from '../common';
 
 /** The mailbox this lesson starts from (message-numbers 1 to 5 in this order). */
 const MAILBOX = ['welcome', 'dot-lines', 'encoded-subject', 'report-attachment', 'ends-with-dot'];
 
-const SEED_DIR = path.join(__dirname, '..', '..', 'sandbox-server', 'seed');
-const seeds = new Map<string, { size: number; subject: string }>();
-
-/**
- * What checks know of a seed message: its size as a POP3 server reports it (octets with CRLF
- * line ends, RFC 1939 §11) and its decoded subject. Checks name messages by seed name, never by number.
- */
-function seed(name: string): { size: number; subject: string } {
-  const known = seeds.get(name);
-  if (known) return known;
-  const manifest = JSON.parse(readFileSync(path.join(SEED_DIR, 'manifest.json'), 'utf8')) as { messages: Record<string, { file: string; subject: string }> };
-  const entry = manifest.messages[name];
-  if (!entry) throw new Error(`no seed message named ${name}`);
-  const crlf = readFileSync(path.join(SEED_DIR, entry.file)).toString('latin1').replace(/\r?\n/g, '\r\n');
-  const info = { size: Buffer.byteLength(crlf.endsWith('\r\n') ? crlf : `${crlf}\r\n`, 'latin1'), subject: entry.subject };
-  seeds.set(name, info);
-  return info;
-}
-
-/** Each command of `keyword` with the reply that answered it (the next S entry of its session). */
-function exchanges(f: Facts, keyword: string): { command: TranscriptEntry; reply: TranscriptEntry }[] {
-  return f.sessions().flatMap((s) =>
-    s.entries.flatMap((command, i) => {
-      if (command.direction !== 'C' || command.keyword !== keyword) return [];
-      const reply = s.entries.slice(i + 1).find((e) => e.direction === 'S');
-      return reply && reply.keyword === keyword ? [{ command, reply }] : [];
-    }),
-  );
-}
-
 /** Successful RETRs of one seed message, and how many of them were typed in raw mode. */
 function retrievals(f: Facts, name: string): { all: number; raw: number } {
-  const size = seed(name).size;
-  const hits = exchanges(f, 'RETR').filter((x) => x.reply.status === '+OK' && x.reply.octets === size);
+  const size = f.seed(name).size;
+  const hits = f.exchanges('RETR').filter((x) => x.reply.status === '+OK' && x.reply.octets === size);
   const typed = f.repl.rawLines;
   const raw = hits.filter((x) => typed.includes(`RETR ${x.command.args[0]}`)).length;
   return { all: hits.length, raw: Math.min(raw, typed.filter((l) => /^RETR /.test(l)).length) };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 /** A retrieved message as the client returns it (Pop3Message). */
 const isMessage = (v: unknown): v is { bytes: Buffer; size: number } => isRecord(v) && Buffer.isBuffer(v.bytes) && typeof v.size === 'number';
 /** What mailparser's simpleParser resolves to (ParsedMail). */
@@ -83,7 +50,7 @@ const lesson: LessonDefinition = {
       text: 'Retrieve message 2 with the client and see its dots as written: `(await pop.retr(2)).text`',
       check: (f) => {
         const { all, raw } = retrievals(f, 'dot-lines');
-        return all > raw || f.produced((v) => isMessage(v) && v.size === seed('dot-lines').size);
+        return all > raw || f.produced((v) => isMessage(v) && v.size === f.seed('dot-lines').size);
       },
       hints: [
         'The client removes the extra dot again while reading the reply, so what it returns is the message as stored.',
@@ -94,7 +61,7 @@ const lesson: LessonDefinition = {
       id: 'decoded-subject',
       text: "Parse message 3 with mailparser's `simpleParser` and read its subject, decoded",
       check: (f) => {
-        const subject = seed('encoded-subject').subject;
+        const subject = f.seed('encoded-subject').subject;
         return f.produced((v) => v === subject || (isParsed(v) && v.subject === subject));
       },
       hints: [
@@ -113,56 +80,31 @@ const lesson: LessonDefinition = {
     },
   ],
   mistakes: [
-    {
-      id: 'not-logged-in',
-      when: (f) => f.replies('RETR').some((e) => e.status === '-ERR' && e.stateBefore === 'AUTHORIZATION'),
-      hint: 'RETR works only after login, in the TRANSACTION state (RFC 1939 §5): `USER alice` and `PASS wonderland` first.',
-      example: ['const pop = await connect(sandbox)', 'await pop.retr(1)'],
-    },
-    {
-      id: 'no-such-message',
-      when: (f) => f.replies('RETR').some((e) => e.status === '-ERR' && e.stateBefore === 'TRANSACTION'),
-      hint: 'There is no message with that number. In this lesson the maildrop holds 5 messages, numbered 1 to 5; `LIST` shows them.',
-      example: ['const pop = await connect(sandbox)', "await pop.user('alice')", "await pop.pass('wonderland')", 'await pop.retr(9)'],
-    },
+    notLoggedIn(
+      ['RETR'],
+      'RETR works only after login, in the TRANSACTION state (RFC 1939 §5): `USER alice` and `PASS wonderland` first.',
+      ['const pop = await connect(sandbox)', 'await pop.retr(1)'],
+    ),
+    noSuchMessage(
+      ['RETR'],
+      'There is no message with that number. In this lesson the maildrop holds 5 messages, numbered 1 to 5; `LIST` shows them.',
+      [...loginLines(), 'await pop.retr(9)'],
+    ),
     {
       id: 'encoded-word-by-hand',
       when: (f) => f.produced((v) => typeof v === 'string' && /=\?utf-8\?[bq]\?/i.test(v)),
       hint: 'That `=?UTF-8?B?...?=` is an RFC 2047 encoded-word: base64 (B) or quoted-printable (Q) text in a named charset, split over folded lines. Let a MIME parser decode it: `simpleParser` from `mailparser`.',
-      example: [
-        'const pop = await connect(sandbox)',
-        "await pop.user('alice')",
-        "await pop.pass('wonderland')",
-        'const booking = await pop.retr(3)',
-        'booking.text.match(/^Subject:.*$/m)![0]',
-      ],
+      example: [...loginLines(), 'const booking = await pop.retr(3)', 'booking.text.match(/^Subject:.*$/m)![0]'],
     },
-    {
-      id: 'parser-not-awaited',
-      when: (f) => f.produced((v) => isRecord(v) && typeof v.then === 'function'),
-      hint: '`simpleParser` returns a promise: put `await` in front of it to get the parsed message.',
-      example: [
-        "import { simpleParser } from 'mailparser'",
-        'const pop = await connect(sandbox)',
-        "await pop.user('alice')",
-        "await pop.pass('wonderland')",
-        'const booking = await pop.retr(3)',
-        'simpleParser(booking.bytes)',
-      ],
-    },
-    {
-      id: 'maildrop-in-use',
-      when: (f) => f.replies().some((e) => e.status === '-ERR' && e.code === 'IN-USE'),
-      hint: 'Another session still holds the maildrop (RFC 1939 §4), perhaps your raw one: `QUIT` it, or `await pop.quit()`, then log in again. `.reset` closes every session.',
-      example: [
-        'const a = await connect(sandbox)',
-        "await a.user('alice')",
-        "await a.pass('wonderland')",
-        'const b = await connect(sandbox)',
-        "await b.user('alice')",
-        "await b.pass('wonderland')",
-      ],
-    },
+    notAwaited('parser-not-awaited', '`simpleParser` returns a promise: put `await` in front of it to get the parsed message.', [
+      "import { simpleParser } from 'mailparser'",
+      ...loginLines(),
+      'const booking = await pop.retr(3)',
+      'simpleParser(booking.bytes)',
+    ]),
+    maildropInUse(
+      'Another session still holds the maildrop (RFC 1939 §4), perhaps your raw one: `QUIT` it, or `await pop.quit()`, then log in again. `.reset` closes every session.',
+    ),
   ],
   solution: [
     '.raw',

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { Facts, LessonDefinition } from '../../src/tutor';
-import type { TranscriptEntry } from '../../src/protocol/transcript';
+import { isRecord, loginLines, maildropInUse, notLoggedIn } from '../common';
 
 /** The mailbox this lesson starts from: a welcome, a three-message thread and a notice. */
 const MAILBOX = ['welcome', 'thread-question', 'thread-reply', 'thread-followup', 'shipping-notice'];
@@ -8,18 +8,6 @@ const MAILBOX = ['welcome', 'thread-question', 'thread-reply', 'thread-followup'
 /** The client module, for the checker's declaration of `fetchNew` (an absolute path: the REPL's cwd may be anywhere). */
 const CLIENT_MODULE = path.join(__dirname, '..', '..', 'src', 'client');
 
-/** Each command of `keyword` with the reply that answered it (the next S entry of its session). */
-function exchanges(f: Facts, keyword: string): { command: TranscriptEntry; reply: TranscriptEntry }[] {
-  return f.sessions().flatMap((s) =>
-    s.entries.flatMap((command, i) => {
-      if (command.direction !== 'C' || command.keyword !== keyword) return [];
-      const reply = s.entries.slice(i + 1).find((e) => e.direction === 'S');
-      return reply && reply.keyword === keyword ? [{ command, reply }] : [];
-    }),
-  );
-}
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 /** A Set from any realm (the REPL's values live in their own vm context, with their own `Set`). */
 const isSet = (v: unknown): v is Set<unknown> => Object.prototype.toString.call(v) === '[object Set]';
 const isUidEntry = (v: unknown): v is { n: number; uid: string } => isRecord(v) && typeof v.n === 'number' && typeof v.uid === 'string';
@@ -37,12 +25,12 @@ const valuesAndNames = (f: Facts): unknown[] => [...f.values, f.variable('seen')
 function sightings(f: Facts): { session: string; n: number; uid: string }[] {
   const out: { session: string; n: number; uid: string }[] = [];
   for (const keyword of ['RETR', 'TOP', 'DELE']) {
-    for (const { command, reply } of exchanges(f, keyword)) {
+    for (const { command, reply } of f.exchanges(keyword)) {
       const uid = reply.uids?.[0];
       if (reply.status === '+OK' && uid !== undefined) out.push({ session: reply.session, n: Number(command.args[0]), uid });
     }
   }
-  for (const { command, reply } of exchanges(f, 'UIDL')) {
+  for (const { command, reply } of f.exchanges('UIDL')) {
     const [n, uid] = reply.text.split(' ').slice(1);
     if (command.args.length === 1 && reply.status === '+OK' && uid !== undefined) out.push({ session: reply.session, n: Number(n), uid });
   }
@@ -88,7 +76,7 @@ const lesson: LessonDefinition = {
       text: 'In raw mode, log in and send `UIDL`, then `UIDL 2`',
       check: (f) => {
         const typed = f.repl.rawLines;
-        const ok = exchanges(f, 'UIDL').filter((x) => x.reply.status === '+OK');
+        const ok = f.exchanges('UIDL').filter((x) => x.reply.status === '+OK');
         return typed.includes('UIDL') && typed.some((l) => /^UIDL \d+$/.test(l)) && ok.some((x) => x.command.args.length === 0) && ok.some((x) => x.command.args.length === 1);
       },
       hints: [
@@ -147,7 +135,7 @@ const lesson: LessonDefinition = {
     {
       id: 'uid-as-message-number',
       when: (f) =>
-        ['RETR', 'TOP', 'DELE', 'LIST', 'UIDL'].some((k) => exchanges(f, k).some((x) => x.reply.status === '-ERR' && x.command.args[0] !== undefined && !/^\d+$/.test(x.command.args[0]))),
+        ['RETR', 'TOP', 'DELE', 'LIST', 'UIDL'].some((k) => f.exchanges(k).some((x) => x.reply.status === '-ERR' && x.command.args[0] !== undefined && !/^\d+$/.test(x.command.args[0]))),
       hint: 'Commands take the message-number of this session, not the unique-id (RFC 1939 §5). Look the uid up in `UIDL` to find its number now.',
       example: ['.raw', 'USER alice', 'PASS wonderland', 'RETR 9f86d081884c7d65', 'QUIT'],
     },
@@ -155,47 +143,21 @@ const lesson: LessonDefinition = {
       id: 'objects-in-seen',
       when: (f) => valuesAndNames(f).some((v) => isSet(v) && [...v].some(isUidEntry)),
       hint: 'The Set holds `{ n, uid }` objects, and two objects are never equal, so nothing would ever count as seen. Keep the uid strings: `new Set(listing.map((entry) => entry.uid))`.',
-      example: [
-        'const pop = await connect(sandbox)',
-        "await pop.user('alice')",
-        "await pop.pass('wonderland')",
-        'const seen = new Set(await pop.uidl())',
-        'seen.size',
-      ],
+      example: [...loginLines(), 'const seen = new Set(await pop.uidl())', 'seen.size'],
     },
     {
       id: 'deleted-without-quit',
       when: (f) =>
         f.sessions().some((s) => s.entries.some((e) => e.direction === 'S' && e.keyword === 'DELE' && e.status === '+OK') && s.state === 'CLOSED' && !s.entries.some((e) => e.keyword === 'UPDATE')),
       hint: 'That session marked a message for deletion but ended without QUIT, so nothing was deleted (RFC 1939 §6): the numbers did not move. End it with `await phone.quit()`.',
-      example: [
-        'const phone = await connect(sandbox)',
-        "await phone.user('alice')",
-        "await phone.pass('wonderland')",
-        'await phone.dele(1)',
-        'phone.close()',
-        'phone.state',
-      ],
+      example: [...loginLines('phone'), 'await phone.dele(1)', 'phone.close()', 'phone.state'],
     },
-    {
-      id: 'not-logged-in',
-      when: (f) => f.replies('UIDL').some((e) => e.status === '-ERR' && e.stateBefore === 'AUTHORIZATION'),
-      hint: 'UIDL, and so `fetchNew`, works only after login, in the TRANSACTION state (RFC 1939 §7): log in first.',
-      example: ['const pop = await connect(sandbox)', 'await fetchNew(pop, { seen: [] })'],
-    },
-    {
-      id: 'maildrop-in-use',
-      when: (f) => f.replies().some((e) => e.status === '-ERR' && e.code === 'IN-USE'),
-      hint: 'Another session still holds the maildrop (RFC 1939 §4): `await pop.quit()` it before the next one logs in. `.reset` closes every session.',
-      example: [
-        'const a = await connect(sandbox)',
-        "await a.user('alice')",
-        "await a.pass('wonderland')",
-        'const b = await connect(sandbox)',
-        "await b.user('alice')",
-        "await b.pass('wonderland')",
-      ],
-    },
+    notLoggedIn(
+      ['UIDL'],
+      'UIDL, and so `fetchNew`, works only after login, in the TRANSACTION state (RFC 1939 §7): log in first.',
+      ['const pop = await connect(sandbox)', 'await fetchNew(pop, { seen: [] })'],
+    ),
+    maildropInUse('Another session still holds the maildrop (RFC 1939 §4): `await pop.quit()` it before the next one logs in. `.reset` closes every session.'),
   ],
   solution: [
     '.raw',

@@ -1,22 +1,13 @@
-import type { Facts, LessonDefinition, SessionFacts } from '../../src/tutor';
-import type { TranscriptEntry } from '../../src/protocol/transcript';
+import type { Exchange, Facts, LessonDefinition, SessionFacts } from '../../src/tutor';
+import { loginLines, maildropInUse, notAwaited, notLoggedIn } from '../common';
 
 /** The mailbox this lesson starts from (5 messages; message 2 is a newsletter nobody will miss). */
 const MAILBOX = ['welcome', 'newsletter-alternative', 'thread-question', 'thread-reply', 'shipping-notice'];
 
-/** A session's commands, each with the reply that answered it (the next S entry). */
-function exchangesOf(s: SessionFacts): { command: TranscriptEntry; reply: TranscriptEntry }[] {
-  return s.entries.flatMap((command, i) => {
-    if (command.direction !== 'C') return [];
-    const reply = s.entries.slice(i + 1).find((e) => e.direction === 'S');
-    return reply && reply.keyword === command.keyword ? [{ command, reply }] : [];
-  });
-}
-
-const ok = (x: { reply: TranscriptEntry }): boolean => x.reply.status === '+OK';
+const ok = (x: Exchange): boolean => x.reply.status === '+OK';
 
 /** Message-numbers marked in a session and not unmarked since, just before exchange `upTo`. */
-function markedBefore(list: { command: TranscriptEntry; reply: TranscriptEntry }[], upTo: number): Set<string> {
+function markedBefore(list: readonly Exchange[], upTo: number): Set<string> {
   const marked = new Set<string>();
   for (const x of list.slice(0, upTo)) {
     if (x.command.keyword === 'DELE' && ok(x)) marked.add(x.command.args[0] ?? '');
@@ -30,7 +21,7 @@ const updated = (s: SessionFacts): boolean => s.entries.some((e) => e.direction 
 
 /** Sessions that marked a message and ended without UPDATE: nothing was deleted. */
 const droppedWithMarks = (f: Facts): SessionFacts[] =>
-  f.sessions().filter((s) => s.state === 'CLOSED' && !updated(s) && exchangesOf(s).some((x) => x.command.keyword === 'DELE' && ok(x)));
+  f.sessions().filter((s) => s.state === 'CLOSED' && !updated(s) && s.exchanges.some((x) => x.command.keyword === 'DELE' && ok(x)));
 
 /** Unique-ids removed by UPDATE in sessions before index `before` (all when omitted). */
 function removedBefore(sessions: SessionFacts[], before = sessions.length): Set<string> {
@@ -50,7 +41,7 @@ const lesson: LessonDefinition = {
       check: (f) =>
         f.repl.rawLines.some((l) => /^DELE \d+$/.test(l)) &&
         f.sessions().some((s) => {
-          const list = exchangesOf(s);
+          const list = s.exchanges;
           return list.some((x, i) => (x.command.keyword === 'STAT' || x.command.keyword === 'LIST') && ok(x) && markedBefore(list, i).size > 0);
         }),
       hints: [
@@ -63,7 +54,7 @@ const lesson: LessonDefinition = {
       text: 'Still in that session, `RETR 2`: a marked message cannot be retrieved',
       check: (f) =>
         f.sessions().some((s) => {
-          const list = exchangesOf(s);
+          const list = s.exchanges;
           return list.some((x, i) => (x.command.keyword === 'RETR' || x.command.keyword === 'TOP') && x.reply.status === '-ERR' && markedBefore(list, i).has(x.command.args[0] ?? ''));
         }),
       hints: ['Any command that names a marked message gets `-ERR` (RFC 1939 §5). Type `RETR 2`.'],
@@ -73,7 +64,7 @@ const lesson: LessonDefinition = {
       text: 'Change your mind: `RSET`, then `STAT` counts message 2 again; `QUIT`',
       check: (f) =>
         f.sessions().some((s) => {
-          const list = exchangesOf(s);
+          const list = s.exchanges;
           return list.some((x, i) => x.command.keyword === 'RSET' && ok(x) && markedBefore(list, i).size > 0);
         }),
       hints: [
@@ -89,11 +80,11 @@ const lesson: LessonDefinition = {
         const dropped = new Set(droppedWithMarks(f).map((s) => s.session));
         return sessions.some((a, i) => {
           if (!dropped.has(a.session)) return false;
-          const marked = exchangesOf(a).filter((x) => x.command.keyword === 'DELE' && ok(x)).flatMap((x) => x.reply.uids ?? []);
+          const marked = a.exchanges.filter((x) => x.command.keyword === 'DELE' && ok(x)).flatMap((x) => x.reply.uids ?? []);
           return sessions.slice(i + 1).some((b, j) => {
             if (!b.entries.some((e) => e.stateAfter === 'TRANSACTION')) return false;
             const expected = MAILBOX.length - removedBefore(sessions, i + 1 + j).size;
-            return exchangesOf(b).some(
+            return b.exchanges.some(
               (x) =>
                 ok(x) &&
                 ((x.command.keyword === 'STAT' && Number(x.reply.text.split(' ')[1]) === expected) ||
@@ -111,7 +102,7 @@ const lesson: LessonDefinition = {
     {
       id: 'commit',
       text: 'Now delete for good: `DELE 2`, then `await pop.quit()`',
-      check: (f) => f.sessions().some((s) => updated(s) && removedBefore([s]).size > 0 && exchangesOf(s).some((x) => x.command.keyword === 'QUIT' && ok(x))),
+      check: (f) => f.sessions().some((s) => updated(s) && removedBefore([s]).size > 0 && s.exchanges.some((x) => x.command.keyword === 'QUIT' && ok(x))),
       hints: [
         'QUIT in the TRANSACTION state moves the session to UPDATE: the server removes the marked messages, then answers (RFC 1939 §6).',
         '`await pop.dele(2)`, then `await pop.quit()`: the reply counts the messages left.',
@@ -123,7 +114,7 @@ const lesson: LessonDefinition = {
       id: 'numbers-do-not-shift',
       when: (f) => f.replies('DELE').some((e) => e.status === '-ERR' && /already deleted/.test(e.text)),
       hint: 'That message is already marked. Numbers do not move up after DELE: message 3 stays message 3 for the whole session (RFC 1939 §5), so "the next one" is still `DELE 3`.',
-      example: ['const pop = await connect(sandbox)', "await pop.user('alice')", "await pop.pass('wonderland')", 'await pop.dele(2)', 'await pop.dele(2)'],
+      example: [...loginLines(), 'await pop.dele(2)', 'await pop.dele(2)'],
     },
     {
       id: 'forgot-quit',
@@ -140,31 +131,19 @@ const lesson: LessonDefinition = {
         'pop.state',
       ],
     },
-    {
-      id: 'quit-not-awaited',
-      when: (f) => f.produced((v) => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function'),
-      hint: 'That printed a `Promise`: the call has not finished. Put `await` in front. For `pop.quit()` that matters: it resolves only once the server has finished UPDATE and answered, which is how you know the deletions happened.',
-      example: ['const pop = await connect(sandbox)', "await pop.user('alice')", "await pop.pass('wonderland')", 'await pop.dele(2)', 'pop.quit()'],
-    },
-    {
-      id: 'not-logged-in',
-      when: (f) => [...f.replies('DELE'), ...f.replies('RSET')].some((e) => e.status === '-ERR' && e.stateBefore === 'AUTHORIZATION'),
-      hint: 'DELE and RSET work only after login, in the TRANSACTION state (RFC 1939 §5): `USER alice` and `PASS wonderland` first.',
-      example: ['const pop = await connect(sandbox)', 'await pop.dele(2)'],
-    },
-    {
-      id: 'maildrop-in-use',
-      when: (f) => f.replies().some((e) => e.status === '-ERR' && e.code === 'IN-USE'),
-      hint: 'Another session still holds the maildrop (RFC 1939 §4): `QUIT` it (or `pop.close()` it) before the next one logs in. `.reset` closes every session.',
-      example: [
-        'const a = await connect(sandbox)',
-        "await a.user('alice')",
-        "await a.pass('wonderland')",
-        'const b = await connect(sandbox)',
-        "await b.user('alice')",
-        "await b.pass('wonderland')",
-      ],
-    },
+    notAwaited(
+      'quit-not-awaited',
+      'That printed a `Promise`: the call has not finished. Put `await` in front. For `pop.quit()` that matters: it resolves only once the server has finished UPDATE and answered, which is how you know the deletions happened.',
+      [...loginLines(), 'await pop.dele(2)', 'pop.quit()'],
+    ),
+    notLoggedIn(
+      ['DELE', 'RSET'],
+      'DELE and RSET work only after login, in the TRANSACTION state (RFC 1939 §5): `USER alice` and `PASS wonderland` first.',
+      ['const pop = await connect(sandbox)', 'await pop.dele(2)'],
+    ),
+    maildropInUse(
+      'Another session still holds the maildrop (RFC 1939 §4): `QUIT` it (or `pop.close()` it) before the next one logs in. `.reset` closes every session.',
+    ),
   ],
   solution: [
     '.raw',

@@ -1,4 +1,5 @@
 import type { Facts, LessonDefinition } from '../../src/tutor';
+import { loginLines, notAwaited, typeScriptInRawMode } from '../common';
 
 /** True for the client's parsed capability list (src/client/capabilities.ts). */
 const isCapabilities = (v: unknown): boolean =>
@@ -63,12 +64,11 @@ const lesson: LessonDefinition = {
     },
   ],
   mistakes: [
-    {
-      id: 'typescript-in-raw-mode',
-      when: (f) => f.repl.rawLines.some((line) => /^(CONST|LET|AWAIT|POP\.|CAPS|CONNECT)/.test(line)),
-      hint: 'In raw mode each line goes straight to the server, which only knows POP3 commands. Type `.raw` to get back to TypeScript.',
-      example: ['.raw', 'await pop.capa()'],
-    },
+    typeScriptInRawMode(
+      ['CONST', 'LET', 'AWAIT', 'POP.', 'CAPS', 'CONNECT'],
+      'In raw mode each line goes straight to the server, which only knows POP3 commands. Type `.raw` to get back to TypeScript.',
+      ['.raw', 'await pop.capa()'],
+    ),
     {
       id: 'optional-command-before-login',
       when: (f) => f.commands().some((e) => isOptionalCommand(e.keyword) && e.stateBefore === 'AUTHORIZATION'),
@@ -83,14 +83,12 @@ const lesson: LessonDefinition = {
           return first >= 0 && !s.entries.slice(0, first).some((e) => e.direction === 'C' && e.keyword === 'CAPA');
         }),
       hint: 'That TOP (or UIDL) worked here, but not every server has it. Ask first: `(await pop.capa()).top` is `true` only when CAPA lists TOP.',
-      example: ['const pop = await connect(sandbox)', "await pop.user('alice')", "await pop.pass('wonderland')", 'await pop.top(1, 0)'],
+      example: [...loginLines(), 'await pop.top(1, 0)'],
     },
-    {
-      id: 'forgot-await',
-      when: (f) => f.produced((v) => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function'),
-      hint: 'That printed a `Promise`: CAPA has not been answered yet. Put `await` in front: `const caps = await pop.capa()`.',
-      example: ['const pop = await connect(sandbox)', 'pop.capa()'],
-    },
+    notAwaited('forgot-await', 'That printed a `Promise`: CAPA has not been answered yet. Put `await` in front: `const caps = await pop.capa()`.', [
+      'const pop = await connect(sandbox)',
+      'pop.capa()',
+    ]),
   ],
   solution: [
     'const pop = await connect(sandbox)',

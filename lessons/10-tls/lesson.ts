@@ -1,4 +1,5 @@
 import type { Facts, LessonDefinition, SessionFacts } from '../../src/tutor';
+import { loginLines } from '../common';
 
 /** Index of the session's first TLS event (the sandbox logs one per handshake), or -1. */
 const tlsAt = (s: SessionFacts): number => s.entries.findIndex((e) => e.direction === '*' && e.keyword === 'TLS');
@@ -108,7 +109,7 @@ const lesson: LessonDefinition = {
       id: 'stls-after-login',
       when: (f) => f.commands('STLS').some((e) => e.stateBefore === 'TRANSACTION'),
       hint: 'STLS is only allowed before login (RFC 2595 §4), so the password is protected too. Connect again, then `await pop.stls()` before `user` and `pass`.',
-      example: ['const pop = await connect(sandbox)', "await pop.user('alice')", "await pop.pass('wonderland')", 'await pop.stls()'],
+      example: [...loginLines(), 'await pop.stls()'],
     },
     {
       id: 'stls-twice',
@@ -120,7 +121,7 @@ const lesson: LessonDefinition = {
       id: 'login-in-cleartext',
       when: (f) => f.sessions().some((s) => loginAt(s) >= 0 && (tlsAt(s) < 0 || tlsAt(s) > loginAt(s))),
       hint: 'That login crossed the wire in cleartext: the session had no TLS yet. In this lesson, upgrade first with `await pop.stls()`, or connect to `sandbox.tlsPort` with `tls: true`.',
-      example: ['const pop = await connect(sandbox)', "await pop.user('alice')", "await pop.pass('wonderland')"],
+      example: loginLines(),
     },
   ],
   solution: [

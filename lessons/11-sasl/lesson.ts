@@ -9,7 +9,7 @@ const exchangeStart = (s: SessionFacts, reply: number): TranscriptEntry | undefi
   s.entries.slice(0, reply).reverse().find((e) => e.direction === 'C' && e.keyword === 'AUTH' && e.args.length > 0);
 
 /** Final AUTH replies (+OK or -ERR, not `+` challenges), each with the AUTH line that began it. */
-const exchanges = (f: Facts): { start: TranscriptEntry | undefined; reply: TranscriptEntry; last: TranscriptEntry | undefined }[] =>
+const authExchanges = (f: Facts): { start: TranscriptEntry | undefined; reply: TranscriptEntry; last: TranscriptEntry | undefined }[] =>
   f.sessions().flatMap((s) =>
     s.entries.flatMap((e, i) =>
       e.direction === 'S' && e.keyword === 'AUTH' && e.status !== '+'
@@ -38,7 +38,7 @@ const lesson: LessonDefinition = {
       id: 'auth-plain',
       text: "Log in with the client: `await pop.auth('PLAIN', { username: 'alice', password: 'wonderland' })`",
       check: (f) => {
-        const plain = exchanges(f).filter((x) => mechanism(x.start) === 'PLAIN');
+        const plain = authExchanges(f).filter((x) => mechanism(x.start) === 'PLAIN');
         return plain.length > rawPlainLines(f).length && plain.some((x) => x.reply.status === '+OK' && x.reply.stateAfter === 'TRANSACTION');
       },
       hints: [
@@ -58,7 +58,7 @@ const lesson: LessonDefinition = {
     {
       id: 'cancel',
       text: 'Cancel an exchange by answering a challenge with `*`',
-      check: (f) => exchanges(f).some((x) => x.last?.text === '*' && x.reply.status === '-ERR'),
+      check: (f) => authExchanges(f).some((x) => x.last?.text === '*' && x.reply.status === '-ERR'),
       hints: [
         'In raw mode, `AUTH LOGIN` waits for your answer to its challenge; a line holding only `*` gives up (RFC 5034 §4).',
         'Type `.raw`, `AUTH LOGIN`, then `*`: the server answers `-ERR` and the session stays in AUTHORIZATION.',
@@ -70,7 +70,7 @@ const lesson: LessonDefinition = {
       check: (f) =>
         f.produced(isPlainMessage) &&
         rawPlainLines(f).some((l) => /^AUTH PLAIN \S/i.test(l)) &&
-        exchanges(f).some((x) => mechanism(x.start) === 'PLAIN' && (x.start?.args.length ?? 0) > 1 && x.reply.status === '+OK'),
+        authExchanges(f).some((x) => mechanism(x.start) === 'PLAIN' && (x.start?.args.length ?? 0) > 1 && x.reply.status === '+OK'),
       hints: [
         "The message is `authzid NUL user NUL password` (RFC 4616 §2); `\\0` writes a NUL in a string: `Buffer.from('\\0alice\\0wonderland').toString('base64')`.",
         'Copy the base64 text, type `.raw`, and send `AUTH PLAIN` followed by a space and that text, all on one line.',
@@ -80,13 +80,13 @@ const lesson: LessonDefinition = {
   mistakes: [
     {
       id: 'response-not-base64',
-      when: (f) => exchanges(f).some((x) => x.last?.text === '***' && x.reply.status === '-ERR' && x.reply.code === undefined),
+      when: (f) => authExchanges(f).some((x) => x.last?.text === '***' && x.reply.status === '-ERR' && x.reply.code === undefined),
       hint: "The server could not read that answer: every line of a SASL exchange is base64 (RFC 5034 §4). Encode it first, e.g. `Buffer.from('alice').toString('base64')`.",
       example: ['.raw', 'AUTH LOGIN', 'alice'],
     },
     {
       id: 'plain-without-nul',
-      when: (f) => exchanges(f).some((x) => mechanism(x.start) === 'PLAIN' && x.last === x.start && (x.start?.args.length ?? 0) > 1 && x.reply.status === '-ERR' && x.reply.code === undefined),
+      when: (f) => authExchanges(f).some((x) => mechanism(x.start) === 'PLAIN' && x.last === x.start && (x.start?.args.length ?? 0) > 1 && x.reply.status === '-ERR' && x.reply.code === undefined),
       hint: "A PLAIN message has three parts: authzid, NUL, user name, NUL, password (RFC 4616 §2). With an empty authzid it starts with a NUL: `Buffer.from('\\0alice\\0wonderland').toString('base64')`.",
       example: ['.raw', 'AUTH PLAIN YWxpY2UAd29uZGVybGFuZA=='],
     },

@@ -1,0 +1,8 @@
+/** True for an object (arrays included): something whose fields a check may read. */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+/**
+ * True for a promise, or anything with a `then` method: what the REPL prints when a call was
+ * not awaited. Duck-typed, since the REPL's values live in their own vm context.
+ */
+export const isPromise = (v: unknown): boolean => isRecord(v) && typeof v.then === 'function';
