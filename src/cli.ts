@@ -177,14 +177,19 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   let closeServer = async (): Promise<void> => {};
   let target: PlaygroundTarget;
   let lessons: LoadedLessons;
-  // Key generation runs off the main thread: load the REPL, the client and the markdown
-  // renderer (~150 ms of require) meanwhile, so the first prompt comes sooner.
+  // Key generation runs off the main thread: load the REPL and the client meanwhile. Lesson
+  // text rendered before comes from the cache, so marked-terminal (~150 ms) loads only for
+  // text not rendered yet in this style.
   const style = decideStyle(process.stdout);
   const preparing = (async () => {
     const replModule = await import('./repl/playground-repl');
     const clientModule = await import('./client');
-    const { createMarkdownRenderer } = await import('./repl/markdown');
-    return { replModule, clientModule, markdown: createMarkdownRenderer(style) };
+    const { createCachedMarkdownRenderer } = await import('./repl/markdown-cache');
+    const markdown = createCachedMarkdownRenderer(style, {
+      dir: path.join(ROOT, 'node_modules', '.cache', 'pop3-playground-markdown'),
+      isTTY: process.stdout.isTTY === true,
+    });
+    return { replModule, clientModule, markdown };
   })();
   try {
     if (cli.server) {

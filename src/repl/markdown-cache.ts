@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createMarkdownRenderer } from './markdown';
+import type { MarkdownRenderer } from './markdown';
+import type { OutputStyle } from './style';
+
+/** Bump when the stored form or what the key covers changes. */
+const CACHE_FORMAT = 1;
+
+/**
+ * Variables that chalk, supports-color and supports-hyperlinks read when they load: the colour
+ * depth and whether links are drawn as terminal hyperlinks follow them.
+ */
+const RENDERING_ENV =
+  /^(?:FORCE_COLOR|NO_COLOR|COLORTERM|TERM|TERM_PROGRAM|TERM_PROGRAM_VERSION|VTE_VERSION|FORCE_HYPERLINK|WT_SESSION|NETLIFY|TEAMCITY_VERSION|CI|CI_NAME|TF_BUILD|GITHUB_ACTIONS|GITEA_ACTIONS|GITLAB_CI|TRAVIS|CIRCLECI|APPVEYOR|BUILDKITE|DRONE)$/;
+
+/** Options of {@link createCachedMarkdownRenderer}. */
+export interface MarkdownCacheOptions {
+  /** The folder the rendered texts are kept in (made on the first write). */
+  dir: string;
+  /** Whether the output is a terminal, as the renderer's libraries see process.stdout. */
+  isTTY: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * A renderer (as createMarkdownRenderer) that keeps what it rendered on disk: a start whose
+ * lesson text, style and terminal are unchanged shows the lesson without loading marked and
+ * marked-terminal (~150 ms with its code highlighter); they load on the first text not kept.
+ * The key covers the markdown, the style, the terminal variables above, markdown.ts itself
+ * and npm's record of the installed packages (without that record, nothing is kept). Keeping
+ * is best effort: an unreadable or read-only folder only means rendering every time.
+ */
+export function createCachedMarkdownRenderer(style: OutputStyle, options: MarkdownCacheOptions): MarkdownRenderer {
+  let renderer: MarkdownRenderer | undefined;
+  let salt: string | null | undefined;
+  let writable = true;
+  const render = (markdown: string): string => (renderer ??= createMarkdownRenderer(style))(markdown);
+  return (markdown) => {
+    salt ??= cacheSalt(style, options);
+    if (salt === null) return render(markdown);
+    const key = createHash('sha256').update(salt).update(markdown).digest('hex');
+    const file = path.join(options.dir, `${key}.txt`);
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      // Not kept yet: render below.
+    }
+    const text = render(markdown);
+    if (writable) {
+      try {
+        mkdirSync(options.dir, { recursive: true });
+        // Written aside, then renamed: a start running at the same time never reads half a file.
+        const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+        writeFileSync(temp, text);
+        renameSync(temp, file);
+      } catch {
+        writable = false;
+      }
+    }
+    return text;
+  };
+}
+
+/** Everything besides the markdown that the rendered text depends on; null when the installed packages cannot be told. */
+function cacheSalt(style: OutputStyle, options: MarkdownCacheOptions): string | null {
+  let installed: string;
+  let source: string;
+  try {
+    // npm rewrites node_modules/.package-lock.json on every install: it names each installed version.
+    const nodeModules = path.join(path.dirname(require.resolve('marked-terminal')), '..');
+    installed = readFileSync(path.join(nodeModules, '.package-lock.json'), 'utf8');
+    source = readFileSync(path.join(__dirname, 'markdown.ts'), 'utf8');
+  } catch {
+    return null;
+  }
+  const env = options.env ?? process.env;
+  const variables = Object.keys(env)
+    .filter((name) => RENDERING_ENV.test(name))
+    .sort()
+    .map((name) => `${name}=${env[name]}`);
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, style, isTTY: options.isTTY, variables }));
+  return hash.update('\0').update(installed).update('\0').update(source).digest('hex');
+}
