@@ -4,6 +4,7 @@ import { CLIENT_MAX_MESSAGE_SIZE, type TranscriptEntry } from '../protocol';
 import { Connection } from './connection';
 import { CapabilityMissingError, ConnectionClosedError, Pop3ReplyError, Pop3TimeoutError, TlsError } from './errors';
 import { Pop3Client } from './pop3-client';
+import { SocketReads } from './socket-reads';
 import { printTraceEntry } from './trace';
 import type { ConnectOptions } from './types';
 
@@ -35,7 +36,9 @@ export async function connect(options: ConnectOptions = {}): Promise<Pop3Client>
     ...(typeof options.tls === 'object' ? options.tls : {}),
   };
   options.signal?.throwIfAborted();
-  const socket = await openSocket(host, port, implicitTls ? tlsOptions : undefined, options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS, options.signal);
+  // A plain socket reads into one reused buffer (TLS sockets decrypt into buffers of their own).
+  const reads = implicitTls ? undefined : new SocketReads();
+  const socket = await openSocket(host, port, implicitTls ? tlsOptions : undefined, options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS, options.signal, reads);
   sessions += 1;
   const trace: ((entry: TranscriptEntry) => void) | undefined =
     options.trace === true ? printTraceEntry : typeof options.trace === 'function' ? options.trace : undefined;
@@ -48,6 +51,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Pop3Client>
     tlsOptions,
     ...(trace ? { trace } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(reads ? { reads } : {}),
   });
   const client = new Pop3Client(connection, {
     host,
@@ -78,9 +82,12 @@ function openSocket(
   tlsOptions: tls.ConnectionOptions | undefined,
   timeout: number,
   signal: AbortSignal | undefined,
+  reads: SocketReads | undefined,
 ): Promise<net.Socket> {
   return new Promise<net.Socket>((resolve, reject) => {
-    const socket: net.Socket = tlsOptions ? tls.connect({ ...tlsOptions, host, port }) : net.connect({ host, port });
+    const socket: net.Socket = tlsOptions
+      ? tls.connect({ ...tlsOptions, host, port })
+      : net.connect({ host, port, ...(reads ? { onread: reads.onread } : {}) });
     let tcpUp = false;
     const cleanup = (): void => {
       clearTimeout(timer);

@@ -13,7 +13,13 @@ import {
   type TranscriptEntry,
 } from '../protocol';
 import { ConnectionClosedError, Pop3StateError, Pop3TimeoutError, TlsError } from './errors';
+import type { SocketReads } from './socket-reads';
 import type { Pop3Reply } from './types';
+
+const LF = 0x0a;
+const CR = 0x0d;
+/** RFC 1939 §5: "+OK 120 octets", the usual RETR status line, sizes the message buffer up front. */
+const OCTETS_HINT = /^(\d{1,12}) octets\b/i;
 
 /** Receives the body of a multi-line reply as it arrives, instead of buffering it. */
 export interface BodySink {
@@ -72,6 +78,8 @@ export interface ConnectionSettings {
   tlsOptions: tls.ConnectionOptions;
   trace?: (entry: TranscriptEntry) => void;
   signal?: AbortSignal;
+  /** The plain socket's reusable read buffer, when it was opened with one. */
+  reads?: SocketReads;
 }
 
 interface Pending {
@@ -88,7 +96,12 @@ interface BodyInProgress {
   pending: Pending;
   status: Pop3Reply;
   decoder: MultilineDecoder;
-  chunks: Buffer[];
+  /** The body being buffered (no sink): written in place, its first `length` octets used. */
+  bytes: Buffer;
+  length: number;
+  /** Octets the +OK line announced (RETR), to size `bytes` once. */
+  expected: number;
+  /** Lines so far, counted only while tracing. */
   lines: number;
 }
 
@@ -103,6 +116,8 @@ export class Connection {
   #socket: net.Socket;
   readonly #settings: ConnectionSettings;
   readonly #reader = new LineReader();
+  /** Pieces of decoded body from one chunk, reused for every chunk. */
+  readonly #pieces: Buffer[] = [];
   readonly #queue: Pending[] = [];
   #body: BodyInProgress | undefined;
   #state: SessionState = 'AUTHORIZATION';
@@ -213,7 +228,7 @@ export class Connection {
       this.#queue.push(pending);
       this.#pump();
       // Bytes that arrived before this command was sent are read as its reply, in order.
-      if (this.#reader.buffered > 0 && !this.#body && pending.written) this.#run(undefined);
+      if (this.#reader.buffered > 0 && !this.#body && pending.written) this.#run(undefined, false);
     });
   }
 
@@ -268,13 +283,17 @@ export class Connection {
   // ---- reading -------------------------------------------------------------------------
 
   #attach(socket: net.Socket): void {
-    socket.on('data', this.#onData);
+    // The plain socket opened by connect() reads into one reused buffer; a TLS socket emits 'data'.
+    const reads = this.#settings.reads;
+    if (reads && !(socket instanceof tls.TLSSocket)) reads.attach(this.#onLentData);
+    else socket.on('data', this.#onData);
     socket.on('error', this.#onError);
     socket.on('close', this.#onSocketClose);
   }
 
   #detach(socket: net.Socket): void {
-    socket.off('data', this.#onData);
+    if (this.#settings.reads && !(socket instanceof tls.TLSSocket)) this.#settings.reads.detach();
+    else socket.off('data', this.#onData);
     socket.off('error', this.#onError);
     socket.off('close', this.#onSocketClose);
   }
@@ -282,13 +301,23 @@ export class Connection {
   readonly #onData = (chunk: Buffer): void => {
     if (this.#closed) return;
     if (this.#timerFor) this.#timer?.refresh();
-    this.#run(chunk);
+    this.#run(chunk, false);
   };
 
-  /** Processes input; a protocol violation fails the command being answered and closes. */
-  #run(chunk: Buffer | undefined): void {
+  /** A chunk in the socket's reused read buffer: valid only until this call returns. */
+  readonly #onLentData = (chunk: Buffer): void => {
+    if (this.#closed) return;
+    if (this.#timerFor) this.#timer?.refresh();
+    this.#run(chunk, true);
+  };
+
+  /**
+   * Processes input; a protocol violation fails the command being answered and closes.
+   * `lent`: the chunk's memory is reused after this call, so whatever is kept is copied.
+   */
+  #run(chunk: Buffer | undefined, lent: boolean): void {
     try {
-      this.#process(chunk);
+      this.#process(chunk, lent);
     } catch (error) {
       this.#fail(error);
     }
@@ -304,30 +333,66 @@ export class Connection {
     this.#destroy(undefined, false, detail);
   };
 
-  /** Feeds received bytes through the body decoder or the line reader, completing replies in order. */
-  #process(chunk: Buffer | undefined): void {
-    let input = chunk;
+  /**
+   * Feeds received bytes through the body decoder or the line reader, completing replies in
+   * order. A body is decoded straight from the chunk; only bytes that must wait (a partial
+   * status line, unsolicited bytes) go to the line reader, copied when the chunk is lent.
+   */
+  #process(chunk: Buffer | undefined, lent: boolean): void {
+    let input = chunk !== undefined && chunk.length > 0 ? chunk : undefined;
     for (;;) {
       if (this.#closed) return;
       if (this.#body) {
-        if (input === undefined || input.length === 0) return;
-        const rest = this.#feedBody(this.#body, input);
-        if (rest === undefined) return;
+        if (input === undefined) return;
+        const rest = this.#feedBody(this.#body, input, lent);
+        if (rest === undefined || rest.length === 0) return;
         input = rest;
         continue;
       }
-      if (input !== undefined) {
-        this.#reader.push(input);
-        input = undefined;
-      }
-      if (this.#upgrading) return;
       const head = this.#queue[0];
-      if (!head?.written) return; // nothing asked: leave unsolicited bytes for the next reply
+      if (input !== undefined) {
+        if (this.#upgrading || !head?.written || !head.request.multiline) {
+          // No body can follow (or nothing was asked): everything waits in the reader, as it
+          // arrived, so STLS can discard what came after its +OK (RFC 2595 §4).
+          this.#reader.push(lent ? Buffer.from(input) : input);
+          input = undefined;
+        } else if (this.#reader.buffered === 0) {
+          // The usual case: the status line starts the chunk; read it in place.
+          const lf = input.indexOf(LF);
+          if (lf !== -1 && lf < CLIENT_MAX_STATUS_LINE) {
+            const line = input.subarray(0, lf > 0 && input[lf - 1] === CR ? lf - 1 : lf);
+            input = lf + 1 < input.length ? input.subarray(lf + 1) : undefined;
+            this.#onStatus(head, parseStatusLine(line));
+            continue;
+          }
+          this.#reader.push(lent ? Buffer.from(input) : input);
+          input = undefined;
+        } else {
+          // Complete the waiting line with this chunk's first line; the rest may be a body.
+          const lf = input.indexOf(LF);
+          const end = lf === -1 ? input.length : lf + 1;
+          const line = input.subarray(0, end);
+          this.#reader.push(lent ? Buffer.from(line) : line);
+          input = end < input.length ? input.subarray(end) : undefined;
+        }
+      }
+      if (this.#upgrading || !head?.written) return; // nothing asked: leave unsolicited bytes for the next reply
       const result = this.#reader.next(CLIENT_MAX_STATUS_LINE);
-      if (result === undefined) return;
+      if (result === undefined) {
+        if (input === undefined) return;
+        continue;
+      }
       if (result.kind !== 'line') throw new LineTooLongError('status line', CLIENT_MAX_STATUS_LINE);
-      const status = parseStatusLine(result.line);
-      if (this.#onStatus(head, status)) input = this.#reader.takeBuffered();
+      if (this.#onStatus(head, parseStatusLine(result.line)) && this.#reader.buffered > 0) {
+        // Bytes that waited in the reader come before the rest of the chunk.
+        const waiting = this.#reader.takeBuffered();
+        if (input === undefined) {
+          input = waiting;
+          lent = false;
+        } else {
+          this.#process(waiting, false);
+        }
+      }
     }
   }
 
@@ -357,8 +422,11 @@ export class Connection {
     if (status.code !== undefined) reply.code = status.code;
     if (reply.ok && request.multiline) {
       this.#trace('S', request.keyword, request.shownArgs, status.line, { status: '+OK', code: reply.code });
-      const decoder = new MultilineDecoder({ maxLineLength: CLIENT_MAX_BODY_LINE, maxSize: this.#settings.maxMessageSize });
-      this.#body = { pending, status: reply, decoder, chunks: [], lines: 0 };
+      const maxSize = this.#settings.maxMessageSize;
+      const decoder = new MultilineDecoder({ maxLineLength: CLIENT_MAX_BODY_LINE, maxSize });
+      const hint = request.keyword === 'RETR' && !request.sink ? OCTETS_HINT.exec(reply.text) : null;
+      const expected = hint ? Math.min(Number(hint[1]), maxSize) : 0;
+      this.#body = { pending, status: reply, decoder, bytes: EMPTY, length: 0, expected, lines: 0 };
       request.sink?.start?.(reply);
       return true;
     }
@@ -366,33 +434,48 @@ export class Connection {
     return false;
   }
 
-  /** Feeds body bytes; returns the bytes after the terminator once the body is complete. */
-  #feedBody(body: BodyInProgress, input: Buffer): Buffer | undefined {
-    const { data, done, rest } = body.decoder.push(input);
-    if (data.length > 0) {
-      body.lines += countLines(data);
-      const sink = body.pending.request.sink;
-      if (sink) {
-        if (!sink.data(data) && !done && !this.#paused) {
-          // Back-pressure: stop reading until the consumer catches up (no idle timeout meanwhile).
-          this.#paused = true;
-          this.#socket.pause();
-          this.#clearTimer();
+  /**
+   * Feeds body bytes; returns the bytes after the terminator once the body is complete.
+   * Decoded bytes are copied once: into the message buffer, or into the chunk for the sink.
+   */
+  #feedBody(body: BodyInProgress, input: Buffer, lent: boolean): Buffer | undefined {
+    const pieces = this.#pieces;
+    try {
+      const { length, done, rest } = body.decoder.pushInto(input, pieces);
+      if (length > 0) {
+        if (this.#settings.trace) for (const piece of pieces) body.lines += countLines(piece);
+        const sink = body.pending.request.sink;
+        if (sink) {
+          // A view of a chunk that is not lent can be handed on as it is; anything else is copied.
+          const chunk = pieces.length === 1 && !lent && pieces[0]!.buffer === input.buffer ? pieces[0]! : joinPieces(pieces, length);
+          pieces.length = 0;
+          if (!sink.data(chunk) && !done && !this.#paused) {
+            // Back-pressure: stop reading until the consumer catches up (no idle timeout meanwhile).
+            this.#paused = true;
+            this.#socket.pause();
+            this.#clearTimer();
+          }
+        } else {
+          appendPieces(body, pieces, length);
         }
-      } else {
-        body.chunks.push(data);
       }
+      if (!done) return undefined;
+      this.#completeBody(body);
+      return rest;
+    } finally {
+      pieces.length = 0; // keep no view of a lent chunk
     }
-    if (!done) return undefined;
+  }
+
+  #completeBody(body: BodyInProgress): void {
     this.#body = undefined;
     const { pending, status } = body;
-    if (!pending.request.sink) status.body = body.chunks.length === 1 ? body.chunks[0]! : Buffer.concat(body.chunks);
+    if (!pending.request.sink) status.body = finishBody(body);
     this.#trace('S', pending.request.keyword, pending.request.shownArgs, `(${body.lines} ${body.lines === 1 ? 'line' : 'lines'})`, {
       octets: body.decoder.size,
     });
     if (this.#paused) this.resumeReading();
     this.#complete(pending, status);
-    return rest;
   }
 
   /** A reply is complete: update the session state, settle, and write what may follow. */
@@ -473,7 +556,7 @@ export class Connection {
         this.#trace('*', 'TLS', [], describeTls(secured));
         this.#settle(pending, reply);
         // Anything the server sent after its handshake is already in the reader.
-        this.#run(undefined);
+        this.#run(undefined, false);
       });
     } catch (error) {
       this.#fail(new TlsError((error as Error).message, { cause: error }), pending);
@@ -608,6 +691,41 @@ export class Connection {
       // A broken trace callback must not break the session.
     }
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Copies decoded pieces into a new chunk of `length` octets. */
+function joinPieces(pieces: readonly Buffer[], length: number): Buffer {
+  const chunk = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const piece of pieces) at += piece.copy(chunk, at);
+  return chunk;
+}
+
+/**
+ * Copies decoded pieces to the end of the body buffer. The buffer is allocated once at the size
+ * the +OK line announced when it did, else at the first chunk's size, and doubles when full.
+ */
+function appendPieces(body: BodyInProgress, pieces: readonly Buffer[], length: number): void {
+  const needed = body.length + length;
+  if (needed > body.bytes.length) {
+    const grown = Buffer.allocUnsafe(Math.max(needed, body.expected, body.length > 0 ? body.bytes.length * 2 : 0));
+    body.bytes.copy(grown, 0, 0, body.length);
+    body.bytes = grown;
+  }
+  let at = body.length;
+  for (const piece of pieces) at += piece.copy(body.bytes, at);
+  body.length = at;
+}
+
+/** The buffered body, trimmed to its length (copied when most of the buffer went unused). */
+function finishBody(body: BodyInProgress): Buffer {
+  const { bytes, length } = body;
+  if (length === bytes.length) return bytes;
+  if (length === 0) return Buffer.alloc(0);
+  // A wrong size hint or doubling may leave room: a view keeps it all, so copy when it is a lot.
+  return bytes.length - length <= length / 4 ? bytes.subarray(0, length) : Buffer.from(bytes.subarray(0, length));
 }
 
 function countLines(data: Buffer): number {

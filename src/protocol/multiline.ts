@@ -9,6 +9,7 @@ const CR = 0x0d;
 const LF = 0x0a;
 const DOT = 0x2e;
 const CRLF = Buffer.from('\r\n');
+const EMPTY = Buffer.alloc(0);
 
 /** The line that ends every multi-line reply. */
 export const TERMINATOR = Buffer.from('.\r\n');
@@ -69,15 +70,28 @@ export interface DecoderLimits {
   maxSize: number;
 }
 
+/** What {@link MultilineDecoder.pushInto} produced from one chunk. */
+export interface DecodePiecesResult {
+  /** Octets appended to the pieces array. */
+  length: number;
+  /** True once the ".CRLF" terminator has been seen. */
+  done: boolean;
+  /** Bytes that followed the terminator in this chunk (a view of the chunk). */
+  rest: Buffer;
+}
+
 /**
  * Incrementally un-stuffs a multi-line reply body, correct at every split point.
  * Bare LF line ends are accepted and delivered as CRLF, so `data` is always canonical.
+ * Only complete lines are delivered; the start of a line waits (copied) for its line break.
  */
 export class MultilineDecoder {
   #partial: Buffer[] = [];
   #partialLength = 0;
   #size = 0;
   #done = false;
+  /** Octets appended by the last #decodeLines. */
+  #appended = 0;
   readonly #limits: DecoderLimits;
 
   constructor(limits: DecoderLimits) {
@@ -100,68 +114,121 @@ export class MultilineDecoder {
 
   /** Feeds received bytes; throws LineTooLongError or MessageTooLargeError past a limit. */
   push(chunk: Buffer): DecodeResult {
-    if (this.#done) return { data: Buffer.alloc(0), done: true, rest: chunk };
-    if (this.#partialLength > 0 && chunk.indexOf(LF) === -1) {
-      // Still inside the same line: keep the pieces and join them once, at its line break,
-      // so a long line arriving in small pieces costs linear time, not quadratic.
-      if (this.#partialLength + chunk.length > this.#limits.maxLineLength) {
-        throw new LineTooLongError('message line', this.#limits.maxLineLength);
-      }
-      this.#partial.push(chunk);
-      this.#partialLength += chunk.length;
-      return { data: Buffer.alloc(0), done: false, rest: Buffer.alloc(0) };
-    }
-    let data = chunk;
+    const pieces: Buffer[] = [];
+    const { length, done, rest } = this.pushInto(chunk, pieces);
+    // One piece is returned as it is, unless it is the shared CRLF, which must not be handed out.
+    const data = pieces.length === 1 && pieces[0] !== CRLF ? pieces[0]! : Buffer.concat(pieces, length);
+    return { data, done, rest };
+  }
+
+  /**
+   * Like {@link push}, but appends the decoded bytes to `pieces` instead of joining them: views
+   * of `chunk` (or of a line that spans chunks) and a shared CRLF, to be copied, never written
+   * to. The caller copies each byte once, straight to where it belongs. The decoder keeps no view of `chunk`: once the caller has
+   * used `pieces` and `rest`, the chunk's memory may be reused for the next read.
+   * Throws LineTooLongError or MessageTooLargeError past a limit, before appending anything.
+   */
+  pushInto(chunk: Buffer, pieces: Buffer[]): DecodePiecesResult {
+    if (this.#done) return { length: 0, done: true, rest: chunk };
+    const maxLine = this.#limits.maxLineLength;
+    const first = pieces.length;
+    let scanFrom = 0;
+    let length = 0;
     if (this.#partialLength > 0) {
-      this.#partial.push(chunk);
-      data = Buffer.concat(this.#partial, this.#partialLength + chunk.length);
+      const lf = chunk.indexOf(LF);
+      if (lf === -1) {
+        // Still inside the same line: keep copies of the pieces and join them once, at its line
+        // break, so a long line arriving in small pieces costs linear time, not quadratic.
+        if (this.#partialLength + chunk.length > maxLine) throw new LineTooLongError('message line', maxLine);
+        this.#partial.push(Buffer.from(chunk));
+        this.#partialLength += chunk.length;
+        return { length: 0, done: false, rest: EMPTY };
+      }
+      // Join the waiting start of the line with this chunk's first line only, not the whole chunk.
+      this.#partial.push(chunk.subarray(0, lf + 1));
+      const line = Buffer.concat(this.#partial, this.#partialLength + lf + 1);
       this.#partial = [];
       this.#partialLength = 0;
+      this.#decodeLines(line, 0, pieces);
+      length = this.#appended;
+      if (this.#done) return this.#finish(pieces, first, length, chunk.subarray(lf + 1));
+      scanFrom = lf + 1;
     }
-    const out: Buffer[] = [];
-    let runStart = 0; // start of a run of lines copied through unchanged
-    let lineStart = 0;
-    let rest: Buffer = Buffer.alloc(0);
-    for (;;) {
-      const lf = data.indexOf(LF, lineStart);
-      if (lf === -1) break;
-      if (lf + 1 - lineStart > this.#limits.maxLineLength) {
-        throw new LineTooLongError('message line', this.#limits.maxLineLength);
-      }
-      const bareLf = lf === lineStart || data[lf - 1] !== CR;
-      const contentEnd = bareLf ? lf : lf - 1;
-      if (data[lineStart] === DOT) {
-        if (contentEnd === lineStart + 1) {
-          // ".CRLF": the end of the reply.
-          out.push(data.subarray(runStart, lineStart));
-          rest = data.subarray(lf + 1);
-          this.#done = true;
-          runStart = lineStart = data.length;
-          break;
+    const end = this.#decodeLines(chunk, scanFrom, pieces);
+    length += this.#appended;
+    if (this.#done) return this.#finish(pieces, first, length, chunk.subarray(end));
+    const tail = chunk.length - end;
+    if (tail > maxLine) {
+      pieces.length = first;
+      throw new LineTooLongError('message line', maxLine);
+    }
+    if (tail > 0) {
+      this.#partial = [Buffer.from(chunk.subarray(end))];
+      this.#partialLength = tail;
+    }
+    return this.#finish(pieces, first, length, EMPTY);
+  }
+
+  /**
+   * Decodes the complete lines of `data` from `from`, appending pieces; returns the offset after
+   * the last line consumed (after the terminator once it is seen).
+   */
+  #decodeLines(data: Buffer, from: number, pieces: Buffer[]): number {
+    const maxLine = this.#limits.maxLineLength;
+    const first = pieces.length;
+    let appended = 0;
+    let runStart = from; // start of a run of lines copied through unchanged
+    let lineStart = from;
+    try {
+      for (;;) {
+        const lf = data.indexOf(LF, lineStart);
+        if (lf === -1) break;
+        if (lf + 1 - lineStart > maxLine) throw new LineTooLongError('message line', maxLine);
+        const bareLf = lf === lineStart || data[lf - 1] !== CR;
+        if (data[lineStart] === DOT) {
+          const contentEnd = bareLf ? lf : lf - 1;
+          if (runStart < lineStart) {
+            pieces.push(data.subarray(runStart, lineStart));
+            appended += lineStart - runStart;
+          }
+          if (contentEnd === lineStart + 1) {
+            // ".CRLF": the end of the reply.
+            this.#done = true;
+            this.#appended = appended;
+            return lf + 1;
+          }
+          if (lineStart + 1 < contentEnd) pieces.push(data.subarray(lineStart + 1, contentEnd));
+          pieces.push(CRLF);
+          appended += contentEnd - lineStart - 1 + 2;
+          runStart = lf + 1;
+        } else if (bareLf) {
+          if (runStart < lf) pieces.push(data.subarray(runStart, lf));
+          pieces.push(CRLF);
+          appended += lf - runStart + 2;
+          runStart = lf + 1;
         }
-        out.push(data.subarray(runStart, lineStart), data.subarray(lineStart + 1, contentEnd), CRLF);
-        runStart = lf + 1;
-      } else if (bareLf) {
-        out.push(data.subarray(runStart, lf), CRLF);
-        runStart = lf + 1;
+        lineStart = lf + 1;
       }
-      lineStart = lf + 1;
+    } catch (error) {
+      pieces.length = first;
+      throw error;
     }
-    if (!this.#done) {
-      out.push(data.subarray(runStart, lineStart));
-      const tail = data.subarray(lineStart);
-      if (tail.length > this.#limits.maxLineLength) {
-        throw new LineTooLongError('message line', this.#limits.maxLineLength);
-      }
-      if (tail.length > 0) {
-        this.#partial = [tail];
-        this.#partialLength = tail.length;
-      }
+    if (runStart < lineStart) {
+      pieces.push(data.subarray(runStart, lineStart));
+      appended += lineStart - runStart;
     }
-    const decoded = out.length === 1 ? out[0]! : Buffer.concat(out);
-    this.#size += decoded.length;
-    if (this.#size > this.#limits.maxSize) throw new MessageTooLargeError(this.#limits.maxSize);
-    return { data: decoded, done: this.#done, rest };
+    this.#appended = appended;
+    return lineStart;
+  }
+
+  /** Counts the decoded octets against maxSize; on failure nothing stays appended. */
+  #finish(pieces: Buffer[], first: number, length: number, rest: Buffer): DecodePiecesResult {
+    this.#size += length;
+    if (this.#size > this.#limits.maxSize) {
+      pieces.length = first;
+      throw new MessageTooLargeError(this.#limits.maxSize);
+    }
+    return { length, done: this.#done, rest };
   }
 }
 
