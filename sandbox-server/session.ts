@@ -291,7 +291,8 @@ export class Session implements SessionContext {
     const args = known ? redactArgs(parsed.keyword, parsed.args) : redactUnknownArgs(parsed.keyword, parsed.args);
     const space = latin1.indexOf(' ');
     const word = space === -1 ? latin1 : latin1.slice(0, space);
-    const text = [readable(word), ...args.map(readable)].join(' ');
+    let text = readable(word);
+    for (const arg of args) text += ` ${readable(arg)}`;
     if (this.#stallCheck(parsed.keyword, args, text)) return;
     const reply = await this.#safely(() => dispatch(parsed, this));
     await this.#answer(reply, parsed.keyword, stateBefore);

@@ -38,7 +38,7 @@ async function readMessage(number: number, message: StoredMessage): Promise<Buff
 interface PreparedMessage {
   eightBitHeader: boolean;
   /** The stuffed RETR body, made on the first RETR. */
-  body?: ReplyBody;
+  body: ReplyBody | undefined;
 }
 
 const preparedMessages = new WeakMap<Buffer, PreparedMessage>();
@@ -46,7 +46,8 @@ const preparedMessages = new WeakMap<Buffer, PreparedMessage>();
 function prepare(bytes: Buffer): PreparedMessage {
   let prepared = preparedMessages.get(bytes);
   if (!prepared) {
-    prepared = { eightBitHeader: hasEightBitHeader(bytes) };
+    // Both fields from the start: every entry keeps one shape.
+    prepared = { eightBitHeader: hasEightBitHeader(bytes), body: undefined };
     preparedMessages.set(bytes, prepared);
   }
   return prepared;
