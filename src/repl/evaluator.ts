@@ -103,12 +103,43 @@ export function isTsError(error: unknown): error is TsErrorLike {
 
 const SOURCE_MAP_COMMENT = /\/\/# ?sourceMappingURL=\S+[\s\r\n]*$/;
 
-/** Creates the ts-node-backed evaluator. The compiler loads on first use (or {@link Evaluator.warm}). */
+/**
+ * swc's options for REPL input: what ts-node derives from the project's tsconfig (es2022,
+ * commonjs with esModuleInterop, strict), without the source map, which nothing reads: each
+ * input runs as its own script.
+ */
+const SWC_OPTIONS = {
+  swcrc: false,
+  sourceMaps: false,
+  module: { type: 'commonjs', noInterop: false, strictMode: true, ignoreDynamic: false },
+  jsc: {
+    parser: { syntax: 'typescript', tsx: false, dynamicImport: true, importAssertions: true },
+    target: 'es2022',
+    transform: { legacyDecorator: true, useDefineForClassFields: true },
+    keepClassNames: true,
+    experimental: { keepImportAttributes: true, emitAssertForImportAttributes: true },
+  },
+} as const;
+
+/** The fast mode's compiler: swc alone, with no ts-node and no TypeScript compiler to load (~0.3 s). */
+function createSwcService(swc: typeof import('@swc/core')): TsService {
+  return {
+    compile: (code, fileName) => swc.transformSync(code, { ...SWC_OPTIONS, filename: fileName }).code,
+    getTypeInfo: () => ({ name: '', comment: '' }),
+    addDiagnosticFilter: () => {},
+  };
+}
+
+/**
+ * Creates the evaluator: ts-node with the type checker, or in fast mode swc directly (ts-node
+ * transpiling when swc does not load). The compiler loads on first use (or {@link Evaluator.warm}).
+ */
 export function createEvaluator(options: EvaluatorOptions): Evaluator {
   const cwd = options.cwd ?? process.cwd();
   const virtualPath = path.join(cwd, '<repl>.ts');
   let service: TsService | undefined;
-  let mode: Evaluator['mode'] = options.fast ? (swcAvailable() ? 'swc' : 'transpile') : 'typecheck';
+  // Whether swc's native binding loads is learnt on first use, after the prompt (~25 ms).
+  let mode: Evaluator['mode'] = options.fast ? (swcInstalled() ? 'swc' : 'transpile') : 'typecheck';
   // The virtual file: the prelude of declarations plus every accepted input.
   let prelude = '';
   let input = '';
@@ -118,6 +149,14 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
 
   function ensureService(): TsService {
     if (service) return service;
+    if (mode === 'swc') {
+      const swc = loadSwc();
+      if (swc) {
+        service = createSwcService(swc);
+        return service;
+      }
+      mode = 'transpile';
+    }
     const tsNode = require('ts-node') as typeof import('ts-node');
     const host = {
       readFile: (p: string) => (p === virtualPath ? prelude + input : readIfExists(p)),
@@ -126,7 +165,6 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     const created = tsNode.create({
       project: options.project,
       transpileOnly: mode !== 'typecheck',
-      swc: mode === 'swc',
       // The REPL's own rules beat the project's (its tsconfig asks for transpile-only).
       compilerOptions: { sourceMap: true, inlineSourceMap: false },
       ...host,
@@ -332,14 +370,24 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     },
   };
 
-  function swcAvailable(): boolean {
-    try {
-      require('@swc/core');
-      return true;
-    } catch {
-      mode = 'transpile';
-      return false;
-    }
+}
+
+/** True when @swc/core is installed (its native binding is not loaded to find out). */
+function swcInstalled(): boolean {
+  try {
+    require.resolve('@swc/core');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** swc, or undefined when its native binding does not load on this platform. */
+function loadSwc(): typeof import('@swc/core') | undefined {
+  try {
+    return require('@swc/core') as typeof import('@swc/core');
+  } catch {
+    return undefined;
   }
 }
 
