@@ -24,7 +24,7 @@ import type { CheckOutcome } from './lesson-runner';
 import { LineGate } from './line-gate';
 import { createMarkdownRenderer } from './markdown';
 import type { MarkdownRenderer } from './markdown';
-import { RawSession, redactRawLine } from './raw-session';
+import { RawSession } from './raw-session';
 import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
 import { createPainter, decideStyle } from './style';
 import type { OutputStyle, Painter, StyledStream } from './style';
@@ -377,7 +377,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   async function rawLine(line: string): Promise<void> {
     const session = rawSession;
     if (!session || line.trim() === '') return;
-    runner.recordRawLine(redactRawLine(line));
+    runner.recordRawLine(session.recordable(line));
     try {
       const exchange = await session.send(line);
       for (const l of exchange.lines) printSafe(l);

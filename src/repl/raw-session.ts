@@ -1,4 +1,4 @@
-import { parseCommandLine, redactArgs } from '../protocol';
+import { parseCommandLine, REDACTED, redactArgs } from '../protocol';
 import type { ReplClient } from './client-tracker';
 
 /** What a raw exchange printed: the lines, and whether the connection is now closed. */
@@ -14,6 +14,8 @@ export interface RawExchange {
  */
 export class RawSession {
   readonly #client: ReplClient;
+  /** True after a `+` continuation: the next line is a SASL response, not a command (RFC 5034 §4). */
+  #saslResponseDue = false;
 
   constructor(client: ReplClient) {
     this.#client = client;
@@ -31,6 +33,7 @@ export class RawSession {
   /** Sends one line and returns what to print: the status line, then any body and its ".". */
   async send(line: string): Promise<RawExchange> {
     const reply = await this.#client.send(line);
+    this.#saslResponseDue = reply.status === '+';
     const lines = [reply.line];
     if (reply.body !== undefined) {
       const text = reply.body.toString('utf8').replace(/\r\n$/, '');
@@ -41,13 +44,27 @@ export class RawSession {
     return { lines, closed: this.closed };
   }
 
+  /**
+   * A line about to be sent, as the lesson's facts record it: a SASL response is `***` (it is
+   * a credential in base64; a lone `*` cancels and is kept), any other line goes through
+   * {@link redactRawLine}.
+   */
+  recordable(line: string): string {
+    if (this.#saslResponseDue) return line === '*' ? '*' : REDACTED;
+    return redactRawLine(line);
+  }
+
   /** Closes the connection without QUIT (no UPDATE: marked messages stay, RFC 1939 §6). */
   close(): void {
     if (!this.closed) this.#client.close();
   }
 }
 
-/** A typed raw line with secrets redacted, as recorded in the lesson's facts. */
+/**
+ * A typed raw command line as recorded in the lesson's facts: the keyword upper-cased, and the
+ * arguments the command table marks secret (PASS, APOP's digest, AUTH's initial response)
+ * redacted.
+ */
 export function redactRawLine(line: string): string {
   try {
     const { keyword, args } = parseCommandLine(line);

@@ -16,7 +16,10 @@ export interface ErrorFact {
 export interface ReplFacts {
   /** Raw-mode sessions opened with `.raw`. */
   rawSessions: number;
-  /** Command lines typed in raw mode, as typed (PASS arguments redacted). */
+  /**
+   * Lines typed in raw mode: the keyword upper-cased, secret arguments (PASS, APOP's digest,
+   * AUTH's initial response) as `***`, and SASL responses as `***` (a `*` cancel as typed).
+   */
   rawLines: readonly string[];
   /** Clients the learner's `connect` created at the prompt (not counting `.raw`). */
   clients: number;
