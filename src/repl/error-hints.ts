@@ -15,6 +15,7 @@ interface ErrorLike {
   responseCode?: unknown;
   command?: unknown;
   reply?: { line?: unknown };
+  cause?: unknown;
 }
 
 // Hints for -ERR replies, by response code (RFC 2449 §8, RFC 3206).
@@ -35,7 +36,9 @@ const CODE_HINTS: Record<string, string> = {
   WRONG_STATE: 'That command does not fit this session now; `pop.state` says which state it is in (RFC 1939 §3).',
   TIMEOUT: 'No reply in time, so the client closed the connection. Connect again.',
   CLEARTEXT_REFUSED: 'The client will not send a password in cleartext to this host: use `tls: true`, `starttls: "required"`, or `allowCleartext: true` if you accept the risk.',
-  TLS_FAILED: 'The certificate was not trusted: the sandbox signs with its own CA, so pass `ca: sandbox.ca` (or just `connect(sandbox)`).',
+  // Used when the cause's code is none of TLS_CAUSE_HINTS'.
+  TLS_FAILED:
+    'The TLS handshake failed; `err.cause.code` says why. For the sandbox: `tls: true` goes with `port: sandbox.tlsPort`, its CA must be trusted (`ca: sandbox.ca`, which `connect(sandbox)` passes), and the host must be one its certificate names.',
   CAPABILITY_MISSING: 'The server does not offer that capability: `await pop.capa()` lists what it does (RFC 2449 §5).',
   INVALID_ARGUMENT: 'An argument would break the command line (CR, LF or NUL, or a bad message-number). Message-numbers are whole numbers from 1.',
   LINE_TOO_LONG: 'The peer sent a line over the limit (RFC 1939 §3: 512 octets for status lines).',
@@ -46,6 +49,33 @@ const CODE_HINTS: Record<string, string> = {
   ABORT_ERR: 'Cancelled. The connections that were waiting were closed; connect again.',
   EVAL_INTERRUPTED: 'Your variables and progress are kept. Loops that never end need a way out (a `break` or a counter).',
 };
+
+const UNTRUSTED_CERTIFICATE_HINT = 'The certificate was not trusted: the sandbox signs with its own CA, so pass `ca: sandbox.ca` (or just `connect(sandbox)`).';
+const PLAIN_PORT_HINT =
+  'No TLS came back: that port speaks plain POP3. Implicit TLS has its own port, `port: sandbox.tlsPort` (RFC 8314 §3.1); on the plain port connect without `tls` and upgrade with `await pop.stls()` (RFC 2595 §4).';
+
+// Hints for TLS_FAILED by the code of its cause (Node's TLS and OpenSSL codes): the fix depends
+// on what failed, the trust, the name, or the port.
+const TLS_CAUSE_HINTS: Record<string, string> = {
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: UNTRUSTED_CERTIFICATE_HINT,
+  UNABLE_TO_GET_ISSUER_CERT: UNTRUSTED_CERTIFICATE_HINT,
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: UNTRUSTED_CERTIFICATE_HINT,
+  SELF_SIGNED_CERT_IN_CHAIN: UNTRUSTED_CERTIFICATE_HINT,
+  DEPTH_ZERO_SELF_SIGNED_CERT: UNTRUSTED_CERTIFICATE_HINT,
+  CERT_UNTRUSTED: UNTRUSTED_CERTIFICATE_HINT,
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    'The certificate does not name the host you asked for, and a client must check that it does (RFC 2595 §2.4). Connect by a name it lists: the sandbox\'s are `localhost` and `127.0.0.1` (`sandbox.host`). Never turn the check off with `rejectUnauthorized: false`.',
+  CERT_HAS_EXPIRED: 'The certificate is past its validity dates (or this computer\'s clock is wrong): the server needs a new one.',
+  CERT_NOT_YET_VALID: 'The certificate is not valid yet (or this computer\'s clock is wrong): check the date.',
+  ERR_SSL_WRONG_VERSION_NUMBER: PLAIN_PORT_HINT,
+  EPROTO: PLAIN_PORT_HINT,
+};
+
+/** The TLS_FAILED hint for what actually failed, by the cause's code. */
+function tlsHint(cause: unknown): string | undefined {
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  return (typeof code === 'string' ? TLS_CAUSE_HINTS[code] : undefined) ?? CODE_HINTS.TLS_FAILED;
+}
 
 // Hints for TypeScript diagnostics that teach something about POP3 or the REPL.
 const DIAGNOSTIC_HINTS: Record<number, string> = {
@@ -76,7 +106,7 @@ export function describeError(error: unknown): FriendlyError {
     const hint = (responseCode && (RESPONSE_CODE_HINTS[responseCode] ?? RESPONSE_CODE_HINTS[responseCode.split('/')[0] ?? ''])) ?? CODE_HINTS.ERR_REPLY;
     return { message: `The server answered ${command}${line}`, fact, ...(hint ? { hint } : {}) };
   }
-  const hint = CODE_HINTS[code] ?? (e.name === 'ReferenceError' ? DIAGNOSTIC_HINTS[2304] : undefined);
+  const hint = code === 'TLS_FAILED' ? tlsHint(e.cause) : (CODE_HINTS[code] ?? (e.name === 'ReferenceError' ? DIAGNOSTIC_HINTS[2304] : undefined));
   // Our errors carry a code and a message written for learners; plain JavaScript errors keep their name.
   const label = !(code in CODE_HINTS) && e.name && e.name !== 'Error' && !firstLine.startsWith(e.name) ? `${e.name}: ` : '';
   return { message: `${label}${firstLine || code}`, fact, ...(hint ? { hint } : {}) };
