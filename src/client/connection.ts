@@ -128,9 +128,12 @@ export class Connection {
   #quitting = false;
   #closed = false;
   #paused = false;
+  /** True while writes wait for the end of this turn of the event loop. */
+  #corked = false;
   #socketError: Error | undefined;
   #timer: NodeJS.Timeout | undefined;
   #timerFor: Pending | undefined;
+  #timerMs = 0;
   #seq = 0;
   #user: string | undefined;
   #greeting = '';
@@ -276,6 +279,17 @@ export class Connection {
     if (request.user !== undefined) this.#user = request.user;
     if (request.keyword === 'QUIT') this.#quitting = true;
     this.#trace('C', request.keyword, request.shownArgs, request.traceText ?? request.label);
+    if (!this.#corked) {
+      // Commands written in the same turn of the event loop (a pipeline refilled as several
+      // replies complete) leave in one write: one system call, one segment for the server.
+      this.#corked = true;
+      const socket = this.#socket;
+      socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        socket.uncork();
+      });
+    }
     this.#socket.write(request.wire);
     if (this.#timerFor === undefined) this.#armTimer();
   }
@@ -579,16 +593,33 @@ export class Connection {
       this.#timer.refresh();
       return;
     }
-    this.#clearTimer();
     this.#timerFor = head;
-    this.#timer = setTimeout(() => this.#onTimeout(head), head.timeout);
+    // One timer serves reply after reply: refresh() restarts it, even after it has fired.
+    if (this.#timer && this.#timerMs === head.timeout) {
+      this.#timer.refresh();
+      return;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerMs = head.timeout;
+    this.#timer = setTimeout(this.#onTimer, head.timeout);
   }
 
+  /** Nothing is timed any more; the timer may still run out, and then finds nothing to do. */
   #clearTimer(): void {
+    this.#timerFor = undefined;
+  }
+
+  /** Stops the timer for good, so that a closed connection keeps no timer alive. */
+  #stopTimer(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerFor = undefined;
   }
+
+  readonly #onTimer = (): void => {
+    const pending = this.#timerFor;
+    if (pending) this.#onTimeout(pending);
+  };
 
   #onTimeout(pending: Pending): void {
     // The reply may still come; the connection is out of sync, so it is closed.
@@ -623,7 +654,7 @@ export class Connection {
   #destroy(reason: unknown, byClient: boolean, detail?: string, cause?: unknown): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#clearTimer();
+    this.#stopTimer();
     const before = this.#state;
     this.#state = 'CLOSED';
     const text = detail ?? (byClient ? 'the connection was closed by the client' : 'the server closed the connection');

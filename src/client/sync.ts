@@ -81,19 +81,23 @@ export async function fetchNew(client: Pop3Client, options: FetchNewOptions): Pr
 
   const window = caps.pipelining ? Math.max(1, options.window ?? DEFAULT_WINDOW) : 1;
   const inFlight: Promise<Pop3Message>[] = [];
-  const launch = (i: number): void => {
-    const entry = wanted[i];
-    if (!entry) return;
-    const retrieval = client.retr(entry.n);
-    retrieval.catch(() => undefined); // awaited below, in order; this only silences early failures
-    inFlight[i] = retrieval;
+  let launched = 0;
+  /** Sends RETRs until `window` are on the wire; those sent together leave in one write. */
+  const fill = (completed: number): void => {
+    for (; launched < wanted.length && launched - completed < window; launched += 1) {
+      const retrieval = client.retr(wanted[launched]!.n);
+      retrieval.catch(() => undefined); // awaited below, in order; this only silences early failures
+      inFlight[launched] = retrieval;
+    }
   };
-  for (let i = 0; i < window; i += 1) launch(i);
+  fill(0);
   for (let i = 0; i < wanted.length; i += 1) {
     const entry = wanted[i]!;
     const message = await inFlight[i]!;
     delete inFlight[i];
-    launch(i + window);
+    // Top the window up once half of it has come back: fewer, fuller writes, and the server
+    // still has the other half to answer meanwhile.
+    if (launched - (i + 1) <= window / 2) fill(i + 1);
     progress.messages += 1;
     progress.octets += sizes.get(entry.n) ?? message.size;
     await options.onMessage?.(message, entry);
