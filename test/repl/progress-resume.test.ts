@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
 import { loadLessons } from '../../src/tutor';
-import { firstTwoLessonsDir, startHarness, tempStateDir } from './repl-harness';
+import { firstTwoLessonsDir, makeStateDir, startHarness } from './repl-harness';
 
 let embedded: EmbeddedTarget;
 beforeAll(async () => {
@@ -16,7 +16,7 @@ afterAll(async () => {
 
 describe('progress across runs', () => {
   it('saves progress, resumes at the current lesson, and each shipped solution passes its lesson', async () => {
-    const stateDir = tempStateDir();
+    const stateDir = makeStateDir();
     const lessonsDir = firstTwoLessonsDir();
     const { lessons } = await loadLessons(lessonsDir);
     const [first, second] = lessons;
@@ -54,7 +54,7 @@ describe('progress across runs', () => {
   });
 
   it('keeps working with progress in memory when the file is corrupt, and never overwrites it', async () => {
-    const stateDir = tempStateDir();
+    const stateDir = makeStateDir();
     const file = path.join(stateDir, 'progress.json');
     require('node:fs').writeFileSync(file, '{ not json');
     const h = await startHarness({ embedded, stateDir });

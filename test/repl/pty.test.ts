@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { firstTwoLessonsDir, ROOT, tempStateDir } from './repl-harness';
+import { firstTwoLessonsDir, makeStateDir, ROOT } from './repl-harness';
 
 type Step = { send: string } | { expect: string; timeout?: number };
 
 /** Runs the CLI in a real pseudo-terminal (python3's pty module) and plays the steps. */
 function runInPty(steps: Step[], env: Record<string, string | null> = {}, extraArgs: string[] = []): { output: string; status: number | null; stderr: string; stateDir: string } {
-  const stateDir = tempStateDir();
+  const stateDir = makeStateDir();
   const script = {
     argv: [process.execPath, '-r', './src/register.js', 'src/cli.ts', '--state-dir', stateDir, '--lessons', firstTwoLessonsDir(), ...extraArgs],
     env: { TERM: 'xterm-256color', NO_COLOR: null, FORCE_COLOR: null, NODE_DISABLE_COLORS: null, ...env },
