@@ -165,6 +165,8 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     const created = tsNode.create({
       project: options.project,
       transpileOnly: mode !== 'typecheck',
+      // Plain diagnostics: ts-node colours them on a terminal, and the REPL formats them itself.
+      pretty: false,
       // The REPL's own rules beat the project's (its tsconfig asks for transpile-only).
       compilerOptions: { sourceMap: true, inlineSourceMap: false },
       ...host,

@@ -397,6 +397,31 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     printOutcome(runner.check(false), false);
   }
 
+  /**
+   * Lines that arrived while an evaluation was pending (a paste at a terminal): node:repl hands
+   * them over at once, so `const pop = await connect(sandbox)` followed by `pop.user(...)`
+   * would run before `pop` exists. They wait here and run in order; Ctrl-C drops them.
+   */
+  const waiting: { code: string; callback: (error: Error | null, result?: unknown) => void }[] = [];
+
+  function evaluateInTurn(code: string, context: unknown, file: string, callback: (error: Error | null, result?: unknown) => void): void {
+    if (busy || waiting.length > 0) {
+      waiting.push({ code, callback });
+      return;
+    }
+    const run = (line: string, done: typeof callback): void =>
+      evaluate(line, context, file, (error, result) => {
+        done(error, result);
+        const next = waiting.shift();
+        if (next) setImmediate(() => run(next.code, next.callback));
+      });
+    run(code, callback);
+  }
+
+  function dropWaitingLines(): void {
+    for (const line of waiting.splice(0)) line.callback(null);
+  }
+
   function evaluate(code: string, _context: unknown, _file: string, callback: (error: Error | null, result?: unknown) => void): void {
     if (rawSession) {
       busy = true;
@@ -635,7 +660,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     useColors: style.colour,
     ignoreUndefined: true,
     preview: false,
-    eval: evaluate,
+    eval: evaluateInTurn,
     completer,
   });
   if (gate) {
@@ -661,6 +686,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   server.removeAllListeners('SIGINT');
   function interrupt(): boolean {
     if (!busy) return false;
+    dropWaitingLines();
     tracker.abort(new DOMException('cancelled by Ctrl-C', 'AbortError'));
     return true;
   }
