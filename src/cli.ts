@@ -7,8 +7,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LessonStartState } from './tutor';
-import { loadLessons, resolveStateDir } from './tutor';
 import type { LoadedLessons } from './tutor';
+// Only light modules load before main() starts the certificate worker; the tutor's index
+// would also load the goal facts and the seed (~20 ms).
+import { loadLessons } from './tutor/loader';
+import { resolveStateDir } from './tutor/progress';
 import type { PlaygroundTarget } from './repl/playground-repl';
 import { decideStyle } from './repl/style';
 import type { Sandbox } from '../sandbox-server';
