@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox-server';
-import { RawPop3 } from './helpers/raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 
 /**
  * Liveness under load: 1,000 sessions logged in at once (one per maildrop, RFC 1939 §4 locks
@@ -63,7 +63,7 @@ it(`serves an ordinary session promptly while ${HELD_SESSIONS} sessions are logg
   // 1,000 sessions in TRANSACTION, each holding its maildrop's lock.
   held.push(
     ...(await inBatches(HELD_SESSIONS, async (i) => {
-      const peer = await RawPop3.connect(sandbox.port, sandbox.host, 20_000);
+      const peer = await RawPop3.connectAndGreet(sandbox.port, sandbox.host, { timeoutMs: 20_000 });
       const user = await peer.command(`USER load${i}`);
       const pass = await peer.command(`PASS pw-${i}`);
       if (!user.startsWith('+OK') || !pass.startsWith('+OK')) throw new Error(`login of load${i}: ${user} / ${pass}`);
@@ -100,7 +100,7 @@ it(`serves an ordinary session promptly while ${HELD_SESSIONS} sessions are logg
 
   // The ordinary session: log in, look, retrieve, leave.
   const started = Date.now();
-  const pop = await RawPop3.connect(sandbox.port, sandbox.host, PROMPT_MS);
+  const pop = await RawPop3.connectAndGreet(sandbox.port, sandbox.host, { timeoutMs: PROMPT_MS });
   try {
     expect(await pop.command('USER alice')).toMatch(/^\+OK/);
     expect(await pop.command('PASS wonderland')).toMatch(/^\+OK/);
@@ -120,7 +120,7 @@ it(`serves an ordinary session promptly while ${HELD_SESSIONS} sessions are logg
 
   // The held sessions are alive and still answer; their maildrops are still locked to them.
   for (const peer of [held[0]!, held[HELD_SESSIONS / 2]!, held[HELD_SESSIONS - 1]!]) expect(await peer.command('NOOP')).toMatch(/^\+OK/);
-  const intruder = await RawPop3.connect(sandbox.port, sandbox.host);
+  const intruder = await RawPop3.connectAndGreet(sandbox.port, sandbox.host);
   await intruder.command('USER load7');
   expect(await intruder.command('PASS pw-7')).toMatch(/^-ERR \[IN-USE\]/);
   intruder.destroy();

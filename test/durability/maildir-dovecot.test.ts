@@ -7,7 +7,7 @@ import { createMaildirStorage } from '../../sandbox-server/maildir-storage';
 import { loadSeed, SEED_DIR } from '../../sandbox-server/seed-loader';
 import { isDovecotInstalled, startDovecot, type DovecotServer } from '../helpers/dovecot';
 import { describeWithProgram } from '../interop/programs';
-import { RawPop3 } from './helpers/raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 
 /**
  * Our Maildirs against Dovecot, a program nobody here wrote: Dovecot serves a Maildir our
@@ -24,7 +24,7 @@ interface Served {
 
 /** Logs in to Dovecot over a raw socket and retrieves every message. */
 async function retrieveAll(dovecot: DovecotServer, user: string): Promise<Served> {
-  const pop = await RawPop3.connect(dovecot.port, dovecot.host);
+  const pop = await RawPop3.connectAndGreet(dovecot.port, dovecot.host);
   try {
     expect(await pop.command(`USER ${user}`)).toMatch(/^\+OK/);
     expect(await pop.command(`PASS ${PASSWORD}`)).toMatch(/^\+OK/);

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { killHard, spawnTs, waitForLine, REPO_ROOT } from './helpers/child-output';
-import { RawPop3 } from './helpers/raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 
 /**
  * Two sandbox processes serving one Maildir tree: a maildrop locked by a session in one is
@@ -24,7 +24,7 @@ async function startServer(): Promise<{ child: ChildProcess; port: number }> {
 }
 
 async function login(port: number): Promise<{ pop: RawPop3; reply: string }> {
-  const pop = await RawPop3.connect(port);
+  const pop = await RawPop3.connectAndGreet(port);
   await pop.command('USER bob');
   return { pop, reply: await pop.command('PASS builder') };
 }

@@ -7,7 +7,7 @@ import { toCanonicalCrlf } from '../../src/protocol';
 import { loadSeed, SEED_DIR } from '../../sandbox-server/seed-loader';
 import { killHard, spawnTs, waitForLine, REPO_ROOT } from './helpers/child-output';
 import { createRandom } from './helpers/random';
-import { RawPop3 } from './helpers/raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 
 /**
  * The sandbox process with --maildir is SIGKILLed again and again at random moments while a
@@ -72,7 +72,7 @@ interface Observed {
 
 /** Logs in (never [IN-USE] after a restart), reads the unique-id listing and every message, checks them. */
 async function openAndRead(port: number, bytesOf: Map<string, Buffer>, context: string): Promise<Observed> {
-  const pop = await RawPop3.connect(port);
+  const pop = await RawPop3.connectAndGreet(port);
   expect(await pop.command(`USER ${ACCOUNT}`)).toMatch(/^\+OK/);
   const pass = await pop.command(`PASS ${PASSWORD}`);
   expect(pass, `${context}: login after a restart`).toMatch(/^\+OK/);
@@ -151,8 +151,8 @@ it(`keeps a QUIT's deletions all or nothing across SIGKILLs of the sandbox (${RO
     }
     await killHard(server.child);
     server = undefined;
-    await pop.waitForClose();
-    const quitAnswered = quitSent && pop.pending.toString('latin1').startsWith('+OK');
+    const unread = await pop.waitClosed();
+    const quitAnswered = quitSent && unread.toString('latin1').startsWith('+OK');
     pop.destroy();
 
     // RFC 1939 §6: only QUIT removes, all its deletions together; after its +OK they are durable.

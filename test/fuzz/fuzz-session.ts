@@ -1,6 +1,6 @@
-import * as net from 'node:net';
 import fc from 'fast-check';
 import { KEYWORDS } from '../../src/protocol';
+import { RawPop3, showBytes } from '../helpers/raw-pop3';
 
 /**
  * Fuzz sessions against a running sandbox: command streams made of every keyword with random
@@ -41,6 +41,9 @@ export interface FuzzOutcome {
   /** Violations of the oracle; empty when the session behaved. */
   problems: string[];
 }
+
+/** Octets a status line may take before the reader gives up on it (the limit is 512, RFC 1939 §3; beyond is another problem). */
+const MAX_STATUS_READ = 8192;
 
 const CRLF = Buffer.from('\r\n');
 const LF = Buffer.from('\n');
@@ -201,15 +204,12 @@ function closes(status: string, line: Buffer, saslResponse: boolean): boolean {
 export async function runFuzzScript(port: number, script: FuzzScript, host = '127.0.0.1', timeoutMs = 10_000): Promise<FuzzOutcome> {
   const lines = script.ending === 'quit' ? [...script.lines, Buffer.from('QUIT\r\n')] : script.lines;
   const outcome: FuzzOutcome = { linesSent: 0, replies: 0, expected: 0, problems: [] };
-  const socket = net.connect({ host, port });
-  socket.setNoDelay(true);
-  const reader = new ReplyReader(socket, timeoutMs);
+  let reader: RawPop3 | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    const greeting = await reader.line();
+    reader = await RawPop3.connect(port, host, { timeoutMs });
+    const socket = reader.socket;
+    socket.setNoDelay(true);
+    const greeting = await reader.readLine(timeoutMs, MAX_STATUS_READ);
     if (!greeting.startsWith('+OK')) outcome.problems.push(`greeting is not +OK: ${JSON.stringify(greeting)}`);
 
     const stream = Buffer.concat(lines);
@@ -240,7 +240,7 @@ export async function runFuzzScript(port: number, script: FuzzScript, host = '12
       outcome.expected += 1;
       let status: string;
       try {
-        status = await reader.line();
+        status = await reader.readLine(timeoutMs, MAX_STATUS_READ);
       } catch (error) {
         outcome.problems.push(`no reply to line ${i + 1} ${preview(line)}: ${(error as Error).message}`);
         ended = true;
@@ -261,7 +261,7 @@ export async function runFuzzScript(port: number, script: FuzzScript, host = '12
       sasl = false;
       if (status.startsWith('+OK') && !wasSasl && hasBody(line)) {
         try {
-          await reader.body();
+          await reader.readBody();
         } catch (error) {
           outcome.problems.push(`body of the reply to ${preview(line)}: ${(error as Error).message}`);
           ended = true;
@@ -274,21 +274,21 @@ export async function runFuzzScript(port: number, script: FuzzScript, host = '12
         break;
       }
       if (closes(status, line, wasSasl)) {
-        await reader.closed();
-        if (reader.unread > 0) outcome.problems.push(`${reader.unread} octets after the closing reply to ${preview(line)}: an extra reply?`);
+        const extra = await reader.waitClosed();
+        if (extra.length > 0) outcome.problems.push(`${extra.length} octets after the closing reply to ${preview(line)}: an extra reply?`);
         ended = true;
         break;
       }
     }
     if (!ended && script.ending === 'half-close') {
       // The server answers everything, then closes; anything more is a reply too many.
-      await reader.closed();
-      if (reader.unread > 0) outcome.problems.push(`${reader.unread} octets after the last reply: an extra reply? ${JSON.stringify(reader.peek())}`);
+      const extra = await reader.waitClosed();
+      if (extra.length > 0) outcome.problems.push(`${extra.length} octets after the last reply: an extra reply? ${showBytes(extra, 80)}`);
     }
   } catch (error) {
     outcome.problems.push(`session failed: ${(error as Error).message}`);
   } finally {
-    socket.destroy();
+    reader?.destroy();
   }
   return outcome;
 }
@@ -296,78 +296,4 @@ export async function runFuzzScript(port: number, script: FuzzScript, host = '12
 function preview(line: Buffer): string {
   const text = JSON.stringify(line.subarray(0, 60).toString('latin1'));
   return line.length > 60 ? `${text}... (${line.length} octets)` : text;
-}
-
-/** Reads status lines and bodies from a socket, with timeouts that say what arrived. */
-class ReplyReader {
-  #buffer: Buffer = Buffer.alloc(0);
-  #ended = false;
-  #wake: (() => void) | undefined;
-  readonly #timeoutMs: number;
-
-  constructor(socket: net.Socket, timeoutMs: number) {
-    this.#timeoutMs = timeoutMs;
-    socket.on('data', (chunk: Buffer) => {
-      this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-      this.#wake?.();
-    });
-    const end = (): void => {
-      this.#ended = true;
-      this.#wake?.();
-    };
-    socket.on('end', end);
-    socket.on('close', end);
-    socket.on('error', end);
-  }
-
-  get unread(): number {
-    return this.#buffer.length;
-  }
-
-  peek(): string {
-    return this.#buffer.subarray(0, 80).toString('latin1');
-  }
-
-  async line(): Promise<string> {
-    const at = await this.#until(() => {
-      const lf = this.#buffer.indexOf(CRLF);
-      if (lf === -1 && this.#buffer.length > 8192) throw new Error(`no CRLF in ${this.#buffer.length} octets`);
-      return lf === -1 ? undefined : lf;
-    }, 'a status line');
-    const line = this.#buffer.subarray(0, at).toString('latin1');
-    this.#buffer = this.#buffer.subarray(at + 2);
-    return line;
-  }
-
-  async body(): Promise<void> {
-    const end = await this.#until(() => {
-      if (this.#buffer.subarray(0, 3).equals(Buffer.from('.\r\n'))) return 3;
-      const at = this.#buffer.indexOf('\r\n.\r\n');
-      return at === -1 ? undefined : at + 5;
-    }, 'the end of a body');
-    this.#buffer = this.#buffer.subarray(end);
-  }
-
-  async closed(): Promise<void> {
-    await this.#until(() => (this.#ended ? 0 : undefined), 'the server to close the connection', true);
-  }
-
-  async #until(find: () => number | undefined, what: string, waitForEnd = false): Promise<number> {
-    const deadline = Date.now() + this.#timeoutMs;
-    for (;;) {
-      const found = find();
-      if (found !== undefined) return found;
-      if (this.#ended && !waitForEnd) throw new Error(`connection ended while waiting for ${what}; unread ${JSON.stringify(this.peek())}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${what} within ${this.#timeoutMs} ms; unread ${JSON.stringify(this.peek())}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.#wake = () => {
-          clearTimeout(timer);
-          this.#wake = undefined;
-          resolve();
-        };
-      });
-    }
-  }
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../sandbox-server';
-import { RawPop3 } from '../durability/helpers/raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 import { fuzzScript, runFuzzScript } from './fuzz-session';
 import { checkNormalSession } from './normal-session';
 
@@ -52,14 +52,14 @@ it('survives raw random bytes, split anywhere, with no handler failing', { timeo
     fc.asyncProperty(fc.array(chunks, { minLength: 1, maxLength: 3 }), async (connections) => {
       await Promise.all(
         connections.map(async (parts) => {
-          const peer = await RawPop3.connect(sandbox.port);
+          const peer = await RawPop3.connectAndGreet(sandbox.port);
           for (const part of parts) {
             peer.write(Buffer.from(part));
             await new Promise((resolve) => setImmediate(resolve));
           }
           peer.socket.end();
           // The server answers what it understood, then closes (or closes at once).
-          await peer.waitForClose();
+          await peer.waitClosed();
         }),
       );
       expect(internalErrors).toEqual([]);

@@ -1,4 +1,4 @@
-import { RawPop3 } from '../durability/helpers/raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 
 /** How long an ordinary login may find the maildrop still locked by a session that just ended. */
 const UNLOCK_WAIT_MS = 5_000;
@@ -11,7 +11,7 @@ const UNLOCK_WAIT_MS = 5_000;
 export async function checkNormalSession(port: number, account: { name: string; password: string }): Promise<void> {
   const deadline = Date.now() + UNLOCK_WAIT_MS;
   for (;;) {
-    const pop = await RawPop3.connect(port);
+    const pop = await RawPop3.connectAndGreet(port);
     try {
       const user = await pop.command(`USER ${account.name}`);
       if (!user.startsWith('+OK')) throw new Error(`USER: ${user}`);

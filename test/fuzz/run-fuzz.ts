@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { startSandbox, type Sandbox } from '../../sandbox-server';
-import { RawPop3 } from '../durability/helpers/raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 import { fuzzScript, runFuzzScript, type FuzzScript } from './fuzz-session';
 import { checkNormalSession } from './normal-session';
 
@@ -60,7 +60,7 @@ function* scripts(sandbox: Sandbox, seed: number): Generator<FuzzScript> {
 
 /** A session of raw random bytes: only the server's survival is checked. */
 async function runRawSession(port: number, random: () => number): Promise<void> {
-  const peer = await RawPop3.connect(port);
+  const peer = await RawPop3.connectAndGreet(port);
   try {
     const parts = 1 + Math.floor(random() * 6);
     for (let i = 0; i < parts; i++) {
@@ -68,7 +68,7 @@ async function runRawSession(port: number, random: () => number): Promise<void> 
       await new Promise((resolve) => setImmediate(resolve));
     }
     peer.socket.end();
-    await peer.waitForClose();
+    await peer.waitClosed();
   } finally {
     peer.destroy();
   }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stuffMultiline, toCanonicalCrlf } from '../../src/protocol';
 import { DOVECOT_BINARY, isDovecotInstalled, startDovecot, type DovecotServer } from '../helpers/dovecot';
+import { RawPop3 } from '../helpers/raw-pop3';
 import { describeWithProgram } from './programs';
-import { RawSession } from './raw-session';
 
 // Dovecot is the independent oracle here: its wire bytes must match what our protocol core
 // says canonical form and dot-stuffing are (RFC 1939 §3, §11).
@@ -24,7 +24,7 @@ describeWithProgram(isDovecotInstalled(), `Dovecot (${DOVECOT_BINARY})`, 'Doveco
   });
 
   it('serves a seeded maildrop byte for byte over a raw socket', async () => {
-    const session = await RawSession.connect(dovecot.host, dovecot.port);
+    const session = await RawPop3.connect(dovecot.port, dovecot.host);
     try {
       expect(await session.readLine()).toMatch(/^\+OK /);
       expect(await session.command('USER alice')).toMatch(/^\+OK/);
@@ -35,17 +35,18 @@ describeWithProgram(isDovecotInstalled(), `Dovecot (${DOVECOT_BINARY})`, 'Doveco
       expect(await session.command('STAT')).toBe(`+OK 2 ${total}`);
 
       expect(await session.command('LIST')).toMatch(/^\+OK/);
-      const listing = await session.readMultiline();
-      expect(listing.toString('latin1')).toBe(`1 ${canonical[0]!.length}\r\n2 ${canonical[1]!.length}\r\n.\r\n`);
+      const listing = await session.readBody();
+      expect(listing.wire.toString('latin1')).toBe(`1 ${canonical[0]!.length}\r\n2 ${canonical[1]!.length}\r\n`);
 
       for (const [index, message] of canonical.entries()) {
         expect(await session.command(`RETR ${index + 1}`)).toMatch(/^\+OK/);
-        const wire = await session.readMultiline();
-        expect(wire.toString('latin1')).toBe(stuffMultiline(message).toString('latin1'));
+        const { wire } = await session.readBody();
+        // As it crossed the wire: stuffed, then the terminator the reader took off.
+        expect(`${wire.toString('latin1')}.\r\n`).toBe(stuffMultiline(message).toString('latin1'));
       }
 
       expect(await session.command('QUIT')).toMatch(/^\+OK/);
-      await session.waitForClose();
+      await session.waitClosed();
     } finally {
       session.destroy();
     }
@@ -60,6 +61,6 @@ describeWithProgram(isDovecotInstalled(), `Dovecot (${DOVECOT_BINARY})`, 'Doveco
     const other = await startDovecot({ users: [{ name: 'bob', password: 'pw' }], tls: false });
     await other.close();
     expect(() => process.kill(other.pid, 0)).toThrow();
-    await expect(RawSession.connect(other.host, other.port)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(RawPop3.connect(other.port, other.host)).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect } from 'vitest';
 import { apopDigest } from '../../sandbox-server';
-import { RawPop3 } from './raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 import { serverTest, waitForEntry } from './sandbox-fixture';
 
 const test = serverTest();

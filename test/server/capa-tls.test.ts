@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import * as tls from 'node:tls';
 import { describe, expect } from 'vitest';
 import { startSandbox } from '../../sandbox-server';
-import { RawPop3 } from './raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 import { serverTest, waitForEntry } from './sandbox-fixture';
 
 const test = serverTest();

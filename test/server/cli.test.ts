@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCliArgs, parseUserSpec } from '../../sandbox-server/cli-options';
-import { RawPop3 } from './raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 
 const ROOT = path.join(__dirname, '..', '..');
 

@@ -1,4 +1,4 @@
-import type { RawPop3 } from './raw-pop3';
+import type { RawPop3 } from '../helpers/raw-pop3';
 
 /** Commands whose +OK reply carries a body, by our own reading of RFC 1939 and RFC 2449. */
 function isMultiline(line: string): boolean {

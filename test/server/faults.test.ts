@@ -1,22 +1,16 @@
 import { describe, expect, test as baseTest } from 'vitest';
 import type { Sandbox } from '../../sandbox-server';
 import { createMemoryStorage, startSandbox } from '../../sandbox-server';
-import { RawPop3 } from './raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 import { serverTest, waitForEntry } from './sandbox-fixture';
 
 const test = serverTest({ tlsPort: false });
-
-async function ready(connect: () => Promise<RawPop3>): Promise<RawPop3> {
-  const client = await connect();
-  await client.readLine();
-  return client;
-}
 
 describe('injected faults: every one is marked in the session log', () => {
   test('delay=N holds back every reply, the greeting included', async ({ server }) => {
     server.sandbox.setFaults({ delayMs: 120 });
     const started = Date.now();
-    const client = await ready(server.connect);
+    const client = await server.ready();
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
     const before = Date.now();
     expect(await client.command('USER alice')).toMatch(/^\+OK/);
@@ -27,7 +21,7 @@ describe('injected faults: every one is marked in the session log', () => {
 
   test('drop-after=N drops the connection once N commands are answered', async ({ server }) => {
     server.sandbox.setFaults({ dropAfterCommands: 2 });
-    const client = await ready(server.connect);
+    const client = await server.ready();
     expect(await client.command('USER alice')).toMatch(/^\+OK/);
     client.write('PASS wonderland\r\nSTAT\r\n');
     expect(await client.readLine()).toMatch(/^\+OK alice's maildrop/);
@@ -59,7 +53,7 @@ describe('injected faults: every one is marked in the session log', () => {
 
   test('fail=RETR+DELE answers those commands with [SYS/TEMP]; state rules still come first', async ({ server }) => {
     server.sandbox.setFaults({ failCommands: ['RETR', 'DELE'] });
-    const client = await ready(server.connect);
+    const client = await server.ready();
     expect(await client.command('RETR 1')).toMatch(/^-ERR RETR is only valid after login/);
     await client.command('USER alice');
     await client.command('PASS wonderland');
@@ -72,7 +66,7 @@ describe('injected faults: every one is marked in the session log', () => {
 
   test('refuse-login=IN-USE refuses every way of logging in, after checking the credentials', async ({ server }) => {
     server.sandbox.setFaults({ refuseLogin: 'IN-USE' });
-    const client = await ready(server.connect);
+    const client = await server.ready();
     await client.command('USER alice');
     expect(await client.command('PASS wrong')).toBe('-ERR [AUTH] invalid user name or password');
     await client.command('USER alice');
@@ -84,7 +78,7 @@ describe('injected faults: every one is marked in the session log', () => {
 
   test('refuse-login=LOGIN-DELAY is announced in CAPA while on', async ({ server }) => {
     server.sandbox.setFaults({ refuseLogin: 'LOGIN-DELAY' });
-    const client = await ready(server.connect);
+    const client = await server.ready();
     expect((await client.multiline('CAPA')).lines).toContain('LOGIN-DELAY 60');
     await client.command('USER alice');
     expect(await client.command('PASS wonderland')).toMatch(/^-ERR \[LOGIN-DELAY\] .*\(injected fault: refuse-login=LOGIN-DELAY\)$/);
@@ -96,7 +90,7 @@ describe('injected faults: every one is marked in the session log', () => {
 
   test('stall-after=N reads later commands but never answers them', async ({ server }) => {
     server.sandbox.setFaults({ stallAfterCommands: 1 });
-    const client = await ready(server.connect);
+    const client = await server.ready();
     expect(await client.command('USER alice')).toMatch(/^\+OK/);
     client.write('PASS wonderland\r\nCAPA\r\n');
     const stalled = await waitForEntry(server.sandbox, (e) => e.direction === 'C' && e.keyword === 'CAPA');
@@ -224,7 +218,7 @@ describe('a client that goes away while a reply is held back', () => {
 
   test('under delay=N, a half-close with QUIT still to answer keeps the lock until UPDATE', async ({ server }) => {
     server.sandbox.setFaults({ delayMs: 50 });
-    const client = await ready(server.connect);
+    const client = await server.ready();
     client.write('USER bob\r\nPASS builder\r\nDELE 1\r\nQUIT\r\n');
     client.socket.end();
     expect(await client.readLine()).toMatch(/^\+OK now send PASS/);
@@ -239,7 +233,7 @@ describe('a client that goes away while a reply is held back', () => {
 describe('per-account faults', () => {
   test('apply once the session knows the user, and only to that account', async ({ server }) => {
     server.sandbox.setFaults({ failCommands: ['STAT', 'CAPA'] }, 'alice');
-    const alice = await ready(server.connect);
+    const alice = await server.ready();
     expect((await alice.multiline('CAPA')).status).toBe('+OK Capability list follows');
     await alice.command('USER alice');
     expect(await alice.command('CAPA')).toMatch(/^-ERR \[SYS\/TEMP\] CAPA failed on purpose/);

@@ -1,19 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { serverTest, waitForEntry } from './sandbox-fixture';
-import type { RawPop3 } from './raw-pop3';
 
 const test = serverTest({ tlsPort: false });
 
-async function ready(connect: () => Promise<RawPop3>): Promise<RawPop3> {
-  const client = await connect();
-  await client.readLine();
-  return client;
-}
-
 describe('unknown, misplaced and malformed commands (RFC 1939 §3)', () => {
   test('an unknown command gets a hint when there is an obvious one', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     expect(await client.command('STARTTLS')).toBe('-ERR unknown command "STARTTLS"; did you mean STLS?');
     expect(await client.command('RETT 1')).toBe('-ERR unknown command "RETT"; did you mean RETR?');
     expect(await client.command('lsit')).toBe('-ERR unknown command "LSIT"; did you mean LIST?');
@@ -28,7 +21,7 @@ describe('unknown, misplaced and malformed commands (RFC 1939 §3)', () => {
   });
 
   test('a command in the wrong state says which state it needs', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     expect(await client.command('STAT')).toBe('-ERR STAT is only valid after login (TRANSACTION state); log in with USER and PASS first');
     expect(await client.command('RETR 1')).toBe('-ERR RETR is only valid after login (TRANSACTION state); log in with USER and PASS first');
     expect(await client.command('NOOP')).toMatch(/^-ERR NOOP is only valid after login/);
@@ -49,7 +42,7 @@ describe('unknown, misplaced and malformed commands (RFC 1939 §3)', () => {
   });
 
   test('RPOP and LAST are obsolete, and the reply says what replaced them', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     expect(await client.command('RPOP alice')).toBe(
       "-ERR RPOP is obsolete (RFC 1081 section 5): RFC 1460 removed RPOP and added APOP: RPOP trusted the client's privileged port, which anyone can fake. Use APOP, SASL AUTH or USER/PASS over TLS",
     );
@@ -63,7 +56,7 @@ describe('unknown, misplaced and malformed commands (RFC 1939 §3)', () => {
 
 describe('line limits (RFC 2449 §4)', () => {
   test('accepts a 255-octet command line; a 256-octet one gets one -ERR and the session goes on', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     const name = 'a'.repeat(255 - 'USER \r\n'.length);
     expect(await client.command(`USER ${name}`)).toBe('+OK now send PASS with the password');
     expect(await client.command(`USER ${name}b`)).toBe(
@@ -73,7 +66,7 @@ describe('line limits (RFC 2449 §4)', () => {
   });
 
   test('an over-long line arriving in pieces gets exactly one -ERR and is discarded up to its line break', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     client.write('USER ');
     for (let i = 0; i < 10; i++) client.write('x'.repeat(1000));
     client.write('\r\nQUIT\r\n');
@@ -86,7 +79,7 @@ describe('line limits (RFC 2449 §4)', () => {
 
   test('64 KiB without any line break closes the connection, saying why', async ({ server }) => {
     const other = await server.login();
-    const client = await ready(server.connect);
+    const client = await server.ready();
     client.write(Buffer.alloc(64 * 1024 + 1, 0x41));
     expect(await client.readLine()).toMatch(/^-ERR line too long/);
     expect(await client.readLine()).toBe('-ERR no line break in 65536 octets of input; closing the connection');
@@ -99,7 +92,7 @@ describe('line limits (RFC 2449 §4)', () => {
 
 describe('bad commands in a row (checklist X5)', () => {
   test('the 20th bad command in a row closes the session and says why; a good one resets the count', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     for (let i = 0; i < 19; i++) expect(await client.command('BOGUS')).toMatch(/^-ERR unknown command/);
     expect((await client.multiline('CAPA')).status).toBe('+OK Capability list follows');
     for (let i = 0; i < 19; i++) expect(await client.command('STAT')).toMatch(/^-ERR STAT is only valid after login/);
@@ -114,7 +107,7 @@ describe('bad commands in a row (checklist X5)', () => {
 
 describe('framing and pipelining (RFC 2449 §6.6)', () => {
   test('reassembles commands sent one octet at a time, with CRLF or bare LF', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     const bytes = Buffer.from('USER alice\r\nPASS wonderland\nSTAT\r\n');
     for (const byte of bytes) client.write(Buffer.from([byte]));
     expect(await client.readLine()).toMatch(/^\+OK now send PASS/);
@@ -123,7 +116,7 @@ describe('framing and pipelining (RFC 2449 §6.6)', () => {
   });
 
   test('answers a pipelined burst strictly in order, one reply per command, big RETRs included', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     client.write('CAPA\r\nUSER alice\r\nPASS wonderland\r\nRETR 11\r\nSTAT\r\nBOGUS\r\nRETR 11\r\nLIST 2\r\nDELE 3\r\nRSET\r\nQUIT\r\n');
     expect((await client.readMultiline()).status).toBe('+OK Capability list follows');
     expect(await client.readLine()).toMatch(/^\+OK now send PASS/);
@@ -151,7 +144,7 @@ describe('framing and pipelining (RFC 2449 §6.6)', () => {
   });
 
   test('commands piped with a half-close (printf ... | nc) are all answered, then the session ends', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     client.write('USER bob\r\nPASS builder\r\nDELE 1\r\nQUIT\r\n');
     client.socket.end();
     expect(await client.readLine()).toMatch(/^\+OK now send PASS/);
@@ -163,7 +156,7 @@ describe('framing and pipelining (RFC 2449 §6.6)', () => {
   });
 
   test('a half-close without QUIT ends the session without UPDATE', async ({ server }) => {
-    const client = await ready(server.connect);
+    const client = await server.ready();
     client.write('USER bob\r\nPASS builder\r\nDELE 1\r\n');
     client.socket.end();
     await client.waitClosed();
@@ -185,7 +178,7 @@ describe('framing and pipelining (RFC 2449 §6.6)', () => {
     const safe = line.filter((l) => !/^(QUIT|STLS|AUTH|CAPA)( |$)/i.test(l.toString('latin1')));
     await fc.assert(
       fc.asyncProperty(fc.array(safe, { minLength: 1, maxLength: 15 }), async (lines) => {
-        const client = await ready(server.connect);
+        const client = await server.ready();
         try {
           client.write(Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\r\n')])));
           for (let i = 0; i < lines.length; i++) expect(await client.readLine()).toMatch(/^(\+OK|-ERR) /);
@@ -225,8 +218,8 @@ describe('connection cap', () => {
   const capped = serverTest({ tlsPort: false, maxConnections: 2 });
 
   capped('refuses connections over the cap with [SYS/TEMP] and accepts again once one ends', async ({ server }) => {
-    const first = await ready(server.connect);
-    const second = await ready(server.connect);
+    const first = await server.ready();
+    const second = await server.ready();
     const third = await server.connect();
     expect(await third.readLine()).toBe('-ERR [SYS/TEMP] too many connections (the limit is 2); try again later');
     await third.waitClosed();

@@ -1,13 +1,15 @@
 import { expect, test } from 'vitest';
 import type { Sandbox, SandboxOptions } from '../../sandbox-server';
 import { startSandbox } from '../../sandbox-server';
-import { RawPop3 } from './raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 
 /** What server tests get: a fresh sandbox (its own copy of the seed) and a way to connect to it. */
 export interface ServerFixture {
   sandbox: Sandbox;
   /** Opens a raw connection to the POP3 port (the greeting is not read). */
   connect(): Promise<RawPop3>;
+  /** Opens a raw connection and reads the greeting (kept in `greeting`): ready for a first command. */
+  ready(): Promise<RawPop3>;
   /** Opens a raw connection and logs in with USER/PASS. */
   login(user?: string, password?: string): Promise<RawPop3>;
 }
@@ -27,13 +29,18 @@ export function serverTest(options: SandboxOptions = {}) {
         clients.push(client);
         return client;
       };
+      const ready = async (): Promise<RawPop3> => {
+        const client = await connect();
+        client.greeting = await client.readLine();
+        return client;
+      };
       const login = async (user = 'alice', password = 'wonderland'): Promise<RawPop3> => {
         const client = await connect();
         await client.login(user, password);
         return client;
       };
       try {
-        await use({ sandbox, connect, login });
+        await use({ sandbox, connect, ready, login });
         expect(sandbox.internalErrors, 'no handler failed internally').toEqual([]);
       } finally {
         for (const client of clients) client.destroy();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { TranscriptEntry } from '../../src/protocol';
 import { createMemoryStorage, SessionLog, startSandbox } from '../../sandbox-server';
 import type { MailStorage } from '../../sandbox-server';
-import { RawPop3 } from './raw-pop3';
+import { RawPop3 } from '../helpers/raw-pop3';
 import { serverTest, waitForEntry } from './sandbox-fixture';
 
 const test = serverTest({ tlsPort: false });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
 import { startSandbox } from '../../sandbox-server';
-import { expectSameBytes, RawPop3 } from './raw-pop3';
+import { expectSameBytes, RawPop3 } from '../helpers/raw-pop3';
 import { serverTest, waitForEntry } from './sandbox-fixture';
 
 const test = serverTest({ tlsPort: false });

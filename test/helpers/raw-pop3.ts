@@ -2,12 +2,18 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 
 /**
- * A deliberately dumb POP3 peer for server tests: raw bytes out, raw bytes in, no knowledge of
- * the command table or the project's client. Reads wait on data events with a timeout whose
- * error shows what did arrive; nothing here sleeps.
+ * A deliberately dumb POP3 peer for tests of servers (the sandbox, Dovecot): raw bytes out, raw
+ * bytes in, no knowledge of the command table or the project's client. Reads wait on data
+ * events with a timeout whose error shows what did arrive; nothing here sleeps.
  */
 
-const DEFAULT_TIMEOUT_MS = 3000;
+const DEFAULT_TIMEOUT_MS = 5000;
+
+/** Options of a raw connection. */
+export interface RawPop3Options {
+  /** How long each read waits by default, ms (default 5 s). */
+  timeoutMs?: number;
+}
 
 /** Shows bytes readably in failure messages. */
 export function showBytes(bytes: Buffer, max = 600): string {
@@ -48,11 +54,15 @@ export class RawPop3 {
   #closed = false;
   #error: Error | undefined;
   #waiters = new Set<() => void>();
+  readonly #timeoutMs: number;
   /** Every byte received, in order (across STLS too). */
   readonly received: Buffer[] = [];
+  /** The greeting, once {@link connectAndGreet} has read it. */
+  greeting = '';
 
-  private constructor(socket: net.Socket) {
+  private constructor(socket: net.Socket, options: RawPop3Options) {
     this.#socket = socket;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#listen(socket);
     socket.on('close', () => {
       this.#closed = true;
@@ -61,25 +71,32 @@ export class RawPop3 {
   }
 
   /** Connects over plain TCP (the greeting is not read). */
-  static connect(port: number, host = '127.0.0.1'): Promise<RawPop3> {
+  static connect(port: number, host = '127.0.0.1', options: RawPop3Options = {}): Promise<RawPop3> {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ port, host });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);
-        resolve(new RawPop3(socket));
+        resolve(new RawPop3(socket, options));
       });
     });
   }
 
+  /** Connects over plain TCP and reads the greeting into {@link greeting}, as a client starts. */
+  static async connectAndGreet(port: number, host = '127.0.0.1', options: RawPop3Options = {}): Promise<RawPop3> {
+    const peer = await RawPop3.connect(port, host, options);
+    peer.greeting = await peer.readLine();
+    return peer;
+  }
+
   /** Connects with implicit TLS (RFC 8314), verifying the server against `ca`. */
-  static connectTls(port: number, options: tls.ConnectionOptions & { ca: string }): Promise<RawPop3> {
+  static connectTls(port: number, options: tls.ConnectionOptions & { ca: string } & RawPop3Options): Promise<RawPop3> {
     return new Promise((resolve, reject) => {
       const socket = tls.connect({ host: '127.0.0.1', servername: 'localhost', ...options, port });
       socket.once('error', reject);
       socket.once('secureConnect', () => {
         socket.off('error', reject);
-        resolve(new RawPop3(socket));
+        resolve(new RawPop3(socket, options));
       });
     });
   }
@@ -89,8 +106,9 @@ export class RawPop3 {
     return this.#socket;
   }
 
+  /** True once the connection has closed or failed. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#closed || this.#error !== undefined;
   }
 
   /** Bytes received but not read yet. */
@@ -102,19 +120,28 @@ export class RawPop3 {
     this.#socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data);
   }
 
-  /** Reads one line ending in CRLF; returns it without the CRLF. */
-  async readLine(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
+  /**
+   * Reads one line ending in CRLF; returns it without the CRLF. With `maxLength`, more unread
+   * octets than that without a CRLF is an error at once (a line over the limit, not a slow one).
+   */
+  async readLine(timeoutMs = this.#timeoutMs, maxLength?: number): Promise<string> {
     const line = await this.#take((buf) => {
       const at = buf.indexOf('\r\n');
+      if (at === -1 && maxLength !== undefined && buf.length > maxLength) throw new Error(`no CRLF in ${buf.length} octets (limit ${maxLength}): ${showBytes(buf, 120)}`);
       return at === -1 ? -1 : at + 2;
     }, timeoutMs, 'a CRLF-terminated line');
     return line.subarray(0, line.length - 2).toString('latin1');
   }
 
   /** Reads a status line and, when it is +OK, the multi-line body up to ".CRLF". */
-  async readMultiline(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<MultilineReply> {
+  async readMultiline(timeoutMs = this.#timeoutMs): Promise<MultilineReply> {
     const status = await this.readLine(timeoutMs);
     if (!status.startsWith('+OK')) return { status, wire: Buffer.alloc(0), body: Buffer.alloc(0), lines: [] };
+    return { status, ...(await this.readBody(timeoutMs, status)) };
+  }
+
+  /** Reads a multi-line body up to ".CRLF" (RFC 1939 §3), the status line already read. */
+  async readBody(timeoutMs = this.#timeoutMs, status = 'the status line'): Promise<Omit<MultilineReply, 'status'>> {
     const raw = await this.#take((buf) => {
       // The body ends at the first line that is exactly ".".
       for (let start = 0; start < buf.length; ) {
@@ -129,7 +156,7 @@ export class RawPop3 {
     const body = unstuff(wire);
     const text = body.toString('latin1');
     const lines = text === '' ? [] : text.slice(0, -2).split('\r\n');
-    return { status, wire, body, lines };
+    return { wire, body, lines };
   }
 
   /** Sends one command line and reads its status line. */
@@ -147,6 +174,7 @@ export class RawPop3 {
   /** Reads the greeting and logs in with USER/PASS; throws unless both succeed. */
   async login(user: string, password: string): Promise<string> {
     const greeting = await this.readLine();
+    this.greeting = greeting;
     if (!greeting.startsWith('+OK')) throw new Error(`greeting: ${greeting}`);
     const u = await this.command(`USER ${user}`);
     if (!u.startsWith('+OK')) throw new Error(`USER: ${u}`);
@@ -155,16 +183,24 @@ export class RawPop3 {
     return p;
   }
 
-  /** Waits until the server closes the connection; returns whatever arrived unread. */
-  async waitClosed(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Buffer> {
-    await this.#until(() => this.#closed, timeoutMs, 'the connection to close');
+  /** Waits until the server closes the connection (or it fails); returns whatever arrived unread. */
+  async waitClosed(timeoutMs = this.#timeoutMs): Promise<Buffer> {
+    await this.#until(() => this.closed, timeoutMs, 'the connection to close');
     const rest = this.#buffer;
     this.#buffer = Buffer.alloc(0);
     return rest;
   }
 
+  /** Sends QUIT (when still connected), reads its status line and closes; undefined when already closed. */
+  async quit(): Promise<string | undefined> {
+    if (this.closed) return undefined;
+    const reply = await this.command('QUIT');
+    this.destroy();
+    return reply;
+  }
+
   /** Waits until at least `octets` bytes are unread. */
-  async waitForOctets(octets: number, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+  async waitForOctets(octets: number, timeoutMs = this.#timeoutMs): Promise<void> {
     await this.#until(() => this.#buffer.length >= octets, timeoutMs, `${octets} octets`);
   }
 
@@ -216,7 +252,16 @@ export class RawPop3 {
     if (done()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const check = (): void => {
-        if (done()) {
+        let met: boolean;
+        try {
+          met = done();
+        } catch (error) {
+          // What arrived can never become what was awaited (a line over its limit).
+          finish();
+          reject(error as Error);
+          return;
+        }
+        if (met) {
           finish();
           resolve();
         } else if (this.#closed || this.#error) {
