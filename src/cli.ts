@@ -180,19 +180,18 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   let closeServer = async (): Promise<void> => {};
   let target: PlaygroundTarget;
   let lessons: LoadedLessons;
-  // Key generation runs off the main thread: load the REPL and the client meanwhile. Lesson
-  // text rendered before comes from the cache, so marked-terminal (~150 ms) loads only for
-  // text not rendered yet in this style.
+  // Key generation runs off the main thread: load the REPL meanwhile. Lesson text rendered
+  // before comes from the cache, so marked-terminal (~150 ms) loads only for text not rendered
+  // yet in this style.
   const style = decideStyle(process.stdout);
   const preparing = (async () => {
     const replModule = await import('./repl/playground-repl');
-    const clientModule = await import('./client');
     const { createCachedMarkdownRenderer } = await import('./repl/markdown-cache');
     const markdown = createCachedMarkdownRenderer(style, {
       dir: path.join(ROOT, 'node_modules', '.cache', 'pop3-playground-markdown'),
       isTTY: process.stdout.isTTY === true,
     });
-    return { replModule, clientModule, markdown };
+    return { replModule, markdown };
   })();
   try {
     if (cli.server) {
@@ -217,14 +216,16 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     return 1;
   }
 
-  const { replModule, clientModule, markdown } = await preparing;
+  const { replModule, markdown } = await preparing;
+  // The client loads at the first connect, after the prompt.
+  const connect: typeof import('./client').connect = async (connectOptions) => (await import('./client')).connect(connectOptions);
   const repl = await replModule.startPlaygroundRepl({
     input: process.stdin,
     output: process.stdout,
     style,
     markdown,
     target,
-    connect: clientModule.connect,
+    connect,
     clientModule: path.join(ROOT, 'src', 'client'),
     lessons,
     stateDir: cli.stateDir,

@@ -18,7 +18,6 @@ import type { CommandHost } from './commands';
 import { describeError } from './error-hints';
 import { createEvaluator, EVAL_INTERRUPTED } from './evaluator';
 import type { Evaluator } from './evaluator';
-import { runExercise } from './exercise-runner';
 import { LessonRunner } from './lesson-runner';
 import type { CheckOutcome } from './lesson-runner';
 import { LineGate } from './line-gate';
@@ -243,6 +242,8 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     if (!exercise || !paths) return;
     await closeSessions();
     print(paint.dim(`Running ${paths.file} against the server...`));
+    // Loaded here, at the first check of a file exercise: it brings the whole client along.
+    const { runExercise } = await import('./exercise-runner');
     const outcome = await runExercise({
       exercise,
       paths,
