@@ -128,8 +128,8 @@ export class Connection {
   #quitting = false;
   #closed = false;
   #paused = false;
-  /** True while writes wait for the end of this turn of the event loop. */
-  #corked = false;
+  /** Command lines waiting for the end of this turn of the event loop, to leave in one write. */
+  #outgoing: Buffer[] = [];
   #socketError: Error | undefined;
   #timer: NodeJS.Timeout | undefined;
   #timerFor: Pending | undefined;
@@ -279,20 +279,19 @@ export class Connection {
     if (request.user !== undefined) this.#user = request.user;
     if (request.keyword === 'QUIT') this.#quitting = true;
     this.#trace('C', request.keyword, request.shownArgs, request.traceText ?? request.label);
-    if (!this.#corked) {
-      // Commands written in the same turn of the event loop (a pipeline refilled as several
-      // replies complete) leave in one write: one system call, one segment for the server.
-      this.#corked = true;
-      const socket = this.#socket;
-      socket.cork();
-      process.nextTick(() => {
-        this.#corked = false;
-        socket.uncork();
-      });
-    }
-    this.#socket.write(request.wire);
+    // Commands written in the same turn of the event loop (a pipeline refilled as several
+    // replies complete) leave in one write: one system call, one segment for the server.
+    this.#outgoing.push(request.wire);
+    if (this.#outgoing.length === 1) process.nextTick(this.#flush);
     if (this.#timerFor === undefined) this.#armTimer();
   }
+
+  readonly #flush = (): void => {
+    const wires = this.#outgoing;
+    this.#outgoing = [];
+    if (this.#closed || wires.length === 0) return;
+    this.#socket.write(wires.length === 1 ? wires[0]! : Buffer.concat(wires));
+  };
 
   // ---- reading -------------------------------------------------------------------------
 
@@ -730,7 +729,10 @@ const EMPTY = Buffer.alloc(0);
 function joinPieces(pieces: readonly Buffer[], length: number): Buffer {
   const chunk = Buffer.allocUnsafe(length);
   let at = 0;
-  for (const piece of pieces) at += piece.copy(chunk, at);
+  for (const piece of pieces) {
+    chunk.set(piece, at);
+    at += piece.length;
+  }
   return chunk;
 }
 
@@ -742,11 +744,14 @@ function appendPieces(body: BodyInProgress, pieces: readonly Buffer[], length: n
   const needed = body.length + length;
   if (needed > body.bytes.length) {
     const grown = Buffer.allocUnsafe(Math.max(needed, body.expected, body.length > 0 ? body.bytes.length * 2 : 0));
-    body.bytes.copy(grown, 0, 0, body.length);
+    grown.set(body.bytes.subarray(0, body.length));
     body.bytes = grown;
   }
   let at = body.length;
-  for (const piece of pieces) at += piece.copy(body.bytes, at);
+  for (const piece of pieces) {
+    body.bytes.set(piece, at);
+    at += piece.length;
+  }
   body.length = at;
 }
 
