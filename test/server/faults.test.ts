@@ -2,6 +2,7 @@ import { describe, expect, test as baseTest } from 'vitest';
 import type { Sandbox } from '../../sandbox-server';
 import { createMemoryStorage, startSandbox } from '../../sandbox-server';
 import { RawPop3 } from '../helpers/raw-pop3';
+import { expectPipedQuitCommits } from './piped-session';
 import { serverTest, waitForEntry } from './sandbox-fixture';
 
 const test = serverTest({ tlsPort: false });
@@ -218,15 +219,7 @@ describe('a client that goes away while a reply is held back', () => {
 
   test('under delay=N, a half-close with QUIT still to answer keeps the lock until UPDATE', async ({ server }) => {
     server.sandbox.setFaults({ delayMs: 50 });
-    const client = await server.ready();
-    client.write('USER bob\r\nPASS builder\r\nDELE 1\r\nQUIT\r\n');
-    client.socket.end();
-    expect(await client.readLine()).toMatch(/^\+OK now send PASS/);
-    expect(await client.readLine()).toMatch(/^\+OK bob's maildrop/);
-    expect(await client.readLine()).toBe('+OK message 1 deleted');
-    expect(await client.readLine()).toBe('+OK POP3 sandbox signing off (6 messages left)');
-    await client.waitClosed();
-    expect(server.sandbox.log.entries.some((e) => e.keyword === 'UPDATE')).toBe(true);
+    await expectPipedQuitCommits(server);
   });
 });
 

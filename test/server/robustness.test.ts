@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
+import { expectPipedQuitCommits } from './piped-session';
 import { serverTest, waitForEntry } from './sandbox-fixture';
 
 const test = serverTest({ tlsPort: false });
@@ -144,15 +145,7 @@ describe('framing and pipelining (RFC 2449 §6.6)', () => {
   });
 
   test('commands piped with a half-close (printf ... | nc) are all answered, then the session ends', async ({ server }) => {
-    const client = await server.ready();
-    client.write('USER bob\r\nPASS builder\r\nDELE 1\r\nQUIT\r\n');
-    client.socket.end();
-    expect(await client.readLine()).toMatch(/^\+OK now send PASS/);
-    expect(await client.readLine()).toMatch(/^\+OK bob's maildrop/);
-    expect(await client.readLine()).toBe('+OK message 1 deleted');
-    expect(await client.readLine()).toBe('+OK POP3 sandbox signing off (6 messages left)');
-    await client.waitClosed();
-    expect(server.sandbox.log.entries.some((e) => e.keyword === 'UPDATE')).toBe(true);
+    await expectPipedQuitCommits(server);
   });
 
   test('a half-close without QUIT ends the session without UPDATE', async ({ server }) => {
