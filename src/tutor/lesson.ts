@@ -62,8 +62,9 @@ export interface ScopeEntry {
 }
 
 /**
- * What a lesson's `lesson.ts` default-exports. Lessons use `import type` only, so
- * loading one never runs project code.
+ * What a lesson's `lesson.ts` default-exports. Lessons import project code as types only
+ * (values come from `node:` modules, their own folder and lessons/common), so loading one never
+ * runs project code; the loader checks this before loading.
  */
 export interface LessonDefinition {
   formatVersion: 1;
