@@ -714,10 +714,12 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     server.setupHistory(path.join(options.stateDir, 'history'), () => {
       // No history is better than no REPL (e.g. a read-only state directory).
     });
-    // Lines that carry a password stay out of the history file (it is written a moment later).
+    // Lines that carry a password stay out of the history file (it is written a moment later),
+    // and so do SASL responses: the raw session still knows it was waiting for one.
     server.on('line', (line: string) => {
       const history = (server as unknown as { history?: string[] }).history;
-      if (history && history[0] === line && carriesSecret(line)) history.shift();
+      const secret = carriesSecret(line) || (rawSession?.awaitingSaslResponse === true && line !== '*');
+      if (history && history[0] === line && secret) history.shift();
     });
   }
 

@@ -30,6 +30,11 @@ export class RawSession {
     return this.#client.state === 'CLOSED';
   }
 
+  /** True while the server waits for a SASL response: the next line typed is a credential. */
+  get awaitingSaslResponse(): boolean {
+    return this.#saslResponseDue;
+  }
+
   /** Sends one line and returns what to print: the status line, then any body and its ".". */
   async send(line: string): Promise<RawExchange> {
     const reply = await this.#client.send(line);

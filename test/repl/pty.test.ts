@@ -83,13 +83,24 @@ describe('the interactive REPL in a real terminal', () => {
         { expect: "alice's maildrop has" },
         { send: 'QUIT\r' },
         { expect: 'Left raw mode' },
+        { send: '.raw\r' },
+        { expect: 'pop3> ' },
+        { send: 'AUTH LOGIN\r' },
+        { expect: '\\+ VXNlcm5hbWU6' },
+        { send: 'YWxpY2U=\r' },
+        { expect: '\\+ UGFzc3dvcmQ6' },
+        { send: 'd29uZGVybGFuZA==\r' },
+        { expect: "alice's maildrop has" },
+        { send: 'QUIT\r' },
+        { expect: 'Left raw mode' },
         { send: '\u0004' },
       ],
       { NO_COLOR: '1' },
       ['--fast'],
     );
     expect(status).toBe(0);
-    expect(readFileSync(path.join(stateDir, 'history'), 'utf8').split('\n')).toEqual(['QUIT', 'USER alice', '.raw']);
+    // SASL responses are credentials too: the answers to AUTH LOGIN stay out, like AUTH itself.
+    expect(readFileSync(path.join(stateDir, 'history'), 'utf8').split('\n')).toEqual(['QUIT', '.raw', 'QUIT', 'USER alice', '.raw']);
     // Only cursor and line-editing sequences remain, never SGR colour.
     expect(output).not.toMatch(/\u001b\[[0-9;]*m/);
     expect(plain(output)).toContain('✘ Type `.raw` to connect by hand');
