@@ -80,27 +80,26 @@ export async function fetchNew(client: Pop3Client, options: FetchNewOptions): Pr
   options.onProgress?.({ ...progress });
 
   const window = caps.pipelining ? Math.max(1, options.window ?? DEFAULT_WINDOW) : 1;
+  /** RETRs on the wire, oldest first. */
   const inFlight: Promise<Pop3Message>[] = [];
   let launched = 0;
   /** Sends RETRs until `window` are on the wire; those sent together leave in one write. */
-  const fill = (completed: number): void => {
-    for (; launched < wanted.length && launched - completed < window; launched += 1) {
+  const fill = (): void => {
+    for (; launched < wanted.length && inFlight.length < window; launched += 1) {
       const retrieval = client.retr(wanted[launched]!.n);
       retrieval.catch(() => undefined); // awaited below, in order; this only silences early failures
-      inFlight[launched] = retrieval;
+      inFlight.push(retrieval);
     }
   };
-  fill(0);
-  for (let i = 0; i < wanted.length; i += 1) {
-    const entry = wanted[i]!;
-    const message = await inFlight[i]!;
-    delete inFlight[i];
+  fill();
+  for (const entry of wanted) {
+    const message = await inFlight.shift()!;
     // Top the window up once half of it has come back: fewer, fuller writes, and the server
     // still has the other half to answer meanwhile.
-    if (launched - (i + 1) <= window / 2) fill(i + 1);
+    if (inFlight.length <= window / 2) fill();
     progress.messages += 1;
     progress.octets += sizes.get(entry.n) ?? message.size;
-    await options.onMessage?.(message, entry);
+    if (options.onMessage) await options.onMessage(message, entry);
     options.onProgress?.({ ...progress });
     if (options.keepMessages !== false) fetched.push({ ...entry, message });
   }
