@@ -124,14 +124,24 @@ export class MultilineDecoder {
   /**
    * Like {@link push}, but appends the decoded bytes to `pieces` instead of joining them: views
    * of `chunk` (or of a line that spans chunks) and a shared CRLF, to be copied, never written
-   * to. The caller copies each byte once, straight to where it belongs. The decoder keeps no view of `chunk`: once the caller has
-   * used `pieces` and `rest`, the chunk's memory may be reused for the next read.
-   * Throws LineTooLongError or MessageTooLargeError past a limit, before appending anything.
+   * to. The caller copies each byte once, straight to where it belongs. The decoder keeps no
+   * view of `chunk`: once the caller has used `pieces` and `rest`, the chunk's memory may be
+   * reused for the next read.
+   * Throws LineTooLongError or MessageTooLargeError past a limit, leaving `pieces` as it was.
    */
   pushInto(chunk: Buffer, pieces: Buffer[]): DecodePiecesResult {
     if (this.#done) return { length: 0, done: true, rest: chunk };
-    const maxLine = this.#limits.maxLineLength;
     const first = pieces.length;
+    try {
+      return this.#decodeChunk(chunk, pieces);
+    } catch (error) {
+      pieces.length = first;
+      throw error;
+    }
+  }
+
+  #decodeChunk(chunk: Buffer, pieces: Buffer[]): DecodePiecesResult {
+    const maxLine = this.#limits.maxLineLength;
     let scanFrom = 0;
     let length = 0;
     if (this.#partialLength > 0) {
@@ -151,22 +161,19 @@ export class MultilineDecoder {
       this.#partialLength = 0;
       this.#decodeLines(line, 0, pieces);
       length = this.#appended;
-      if (this.#done) return this.#finish(pieces, first, length, chunk.subarray(lf + 1));
+      if (this.#done) return this.#finish(length, chunk.subarray(lf + 1));
       scanFrom = lf + 1;
     }
     const end = this.#decodeLines(chunk, scanFrom, pieces);
     length += this.#appended;
-    if (this.#done) return this.#finish(pieces, first, length, chunk.subarray(end));
+    if (this.#done) return this.#finish(length, chunk.subarray(end));
     const tail = chunk.length - end;
-    if (tail > maxLine) {
-      pieces.length = first;
-      throw new LineTooLongError('message line', maxLine);
-    }
+    if (tail > maxLine) throw new LineTooLongError('message line', maxLine);
     if (tail > 0) {
       this.#partial = [Buffer.from(chunk.subarray(end))];
       this.#partialLength = tail;
     }
-    return this.#finish(pieces, first, length, EMPTY);
+    return this.#finish(length, EMPTY);
   }
 
   /**
@@ -175,43 +182,37 @@ export class MultilineDecoder {
    */
   #decodeLines(data: Buffer, from: number, pieces: Buffer[]): number {
     const maxLine = this.#limits.maxLineLength;
-    const first = pieces.length;
     let appended = 0;
     let runStart = from; // start of a run of lines copied through unchanged
     let lineStart = from;
-    try {
-      for (;;) {
-        const lf = data.indexOf(LF, lineStart);
-        if (lf === -1) break;
-        if (lf + 1 - lineStart > maxLine) throw new LineTooLongError('message line', maxLine);
-        const bareLf = lf === lineStart || data[lf - 1] !== CR;
-        if (data[lineStart] === DOT) {
-          const contentEnd = bareLf ? lf : lf - 1;
-          if (runStart < lineStart) {
-            pieces.push(data.subarray(runStart, lineStart));
-            appended += lineStart - runStart;
-          }
-          if (contentEnd === lineStart + 1) {
-            // ".CRLF": the end of the reply.
-            this.#done = true;
-            this.#appended = appended;
-            return lf + 1;
-          }
-          if (lineStart + 1 < contentEnd) pieces.push(data.subarray(lineStart + 1, contentEnd));
-          pieces.push(CRLF);
-          appended += contentEnd - lineStart - 1 + 2;
-          runStart = lf + 1;
-        } else if (bareLf) {
-          if (runStart < lf) pieces.push(data.subarray(runStart, lf));
-          pieces.push(CRLF);
-          appended += lf - runStart + 2;
-          runStart = lf + 1;
+    for (;;) {
+      const lf = data.indexOf(LF, lineStart);
+      if (lf === -1) break;
+      if (lf + 1 - lineStart > maxLine) throw new LineTooLongError('message line', maxLine);
+      const bareLf = lf === lineStart || data[lf - 1] !== CR;
+      if (data[lineStart] === DOT) {
+        const contentEnd = bareLf ? lf : lf - 1;
+        if (runStart < lineStart) {
+          pieces.push(data.subarray(runStart, lineStart));
+          appended += lineStart - runStart;
         }
-        lineStart = lf + 1;
+        if (contentEnd === lineStart + 1) {
+          // ".CRLF": the end of the reply.
+          this.#done = true;
+          this.#appended = appended;
+          return lf + 1;
+        }
+        if (lineStart + 1 < contentEnd) pieces.push(data.subarray(lineStart + 1, contentEnd));
+        pieces.push(CRLF);
+        appended += contentEnd - lineStart - 1 + 2;
+        runStart = lf + 1;
+      } else if (bareLf) {
+        if (runStart < lf) pieces.push(data.subarray(runStart, lf));
+        pieces.push(CRLF);
+        appended += lf - runStart + 2;
+        runStart = lf + 1;
       }
-    } catch (error) {
-      pieces.length = first;
-      throw error;
+      lineStart = lf + 1;
     }
     if (runStart < lineStart) {
       pieces.push(data.subarray(runStart, lineStart));
@@ -221,13 +222,10 @@ export class MultilineDecoder {
     return lineStart;
   }
 
-  /** Counts the decoded octets against maxSize; on failure nothing stays appended. */
-  #finish(pieces: Buffer[], first: number, length: number, rest: Buffer): DecodePiecesResult {
+  /** Counts the decoded octets against maxSize. */
+  #finish(length: number, rest: Buffer): DecodePiecesResult {
     this.#size += length;
-    if (this.#size > this.#limits.maxSize) {
-      pieces.length = first;
-      throw new MessageTooLargeError(this.#limits.maxSize);
-    }
+    if (this.#size > this.#limits.maxSize) throw new MessageTooLargeError(this.#limits.maxSize);
     return { length, done: this.#done, rest };
   }
 }

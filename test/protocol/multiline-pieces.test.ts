@@ -58,6 +58,10 @@ describe('MultilineDecoder.pushInto', () => {
     const pieces: Buffer[] = [b('kept')];
     expect(() => new MultilineDecoder({ maxLineLength: 8, maxSize: Infinity }).pushInto(b('ok\r\n123456789\r\n'), pieces)).toThrow(LineTooLongError);
     expect(() => new MultilineDecoder({ maxLineLength: Infinity, maxSize: 4 }).pushInto(b('ab\r\n..cd\r\n'), pieces)).toThrow(MessageTooLargeError);
+    // A line completed from the previous chunk is not left behind when a later line fails.
+    const decoder = new MultilineDecoder({ maxLineLength: 8, maxSize: Infinity });
+    decoder.pushInto(b('ab'), pieces);
+    expect(() => decoder.pushInto(b('c\r\n123456789\r\n'), pieces)).toThrow(LineTooLongError);
     expect(pieces).toEqual([b('kept')]);
   });
 });
