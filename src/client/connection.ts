@@ -364,13 +364,13 @@ export class Connection {
       }
       const head = this.#queue[0];
       if (input !== undefined) {
-        if (this.#upgrading || !head?.written || !head.request.multiline) {
-          // No body can follow (or nothing was asked): everything waits in the reader, as it
-          // arrived, so STLS can discard what came after its +OK (RFC 2595 §4).
+        if (this.#upgrading || !head?.written || head.request.keyword === 'STLS') {
+          // Nothing asked yet, or STLS, after whose +OK everything received is discarded
+          // (RFC 2595 §4): the bytes wait in the reader as they arrived.
           this.#reader.push(lent ? Buffer.from(input) : input);
           input = undefined;
         } else if (this.#reader.buffered === 0) {
-          // The usual case: the status line starts the chunk; read it in place.
+          // The usual case: a status line starts the chunk; read it in place.
           const lf = input.indexOf(LF);
           if (lf !== -1 && lf < CLIENT_MAX_STATUS_LINE) {
             const line = input.subarray(0, lf > 0 && input[lf - 1] === CR ? lf - 1 : lf);
