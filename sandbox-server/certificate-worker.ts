@@ -15,12 +15,15 @@ require(workerData.certificates).createCertificates(workerData.names).then(
 );
 `;
 
+/** How long the worker may take before the caller gives up on it (it takes well under a second). */
+const WORKER_TIMEOUT_MS = 30_000;
+
 /**
  * Generates a CA and server certificate (see createCertificates) on a worker thread: loading
  * the X.509 library and signing then run beside this thread's own work instead of before it.
- * @throws Error when the worker cannot start or generation fails there.
+ * @throws Error when the worker cannot start, fails, or has not answered within `timeoutMs`.
  */
-export function generateCertificatesInWorker(names: readonly string[]): Promise<SandboxCertificates> {
+export function generateCertificatesInWorker(names: readonly string[], timeoutMs = WORKER_TIMEOUT_MS): Promise<SandboxCertificates> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
@@ -32,7 +35,14 @@ export function generateCertificatesInWorker(names: readonly string[]): Promise<
         names: [...names],
       },
     });
+    // A stuck worker must not hold up the sandbox's start: the caller then generates itself.
+    const timer = setTimeout(() => {
+      reject(new Error(`the certificate worker gave no answer within ${timeoutMs} ms`));
+      void worker.terminate();
+    }, timeoutMs);
+    worker.once('exit', () => clearTimeout(timer));
     worker.once('message', (message: { certificates?: SandboxCertificates; error?: string }) => {
+      clearTimeout(timer);
       if (message.certificates) resolve(message.certificates);
       else reject(new Error(`certificate generation failed: ${message.error ?? 'no reason given'}`));
     });

@@ -29,6 +29,10 @@ describe('certificates made on a worker thread', () => {
     }
   });
 
+  it('gives up on a worker that does not answer in time, so the caller can generate itself', async () => {
+    await expect(generateCertificatesInWorker([], 1)).rejects.toThrow('the certificate worker gave no answer within 1 ms');
+  });
+
   it('hands what prepareSandboxCertificates started to the next sandboxCertificates for the same names', async () => {
     const names = ['prepared.example.test', 'other.example.test'];
     prepareSandboxCertificates(names);
