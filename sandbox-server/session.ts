@@ -292,7 +292,8 @@ export class Session implements SessionContext {
     const space = latin1.indexOf(' ');
     const word = space === -1 ? latin1 : latin1.slice(0, space);
     let text = readable(word);
-    for (const arg of args) text += ` ${readable(arg)}`;
+    // Only a line with a space has arguments (the check also spares V8 a look at an empty array).
+    if (space !== -1) for (const arg of args) text += ` ${readable(arg)}`;
     if (this.#stallCheck(parsed.keyword, args, text)) return;
     const reply = await this.#safely(() => dispatch(parsed, this));
     await this.#answer(reply, parsed.keyword, stateBefore);
