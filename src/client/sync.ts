@@ -18,7 +18,10 @@ export interface FetchNewOptions {
   onProgress?(progress: SyncProgress): void;
   /** Called in order for each new message; awaited, so a slow consumer slows the fetch. */
   onMessage?(message: Pop3Message, id: UniqueIdListing): void | Promise<void>;
-  /** Most RETRs on the wire at once when the server advertises PIPELINING (default 8). */
+  /**
+   * Most RETRs on the wire at once when the server advertises PIPELINING (default 8); the window
+   * is topped up, several RETRs in one write, once half of it has come back.
+   */
   window?: number;
   /** Set false to drop messages after onMessage, keeping memory flat (default true). */
   keepMessages?: boolean;
