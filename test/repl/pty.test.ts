@@ -11,7 +11,8 @@ function runInPty(steps: Step[], env: Record<string, string | null> = {}, extraA
   const stateDir = makeStateDir();
   const script = {
     argv: [process.execPath, '-r', './src/register.js', 'src/cli.ts', '--state-dir', stateDir, '--lessons', firstTwoLessonsDir(), ...extraArgs],
-    env: { TERM: 'xterm-256color', NO_COLOR: null, FORCE_COLOR: null, NODE_DISABLE_COLORS: null, ...env },
+    // A learner's terminal: colour on. Node reports only 2 colours when CI is set, so CI goes too.
+    env: { TERM: 'xterm-256color', NO_COLOR: null, FORCE_COLOR: null, NODE_DISABLE_COLORS: null, CI: null, ...env },
     cols: 100,
     rows: 40,
     steps,
@@ -52,6 +53,10 @@ describe('the interactive REPL in a real terminal', () => {
         { expect: PROMPT },
         { send: '1 + 1\r' },
         { expect: '1 \\+ 1[\\s\\S]*?[^0-9]2[^0-9]' },
+        // A paste: the second line arrives while the first one's await is pending, and waits for it.
+        { send: 'const later = await new Promise((r) => setTimeout(() => r(41), 300))\rlater + 1\r' },
+        { expect: '[^0-9]42[^0-9]' },
+        { expect: PROMPT },
         { send: '.exit\r' },
       ],
       {},
@@ -68,7 +73,12 @@ describe('the interactive REPL in a real terminal', () => {
     expect(text).toContain("pop.greeting\n'+OK POP3 sandbox ready");
     expect(text).toContain('✘ stopped after 1500 ms (the evaluation limit)');
     // Line history is kept under the state dir, newest first.
-    expect(readFileSync(path.join(stateDir, 'history'), 'utf8').split('\n').slice(0, 2)).toEqual(['.exit', '1 + 1']);
+    const history = readFileSync(path.join(stateDir, 'history'), 'utf8').split('\n');
+    expect(history.filter((line) => line !== '.exit').slice(0, 3)).toEqual([
+      'later + 1',
+      'const later = await new Promise((r) => setTimeout(() => r(41), 300))',
+      '1 + 1',
+    ]);
   }, 120_000);
 
   it('prints no colour under NO_COLOR, keeps passwords out of the history, and leaves on Ctrl-D', () => {
