@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { SEED_DIR } from '../../sandbox-server/seed-loader';
 import { Pop3Error } from '../protocol/errors';
 import { toCanonicalCrlf } from '../protocol/multiline';
 
@@ -38,6 +37,12 @@ interface ManifestMessage {
   tags: string[];
 }
 
+/**
+ * The sandbox's bundled seed, read as data: the tutor never imports the server's code (only the
+ * CLI does), so it names the folder instead of borrowing sandbox-server's constant.
+ */
+const BUNDLED_SEED_DIR = path.join(__dirname, '..', '..', 'sandbox-server', 'seed');
+
 const lookups = new Map<string, SeedLookup>();
 
 /**
@@ -45,7 +50,7 @@ const lookups = new Map<string, SeedLookup>();
  * on the first lookup and a message's file on the first lookup of that message, both once per
  * process, so lessons that never ask read nothing.
  */
-export function seedLookup(dir: string = SEED_DIR): SeedLookup {
+export function seedLookup(dir: string = BUNDLED_SEED_DIR): SeedLookup {
   const known = lookups.get(dir);
   if (known) return known;
   let manifest: Record<string, ManifestMessage> | undefined;
