@@ -77,11 +77,13 @@ export function toAsciiUpperCase(word: string): string {
 
 /** Looks up a keyword in any case (RFC 1939 §3: keywords are case-insensitive). */
 export function lookupCommand(word: string): { keyword: Keyword; spec: CommandSpec } | undefined {
-  const upper = toAsciiUpperCase(word);
-  if (!Object.prototype.hasOwnProperty.call(COMMANDS, upper)) return undefined;
-  const keyword = upper as Keyword;
-  return { keyword, spec: COMMANDS[keyword] };
+  return TABLE_ENTRIES.get(toAsciiUpperCase(word));
 }
+
+/** The table as a Map, built once: every command on both sides looks its keyword up here. */
+const TABLE_ENTRIES: ReadonlyMap<string, { readonly keyword: Keyword; readonly spec: CommandSpec }> = new Map(
+  KEYWORDS.map((keyword) => [keyword, Object.freeze({ keyword, spec: COMMANDS[keyword] })]),
+);
 
 /**
  * True when a +OK reply to this command carries a dot-terminated body.
