@@ -1,11 +1,11 @@
-import { Pop3Error } from '../src/protocol';
+import { CodedError, Pop3Error } from '../src/protocol';
 
 /**
  * A sandbox misconfiguration or misuse from code: an unknown account, a seed name that does
  * not exist, a bad option. Codes: `UNKNOWN_ACCOUNT`, `UNKNOWN_SEED_MESSAGE`, `BAD_OPTION`,
  * `SEED_INVALID`, `LISTEN_FAILED`.
  */
-export class SandboxError extends Pop3Error {}
+export class SandboxError extends CodedError {}
 
 /**
  * A handler's refusal: the session answers `-ERR [code] message` and carries on.

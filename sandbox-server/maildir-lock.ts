@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Pop3Error } from '../src/protocol';
+import { CodedError } from '../src/protocol';
 
 /**
  * Lock files shared by every process that opens one Maildir (RFC 1939 §4: the maildrop is
@@ -34,7 +34,7 @@ export interface HeldLock {
 }
 
 /** A lock could not be taken within the time allowed. */
-export class LockTimeoutError extends Pop3Error {
+export class LockTimeoutError extends CodedError {
   readonly lockPath: string;
   constructor(lockPath: string, waitedMs: number) {
     super('LOCK_TIMEOUT', `lock ${lockPath} still held by another process after ${waitedMs} ms`);

@@ -1,7 +1,7 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { InvalidArgumentError, Pop3Error, toCanonicalCrlf } from '../src/protocol';
+import { CodedError, InvalidArgumentError, toCanonicalCrlf } from '../src/protocol';
 import { createNonce, isOwnerAlive, liveLockOwner, tryLock, waitForLock, type HeldLock } from './maildir-lock';
 import type { MailStorage, NewMessage, ReleaseLock, StoredMessage } from './storage';
 
@@ -35,7 +35,7 @@ export interface MaildirStorageOptions {
 }
 
 /** The uidlist named a message whose file no longer exists (removed by another program). */
-export class MessageGoneError extends Pop3Error {
+export class MessageGoneError extends CodedError {
   constructor(account: string, uid: string) {
     super('MESSAGE_GONE', `message ${uid} of ${account} is no longer in its Maildir`);
   }
@@ -228,7 +228,7 @@ export class MaildirStorage implements MailStorage {
 
   /** Runs `task` on the account's folder after earlier tasks on the same account in this process. */
   #serialized<T>(account: string, task: (folder: Folder) => Promise<T>): Promise<T> {
-    if (this.#closed) return Promise.reject(new Pop3Error('STORAGE_CLOSED', 'the Maildir storage is closed'));
+    if (this.#closed) return Promise.reject(new CodedError('STORAGE_CLOSED', 'the Maildir storage is closed'));
     let folder: Folder;
     try {
       folder = folderOf(this.maildirPath(account));

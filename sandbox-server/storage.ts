@@ -13,7 +13,7 @@ export interface StoredMessage {
   seedName?: string;
   /**
    * The canonical CRLF bytes.
-   * @throws Pop3Error `MESSAGE_GONE` when the message was removed behind the server's back
+   * @throws CodedError `MESSAGE_GONE` when the message was removed behind the server's back
    *   (another program deleted its file); anything else is a storage failure.
    */
   read(): Promise<Buffer>;

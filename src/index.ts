@@ -4,12 +4,14 @@
  */
 export * from './client';
 export {
+  CodedError,
   InvalidArgumentError,
   LineTooLongError,
   MalformedReplyError,
   MessageTooLargeError,
   Pop3Error,
   ProtocolError,
+  TransportError,
   type SessionState,
   type TranscriptEntry,
 } from './protocol';

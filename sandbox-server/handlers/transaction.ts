@@ -1,4 +1,4 @@
-import { Pop3Error } from '../../src/protocol';
+import { CodedError } from '../../src/protocol';
 import { printable } from '../display';
 import { CommandRefusal } from '../errors';
 import type { Maildrop } from '../maildrop';
@@ -24,7 +24,7 @@ async function readMessage(number: number, message: StoredMessage): Promise<Buff
     return await message.read();
   } catch (error) {
     // RFC 1939 §5 RETR/§7 TOP: a message that is not there is an ordinary -ERR, not a server fault.
-    if (error instanceof Pop3Error && error.code === 'MESSAGE_GONE') {
+    if (error instanceof CodedError && error.code === 'MESSAGE_GONE') {
       throw new CommandRefusal(`message ${number} was removed from the maildrop by another program`);
     }
     throw new CommandRefusal(`cannot read message ${number} from storage: ${(error as Error).message}`, { responseCode: 'SYS/TEMP' });

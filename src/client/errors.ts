@@ -1,4 +1,4 @@
-import { Pop3Error } from '../protocol';
+import { Pop3Error, TransportError } from '../protocol';
 import type { Pop3Reply } from './types';
 
 /**
@@ -34,7 +34,7 @@ export class Pop3ReplyError extends Pop3Error {
 }
 
 /** The connection closed while a command waited for its reply. */
-export class ConnectionClosedError extends Pop3Error {
+export class ConnectionClosedError extends TransportError {
   /** The command in flight, secrets redacted, or `greeting`. */
   readonly command: string | undefined;
   constructor(command: string | undefined, detail: string, options?: { cause?: unknown }) {
@@ -44,7 +44,7 @@ export class ConnectionClosedError extends Pop3Error {
 }
 
 /** No data arrived within the idle timeout (or the connection took too long to open). */
-export class Pop3TimeoutError extends Pop3Error {
+export class Pop3TimeoutError extends TransportError {
   /** The command that timed out, secrets redacted, or `connect` / `greeting`. */
   readonly command: string;
   readonly timeout: number;
@@ -87,7 +87,7 @@ export class CleartextRefusedError extends Pop3Error {
 }
 
 /** The TLS handshake failed (certificate not trusted, wrong name, protocol error...). */
-export class TlsError extends Pop3Error {
+export class TlsError extends TransportError {
   constructor(detail: string, options?: { cause?: unknown }) {
     super('TLS_FAILED', `TLS failed: ${detail}`, options);
   }

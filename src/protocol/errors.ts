@@ -2,8 +2,12 @@
  * Typed errors with stable codes. The REPL's hints key on `code`, whichever side raised the error.
  */
 
-/** Base class of every error this project throws on purpose. */
-export class Pop3Error extends Error {
+/**
+ * Root of every error this project throws on purpose: a message for people and a stable `code`
+ * for programs (the REPL's hints, lessons' checks). The REPL, the tutor and the lesson format
+ * raise these directly; POP3 failures raise {@link Pop3Error}.
+ */
+export class CodedError extends Error {
   /** A stable, machine-readable code such as `LINE_TOO_LONG` or `ERR_REPLY`. */
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
@@ -12,6 +16,15 @@ export class Pop3Error extends Error {
     this.name = new.target.name;
   }
 }
+
+/** Something went wrong speaking POP3: the transport, the wire format, or the server said no. */
+export class Pop3Error extends CodedError {}
+
+/**
+ * The bytes stopped flowing: the connection closed, a timeout, a TLS failure (docs/DESIGN's
+ * transport family). The client's ConnectionClosedError, Pop3TimeoutError and TlsError extend it.
+ */
+export class TransportError extends Pop3Error {}
 
 /** The peer broke the wire format. */
 export class ProtocolError extends Pop3Error {}

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Recoverable } from 'node:repl';
 import * as vm from 'node:vm';
-import { Pop3Error } from '../protocol/errors';
+import { CodedError } from '../protocol/errors';
 
 /**
  * Evaluation behind a small interface, so ts-node (near its end of life) can later give way
@@ -69,7 +69,7 @@ export interface EvaluatorOptions {
 export const EVAL_INTERRUPTED = 'EVAL_INTERRUPTED';
 
 /** A synchronous evaluation was stopped (timeout or Ctrl-C). */
-export class EvalInterruptedError extends Pop3Error {
+export class EvalInterruptedError extends CodedError {
   constructor(why: 'timeout' | 'sigint', timeoutMs?: number) {
     super(EVAL_INTERRUPTED, why === 'timeout' ? `stopped after ${timeoutMs} ms (the evaluation limit)` : 'interrupted by Ctrl-C');
   }

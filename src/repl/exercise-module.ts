@@ -2,10 +2,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { Pop3Error } from '../protocol/errors';
+import { CodedError } from '../protocol/errors';
 
 /** A learner's exercise file that would not compile, or threw while it loaded. */
-export class ExerciseLoadError extends Pop3Error {
+export class ExerciseLoadError extends CodedError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('EXERCISE_LOAD', message, options);
   }

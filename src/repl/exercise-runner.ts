@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import * as playground from '../index';
-import { Pop3Error } from '../protocol/errors';
+import { CodedError } from '../protocol/errors';
 import type { FaultSpec } from '../protocol/faults';
 import type { TranscriptEntry } from '../protocol/transcript';
 import { CHECK_RUNS_DIR, PLAYGROUND_MODULE } from '../tutor';
@@ -135,7 +135,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
 }
 
 /** The check ran longer than its limit (a learner's program that never finishes). */
-export class ExerciseTimeoutError extends Pop3Error {
+export class ExerciseTimeoutError extends CodedError {
   constructor(timeoutMs: number) {
     super('EXERCISE_TIMEOUT', `the check was stopped after ${timeoutMs / 1000} s: does the program wait for something that never comes?`);
   }

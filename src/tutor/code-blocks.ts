@@ -4,7 +4,7 @@
  * `fails` marks a block that must fail, `norun` one that is only shown, and a fenced block
  * with the info string `output` right after a block holds what running it printed.
  */
-import { Pop3Error } from '../protocol/errors';
+import { CodedError } from '../protocol/errors';
 
 /** What a block holds: TypeScript for the prompt, or POP3 command lines for `.raw` mode. */
 export type CodeBlockLanguage = 'ts' | 'pop3';
@@ -53,7 +53,7 @@ export interface ParsedLesson {
 const LANGUAGES: Readonly<Record<string, CodeBlockLanguage>> = { ts: 'ts', typescript: 'ts', pop3: 'pop3' };
 
 /** Thrown for an info string this convention cannot read, e.g. ```ts maybe. */
-export class CodeBlockError extends Pop3Error {
+export class CodeBlockError extends CodedError {
   /** 1-based line of the fence. */
   readonly line: number;
   constructor(line: number, message: string) {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { Pop3Error } from '../protocol/errors';
+import { CodedError } from '../protocol/errors';
 import { LESSON_FORMAT_VERSION } from './lesson';
 import type { Lesson, LessonDefinition } from './lesson';
 
@@ -31,7 +31,7 @@ export interface LoadLessonsOptions {
 }
 
 /** Thrown when a lesson definition breaks the format; the message says where. */
-export class LessonFormatError extends Pop3Error {
+export class LessonFormatError extends CodedError {
   constructor(detail: string) {
     super('LESSON_FORMAT', detail);
   }

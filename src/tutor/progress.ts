@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Pop3Error } from '../protocol/errors';
+import { CodedError } from '../protocol/errors';
 
 /** The version of the progress file format. */
 export const PROGRESS_FORMAT_VERSION = 1;
@@ -32,7 +32,7 @@ export interface Progress {
 }
 
 /** Thrown when the progress file exists but cannot be read as progress. */
-export class ProgressFileError extends Pop3Error {
+export class ProgressFileError extends CodedError {
   constructor(file: string, detail: string) {
     super('PROGRESS_FILE', `${file}: ${detail}`);
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Pop3Error } from '../protocol/errors';
+import { CodedError } from '../protocol/errors';
 import { toCanonicalCrlf } from '../protocol/multiline';
 
 /** What a lesson's checks know of one seed message (sandbox-server/seed/manifest.json). */
@@ -23,7 +23,7 @@ export interface SeedMessageFacts {
 export type SeedLookup = (name: string) => SeedMessageFacts | undefined;
 
 /** Thrown by `facts.seed(name)` for a name the seed does not have (a typo in a check). */
-export class UnknownSeedMessageError extends Pop3Error {
+export class UnknownSeedMessageError extends CodedError {
   constructor(name: string) {
     super('UNKNOWN_SEED_MESSAGE', `no seed message named "${name}"`);
   }

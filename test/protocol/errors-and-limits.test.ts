@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ConnectionClosedError, Pop3ReplyError, Pop3TimeoutError, TlsError } from '../../src/client/errors';
 import {
   AUTOLOGOUT_MS,
+  CodedError,
   CLIENT_MAX_STATUS_LINE,
   InvalidArgumentError,
   LineTooLongError,
@@ -13,7 +15,10 @@ import {
   MessageTooLargeError,
   Pop3Error,
   ProtocolError,
+  TransportError,
 } from '../../src/protocol';
+import { LessonFormatError } from '../../src/tutor/loader';
+import { SandboxError } from '../../sandbox-server/errors';
 
 describe('typed errors', () => {
   it('carry stable codes, their class name and readable messages', () => {
@@ -35,6 +40,21 @@ describe('typed errors', () => {
     expect(new MalformedReplyError('x')).toBeInstanceOf(ProtocolError);
     expect(new MessageTooLargeError(1)).toBeInstanceOf(ProtocolError);
     expect(new InvalidArgumentError('x')).not.toBeInstanceOf(ProtocolError);
+  });
+
+  it('share one root, CodedError; transport failures are TransportErrors, other errors are not POP3 errors', () => {
+    const reply = { ok: false, status: '-ERR', text: 'no', line: '-ERR no', lines: [] } as unknown as ConstructorParameters<typeof Pop3ReplyError>[1];
+    for (const transport of [new ConnectionClosedError('STAT', 'closed'), new Pop3TimeoutError('STAT', 10), new TlsError('bad certificate')]) {
+      expect(transport).toBeInstanceOf(TransportError);
+      expect(transport).toBeInstanceOf(Pop3Error);
+    }
+    expect(new Pop3ReplyError('STAT', reply)).not.toBeInstanceOf(TransportError);
+    expect(new MalformedReplyError('x')).not.toBeInstanceOf(TransportError);
+    for (const other of [new LessonFormatError('bad'), new SandboxError('BAD_OPTION', 'bad')]) {
+      expect(other).toBeInstanceOf(CodedError);
+      expect(other).not.toBeInstanceOf(Pop3Error);
+    }
+    expect(new TransportError('X', 'y')).toBeInstanceOf(CodedError);
   });
 
   it('keep the limit they enforce, and a cause when given one', () => {
