@@ -9,3 +9,4 @@ export * from './command';
 export * from './reply';
 export * from './transcript';
 export * from './faults';
+export * from './transport';
