@@ -10,3 +10,4 @@ export * from './reply';
 export * from './transcript';
 export * from './faults';
 export * from './transport';
+export * from './crypto';
