@@ -1,0 +1,81 @@
+/**
+ * The docs site: the lessons (generated from lessons/ by scripts/docs/generate.ts) with every
+ * example runnable in the page, and the client's API reference (typedoc). Served under
+ * DOCS_BASE (default `/`), set at build time; nothing is loaded from another origin.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import { transformerTwoslash } from '@shikijs/vitepress-twoslash';
+import { defineConfig } from 'vitepress';
+import type { DefaultTheme } from 'vitepress';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.join(here, '..', '..');
+
+interface NavLesson {
+  id: string;
+  number: number;
+  title: string;
+}
+
+const navFile = path.join(here, 'lessons.json');
+const lessons: NavLesson[] = existsSync(navFile) ? JSON.parse(readFileSync(navFile, 'utf8')) : [];
+
+const sidebar: DefaultTheme.SidebarItem[] = [
+  { text: 'Lessons', link: '/lessons/', items: lessons.map((l) => ({ text: `${l.number}. ${l.title}`, link: `/lessons/${l.id}` })) },
+  { text: 'Client API', link: '/api/' },
+];
+
+/** A base path from the environment, with the slashes VitePress expects. */
+function basePath(value: string | undefined): string {
+  if (!value || value === '/') return '/';
+  return `/${value.replace(/^\/+|\/+$/g, '')}/`;
+}
+
+export default defineConfig({
+  title: 'POP3 playground',
+  description: 'Learn how email is fetched: POP3 lessons whose examples run in the page against a real sandbox server.',
+  lang: 'en',
+  base: basePath(process.env.DOCS_BASE),
+  cleanUrls: false,
+  lastUpdated: false,
+  themeConfig: {
+    nav: [
+      { text: 'Lessons', link: '/lessons/' },
+      { text: 'Client API', link: '/api/' },
+    ],
+    sidebar,
+    search: { provider: 'local' },
+    outline: [2, 3],
+  },
+  markdown: {
+    // Shown plainly: raw protocol lines and what a block printed (grammars without rules).
+    languages: ['pop3', 'output'].map((name) => ({ name, scopeName: `text.${name}`, patterns: [], repository: {} })),
+    codeTransformers: [
+      transformerTwoslash({
+        twoslashOptions: {
+          compilerOptions: {
+            // As the playground's REPL checks (tsconfig.json), with top-level await.
+            target: 99 /* ESNext */,
+            module: 99 /* ESNext */,
+            moduleResolution: 100 /* Bundler */,
+            strict: true,
+            noUncheckedIndexedAccess: true,
+            esModuleInterop: true,
+            skipLibCheck: true,
+            types: ['node'],
+            baseUrl: root,
+            paths: { 'pop3-playground': ['src/client/index.ts'] },
+          },
+          vfsRoot: root,
+        },
+      }),
+    ],
+  },
+  vite: {
+    server: { fs: { allow: [root] } },
+    worker: { format: 'es' },
+    build: { chunkSizeWarningLimit: 4096 },
+  },
+});
