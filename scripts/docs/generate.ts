@@ -14,6 +14,7 @@ import { loadLessons } from '../../src/tutor';
 import type { Lesson } from '../../src/tutor';
 import { lessonPage, lessonPageData } from './lesson-page';
 import type { LessonPageInput } from './lesson-page';
+import { buildRuntime } from './build-runtime';
 import { SITE_DIR, LESSON_PAGES_DIR, NAV_FILE, REPO_ROOT } from './paths';
 import { terminalOnly } from './terminal-only';
 import { scopeDeclarations } from './twoslash-source';
@@ -40,9 +41,11 @@ export function pageInput(lesson: Lesson): LessonPageInput {
     title: definition.title,
     markdown: lesson.markdown,
     goals: (definition.goals ?? []).map((g) => ({ id: g.id, html: inline(g.text), hints: (g.hints ?? []).map((h) => markdown.render(h)) })),
+    mistakes: Object.fromEntries((definition.mistakes ?? []).map((m) => [m.id, inline(m.hint)])),
     solution: definition.solution ?? [],
     scope: scopeDeclarations(SANDBOX_SCOPE_TYPE, lessonScope(lesson)),
     terminalOnly: terminalOnly(lesson.id, definition.exercise !== undefined),
+    ...(definition.start ? { start: definition.start } : {}),
   };
 }
 
@@ -93,6 +96,7 @@ export function writeApiPages(): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const lessons = await writeLessonPages();
+  await buildRuntime();
   if (!process.argv.includes('--no-api')) writeApiPages();
   console.log(`docs: ${lessons.length} lesson pages${process.argv.includes('--no-api') ? '' : ' and the API reference'} in ${Date.now() - started} ms`);
 }

@@ -5,6 +5,7 @@
  * runtime needs (blocks, goals, hints) in the front matter.
  */
 import type { CodeBlock } from '../../src/tutor/code-blocks';
+import type { LessonStartState } from '../../src/tutor/lesson';
 import { inputLines, parseCodeBlocks } from '../../src/tutor/code-blocks';
 import type { TerminalOnly } from './terminal-only';
 import type { ScopeDeclaration } from './twoslash-source';
@@ -36,8 +37,12 @@ export interface LessonPageData {
   title: string;
   blocks: PageBlock[];
   goals: PageGoal[];
+  /** Each common mistake's hint, rendered to HTML, by mistake id. */
+  mistakes: Record<string, string>;
   /** What only the terminal can run here, and why (scripts/docs/terminal-only.ts). */
   terminalOnly: TerminalOnly;
+  /** The sandbox state the lesson starts from (mailboxes, faults). */
+  start?: LessonStartState;
   /** The lesson's solution, as REPL lines (for "compare notes" once the goals are met). */
   solution: string[];
 }
@@ -49,9 +54,11 @@ export interface LessonPageInput {
   title: string;
   markdown: string;
   goals: PageGoal[];
+  mistakes: Record<string, string>;
   solution: readonly string[];
   scope: readonly ScopeDeclaration[];
   terminalOnly: TerminalOnly;
+  start?: LessonStartState;
   /** Whether twoslash checks the ```ts blocks (always, but for unit tests of the layout). */
   twoslash?: boolean;
 }
@@ -94,8 +101,10 @@ export function lessonPageData(input: LessonPageInput): LessonPageData {
       ...(b.output ? { output: b.output.text } : {}),
     })),
     goals: input.goals,
+    mistakes: input.mistakes,
     solution: [...input.solution],
     terminalOnly: input.terminalOnly,
+    ...(input.start ? { start: input.start } : {}),
   };
 }
 
@@ -122,6 +131,6 @@ export function lessonPage(input: LessonPageInput): string {
   const data = lessonPageData(input);
   const front = ['---', `title: ${JSON.stringify(`${input.number}. ${input.title}`)}`, `lesson: ${JSON.stringify(data)}`, 'outline: [2, 3]', '---', ''];
   const goals = input.goals.length > 0 ? ['', '## Goals', '', '<LessonGoals />'] : [];
-  const tail = [...goals, '', '## By hand', '', '<RawPanel />', ''];
+  const tail = [...goals, '', '## Your turn', '', '<LessonPrompt />', ''];
   return [...front, ...out, ...tail].join('\n');
 }

@@ -5,7 +5,7 @@ import DefaultTheme from 'vitepress/theme';
 import type { Theme } from 'vitepress';
 import LessonBar from './lesson-bar.vue';
 import LessonGoals from './lesson-goals.vue';
-import RawPanel from './raw-panel.vue';
+import LessonPrompt from './lesson-prompt.vue';
 import RunBlock from './run-block.vue';
 import './lesson.css';
 
@@ -15,7 +15,7 @@ export default {
     app.use(TwoslashFloatingVue);
     app.component('LessonBar', LessonBar);
     app.component('LessonGoals', LessonGoals);
-    app.component('RawPanel', RawPanel);
+    app.component('LessonPrompt', LessonPrompt);
     app.component('RunBlock', RunBlock);
   },
 } satisfies Theme;
