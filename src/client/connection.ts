@@ -3,6 +3,8 @@ import * as tls from 'node:tls';
 import {
   CLIENT_MAX_BODY_LINE,
   CLIENT_MAX_STATUS_LINE,
+  COMMANDS,
+  isKeyword,
   LineReader,
   LineTooLongError,
   MalformedReplyError,
@@ -497,21 +499,12 @@ export class Connection {
     const before = this.#state;
     // RFC 5034 §4: +OK or -ERR ends a SASL exchange, whatever line the client sent last.
     this.#saslOpen = false;
-    if (reply.ok) {
-      switch (request.keyword) {
-        case 'PASS': case 'APOP': case 'AUTH': case 'RPOP':
-          // RFC 1939 §4: a successful login opens the maildrop.
-          if (this.#state === 'AUTHORIZATION') this.#state = 'TRANSACTION';
-          break;
-        case 'UTF8':
-          this.#utf8 = true;
-          break;
-        default:
-          break;
-      }
+    // The command table says where a +OK leads. QUIT's -ERR leads there too: RFC 1939 §6 sends
+    // it from UPDATE, when some deletions failed, and either reply ends the session.
+    if ((reply.ok || request.keyword === 'QUIT') && isKeyword(request.keyword) && before !== 'CLOSED') {
+      this.#state = COMMANDS[request.keyword].onOk[before] ?? before;
     }
-    // RFC 1939 §6: QUIT in TRANSACTION enters UPDATE (-ERR: some deletions failed); else it just ends.
-    if (request.keyword === 'QUIT') this.#state = this.#state === 'TRANSACTION' ? 'UPDATE' : 'CLOSED';
+    if (reply.ok && request.keyword === 'UTF8') this.#utf8 = true;
     if (request.greeting) this.#greeting = reply.line;
     // A multi-line reply's status line was traced when it arrived, its body just now.
     if (!(request.multiline && reply.ok)) {

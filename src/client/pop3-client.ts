@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import type * as tls from 'node:tls';
 import {
+  COMMANDS,
   describeCommand,
   expectsMultiline,
   findApopTimestamp,
@@ -34,9 +35,6 @@ import {
 import { Pop3Message } from './message';
 import { apopDigest, findSaslMechanism, type SaslCredentials, type SaslMechanism } from './sasl';
 import type { CommandOptions, Pop3Reply } from './types';
-
-/** Commands that may share the wire with others when the server allows PIPELINING (RFC 2449 §6.6). */
-const PIPELINABLE: ReadonlySet<string> = new Set(['STAT', 'LIST', 'RETR', 'DELE', 'NOOP', 'RSET', 'TOP', 'UIDL', 'CAPA']);
 
 /** Built-in SASL mechanism names; others can be registered with registerSaslMechanism(). */
 export type SaslMechanismName = 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'XOAUTH2';
@@ -407,7 +405,8 @@ export class Pop3Client {
     }
     const request: CommandRequest = {
       keyword, shownArgs: redactArgs(keyword, args), label, wire: Buffer.from(`${line}\r\n`, 'utf8'),
-      multiline: expectsMultiline(keyword, args), barrier: !PIPELINABLE.has(keyword), ...signalOptions(options),
+      multiline: expectsMultiline(keyword, args), barrier: !(lookupCommand(keyword)?.spec.pipelinable ?? false),
+      ...signalOptions(options),
     };
     if (keyword === 'USER' || keyword === 'APOP') request.user = args[0];
     return this.#conn.request(request);
@@ -440,7 +439,7 @@ export class Pop3Client {
       label: describeCommand(keyword, args),
       wire,
       multiline: expectsMultiline(keyword, args),
-      barrier: !PIPELINABLE.has(keyword),
+      barrier: !COMMANDS[keyword].pipelinable,
       ...signalOptions(options),
       ...extra,
     });
@@ -459,7 +458,7 @@ export class Pop3Client {
       label,
       wire: Buffer.from(`${label}\r\n`, 'latin1'),
       multiline: expectsMultiline(keyword, args),
-      barrier: !PIPELINABLE.has(keyword),
+      barrier: !COMMANDS[keyword].pipelinable,
     };
     if (options?.signal) request.signal = options.signal;
     if (options?.timeout !== undefined) request.timeout = options.timeout;

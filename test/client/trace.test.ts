@@ -54,6 +54,32 @@ describe('the trace', () => {
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
   });
 
+  it('keeps the state on a -ERR, except that QUIT\'s -ERR comes from UPDATE (RFC 1939 §6)', async () => {
+    fake = await startFakeServer([
+      { send: GREETING },
+      { expect: 'USER alice' }, { send: '+OK\r\n' },
+      { expect: 'PASS wrong' }, { send: '-ERR [AUTH] invalid password\r\n' },
+      { expect: 'PASS wonderland' }, { send: '+OK maildrop locked and ready\r\n' },
+      { expect: 'QUIT' }, { send: '-ERR some deleted messages not removed\r\n' },
+    ]);
+    const entries: TranscriptEntry[] = [];
+    const pop = (client = await connect({ host: fake.host, port: fake.port, trace: (e) => entries.push(e) }));
+    await pop.user('alice');
+    await expect(pop.pass('wrong')).rejects.toMatchObject({ responseCode: 'AUTH' });
+    expect(pop.state).toBe('AUTHORIZATION');
+    await pop.pass('wonderland');
+    await expect(pop.quit()).rejects.toMatchObject({ code: 'ERR_REPLY' });
+    expect(pop.state).toBe('CLOSED');
+    const replies = entries.filter((e) => e.direction === 'S').map((e) => `${e.status} ${e.stateBefore}>${e.stateAfter}`);
+    expect(replies).toEqual([
+      '+OK AUTHORIZATION>AUTHORIZATION',
+      '+OK AUTHORIZATION>AUTHORIZATION',
+      '-ERR AUTHORIZATION>AUTHORIZATION',
+      '+OK AUTHORIZATION>TRANSACTION',
+      '-ERR TRANSACTION>UPDATE',
+    ]);
+  });
+
   it('makes control characters in server lines visible when printed', () => {
     const line = formatTraceLine({
       session: 'c9', seq: 1, time: 0, direction: 'S', keyword: 'NOOP', args: [], status: '+OK',
