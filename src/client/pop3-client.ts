@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import type * as tls from 'node:tls';
 import {
@@ -15,6 +14,7 @@ import {
   type Keyword,
   type SessionState,
 } from '../protocol';
+import { isLoopback } from '../protocol/address';
 import { emptyCapabilities, parseCapabilities, type Capabilities } from './capabilities';
 import type { CommandRequest, Connection, SaslResponder } from './connection';
 import {
@@ -492,11 +492,4 @@ function messageNumber(n: number): string {
     throw new InvalidArgumentError(`a message-number is a whole number from 1, got ${typeof n === 'string' ? JSON.stringify(n) : String(n)}`);
   }
   return String(n);
-}
-
-/** True for 127.0.0.0/8, ::1, IPv4-mapped loopback and `localhost`. */
-export function isLoopback(address: string): boolean {
-  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
-  if (plain === 'localhost' || plain === '::1') return true;
-  return isIP(plain) === 4 && plain.startsWith('127.');
 }
