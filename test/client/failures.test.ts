@@ -1,27 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   ConnectionClosedError,
-  connect,
   Pop3ReplyError,
   Pop3StateError,
   Pop3TimeoutError,
-  type Pop3Client,
 } from '../../src/client';
 import { InvalidArgumentError } from '../../src/protocol';
-import { GREETING, startFakeServer, type FakeServer } from './fake-server';
+import { fakeServerTest, GREETING } from './fake-server';
 
-let fake: FakeServer | undefined;
-let client: Pop3Client | undefined;
-afterEach(async () => {
-  client?.close();
-  await fake?.close();
-  fake = client = undefined;
-});
-
-async function open(options: Parameters<typeof connect>[0] = {}): Promise<Pop3Client> {
-  client = await connect({ host: fake!.host, port: fake!.port, timeout: 300, ...options });
-  return client;
-}
+const it = fakeServerTest({ timeout: 300 });
 
 async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -30,9 +17,9 @@ async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
 }
 
 describe('a misbehaving server never makes the client hang', () => {
-  it('times out a server that stalls mid-body, and closes the connection', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nSubject: half\r\n' }, { stall: true }]);
-    const pop = await open();
+  it('times out a server that stalls mid-body, and closes the connection', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nSubject: half\r\n' }, { stall: true }]);
+    const pop = await fake.open();
     const error = await pop.retr(1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Pop3TimeoutError);
     expect(error).toMatchObject({ code: 'TIMEOUT', command: 'RETR 1', timeout: 300 });
@@ -40,8 +27,8 @@ describe('a misbehaving server never makes the client hang', () => {
     await expect(pop.noop()).rejects.toBeInstanceOf(Pop3StateError);
   });
 
-  it('resets the idle timeout whenever data arrives', async () => {
-    fake = await startFakeServer([
+  it('resets the idle timeout whenever data arrives', async ({ fake }) => {
+    await fake.start([
       { send: GREETING },
       { expect: 'RETR 1' },
       { run: async (peer) => {
@@ -54,47 +41,47 @@ describe('a misbehaving server never makes the client hang', () => {
         await peer.send('.\r\n');
       } },
     ]);
-    const pop = await open();
+    const pop = await fake.open();
     expect((await pop.retr(1)).text).toContain('line 5');
   });
 
-  it('times out a greeting that never comes', async () => {
-    fake = await startFakeServer([{ stall: true }]);
-    const error = await open().catch((e: unknown) => e);
+  it('times out a greeting that never comes', async ({ fake }) => {
+    await fake.start([{ stall: true }]);
+    const error = await fake.open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Pop3TimeoutError);
     expect((error as Pop3TimeoutError).command).toBe('greeting');
   });
 
-  it('ends a stream with Pop3TimeoutError when the server stalls mid-stream', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nfirst\r\n' }, { stall: true }]);
-    const pop = await open();
+  it('ends a stream with Pop3TimeoutError when the server stalls mid-stream', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nfirst\r\n' }, { stall: true }]);
+    const pop = await fake.open();
     await expect(collect(pop.retrStream(1))).rejects.toBeInstanceOf(Pop3TimeoutError);
   });
 
-  it('names RETR when the server hangs up mid-reply', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nSubject: cut\r\nhalf a li' }, { hangUp: true }]);
-    const pop = await open();
+  it('names RETR when the server hangs up mid-reply', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nSubject: cut\r\nhalf a li' }, { hangUp: true }]);
+    const pop = await fake.open();
     const error = await pop.retr(1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionClosedError);
     expect(error).toMatchObject({ code: 'CONNECTION_CLOSED', command: 'RETR 1' });
     expect((error as Error).message).toMatch(/closed the connection while waiting for the reply to RETR 1/);
   });
 
-  it('errors a stream when the server hangs up mid-stream', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 2' }, { send: '+OK\r\nSubject: cut\r\n' }, { hangUp: true }]);
-    const pop = await open();
+  it('errors a stream when the server hangs up mid-stream', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'RETR 2' }, { send: '+OK\r\nSubject: cut\r\n' }, { hangUp: true }]);
+    const pop = await fake.open();
     await expect(collect(pop.retrStream(2))).rejects.toMatchObject({ code: 'CONNECTION_CLOSED', command: 'RETR 2' });
   });
 
-  it('errors a stream with Pop3ReplyError on -ERR', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 7' }, { send: '-ERR no such message\r\n' }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
-    const pop = await open();
+  it('errors a stream with Pop3ReplyError on -ERR', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'RETR 7' }, { send: '-ERR no such message\r\n' }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
+    const pop = await fake.open();
     await expect(collect(pop.retrStream(7))).rejects.toBeInstanceOf(Pop3ReplyError);
     expect((await pop.noop()).ok).toBe(true);
   });
 
-  it('rejects every pipelined command when the server hangs up, each named', async () => {
-    fake = await startFakeServer([
+  it('rejects every pipelined command when the server hangs up, each named', async ({ fake }) => {
+    await fake.start([
       { send: GREETING },
       { expect: 'CAPA' },
       { send: '+OK\r\nPIPELINING\r\n.\r\n' },
@@ -103,7 +90,7 @@ describe('a misbehaving server never makes the client hang', () => {
       { send: '+OK 1 100\r\n' },
       { hangUp: true },
     ]);
-    const pop = await open();
+    const pop = await fake.open();
     await pop.capa();
     const results = await Promise.allSettled([pop.stat(), pop.list(1)]);
     expect(results[0]).toMatchObject({ status: 'fulfilled', value: { count: 1, size: 100 } });
@@ -112,9 +99,9 @@ describe('a misbehaving server never makes the client hang', () => {
 });
 
 describe('cancelling', () => {
-  it('rejects with the signal reason and closes when aborted mid-reply', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nsome\r\n' }, { stall: true }]);
-    const pop = await open({ timeout: 10_000 });
+  it('rejects with the signal reason and closes when aborted mid-reply', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nsome\r\n' }, { stall: true }]);
+    const pop = await fake.open({ timeout: 10_000 });
     const controller = new AbortController();
     const retrieval = pop.retr(1, { signal: controller.signal });
     const reason = new Error('user pressed Ctrl+C');
@@ -123,28 +110,28 @@ describe('cancelling', () => {
     expect(pop.state).toBe('CLOSED');
   });
 
-  it('applies the connection signal to every call', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'NOOP' }, { stall: true }]);
+  it('applies the connection signal to every call', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'NOOP' }, { stall: true }]);
     const controller = new AbortController();
-    const pop = await open({ timeout: 10_000, signal: controller.signal });
+    const pop = await fake.open({ timeout: 10_000, signal: controller.signal });
     const pending = pop.noop();
     controller.abort();
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
     await expect(pop.stat()).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it('ends a stream when aborted', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nsome\r\n' }, { stall: true }]);
-    const pop = await open({ timeout: 10_000 });
+  it('ends a stream when aborted', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nsome\r\n' }, { stall: true }]);
+    const pop = await fake.open({ timeout: 10_000 });
     const controller = new AbortController();
     const stream = pop.retrStream(1, { signal: controller.signal });
     stream.once('data', () => controller.abort(new Error('enough')));
     await expect(collect(stream)).rejects.toThrow('enough');
   });
 
-  it('drops a queued command that is cancelled before it is sent, without closing', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'NOOP' }, { send: '+OK first\r\n' }, { expect: 'STAT' }, { send: '+OK 0 0\r\n' }]);
-    const pop = await open();
+  it('drops a queued command that is cancelled before it is sent, without closing', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'NOOP' }, { send: '+OK first\r\n' }, { expect: 'STAT' }, { send: '+OK 0 0\r\n' }]);
+    const pop = await fake.open();
     const controller = new AbortController();
     const first = pop.noop();
     const cancelled = pop.rset({ signal: controller.signal }); // queued behind NOOP
@@ -155,9 +142,9 @@ describe('cancelling', () => {
     expect(fake.received).toEqual(['NOOP', 'STAT']);
   });
 
-  it('close() rejects what is in flight with ConnectionClosedError', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'NOOP' }, { stall: true }]);
-    const pop = await open();
+  it('close() rejects what is in flight with ConnectionClosedError', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'NOOP' }, { stall: true }]);
+    const pop = await fake.open();
     const pending = pop.noop();
     pop.close();
     await expect(pending).rejects.toMatchObject({ code: 'CONNECTION_CLOSED', command: 'NOOP' });
@@ -166,9 +153,9 @@ describe('cancelling', () => {
 });
 
 describe('what is refused locally', () => {
-  it('refuses CR or LF in an argument before anything is sent', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
-    const pop = await open();
+  it('refuses CR or LF in an argument before anything is sent', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
+    const pop = await fake.open();
     await expect(pop.user('alice\r\nDELE 1')).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(pop.send('NOOP\r\nDELE 1')).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(pop.apop('bob\n', 'x')).rejects.toBeInstanceOf(InvalidArgumentError);
@@ -177,9 +164,9 @@ describe('what is refused locally', () => {
     expect(fake.received).toEqual(['NOOP']);
   });
 
-  it('refuses message-numbers that are not whole numbers from 1, and negative TOP counts', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
-    const pop = await open();
+  it('refuses message-numbers that are not whole numbers from 1, and negative TOP counts', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
+    const pop = await fake.open();
     for (const bad of [0, -1, 1.5, Number.NaN, Infinity, '1' as unknown as number]) {
       await expect(pop.retr(bad)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
       await expect(pop.dele(bad)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
@@ -191,15 +178,15 @@ describe('what is refused locally', () => {
     expect(fake.received).toEqual(['NOOP']);
   });
 
-  it('sends commands in the wrong state and returns the server\'s real -ERR', async () => {
-    fake = await startFakeServer([
+  it('sends commands in the wrong state and returns the server\'s real -ERR', async ({ fake }) => {
+    await fake.start([
       { send: GREETING },
       { expect: 'PASS early' },
       { send: '-ERR [AUTH] give USER first\r\n' },
       { expect: 'RETR 1' },
       { send: '-ERR not in TRANSACTION state\r\n' },
     ]);
-    const pop = await open();
+    const pop = await fake.open();
     const passError = await pop.pass('early').catch((e: unknown) => e);
     expect(passError).toBeInstanceOf(Pop3ReplyError);
     expect(passError).toMatchObject({ responseCode: 'AUTH', command: 'PASS ***' });
@@ -207,9 +194,9 @@ describe('what is refused locally', () => {
     await expect(pop.retr(1)).rejects.toMatchObject({ code: 'ERR_REPLY', reply: { text: 'not in TRANSACTION state' } });
   });
 
-  it('commands after QUIT are refused with Pop3StateError', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'QUIT' }, { send: '+OK bye\r\n' }, { hangUp: true }]);
-    const pop = await open();
+  it('commands after QUIT are refused with Pop3StateError', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'QUIT' }, { send: '+OK bye\r\n' }, { hangUp: true }]);
+    const pop = await fake.open();
     const quitting = pop.quit();
     const after = pop.noop().catch((e: unknown) => e);
     await expect(quitting).resolves.toMatchObject({ ok: true });

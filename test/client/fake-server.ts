@@ -5,6 +5,8 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { test } from 'vitest';
+import { connect, type ConnectOptions, type Pop3Client } from '../../src/client';
 
 /** One step of a script. */
 export type Step =
@@ -167,7 +169,7 @@ async function play(peer: FakePeer, step: Step): Promise<'stop' | void> {
  * (an array of steps, or a function given the peer and the connection's index).
  */
 export async function startFakeServer(
-  script: readonly Step[] | ((peer: FakePeer, index: number) => Promise<void>),
+  script: Script,
   options: { host?: string } = {},
 ): Promise<FakeServer> {
   const received: string[] = [];
@@ -235,3 +237,92 @@ export const LOGIN_STEPS: Step[] = [
   { expect: 'PASS wonderland' },
   { send: '+OK maildrop has 2 messages (320 octets)\r\n' },
 ];
+
+/** The script a fake server plays on each connection. */
+export type Script = readonly Step[] | ((peer: FakePeer, index: number) => Promise<void>);
+
+/**
+ * What a client test gets: a fake server it starts with its script, and clients connected to
+ * it. The started server's `host`, `port`, `received`, `done` and `connections` read through.
+ */
+export interface FakeServerFixture extends FakeServer {
+  /** Starts the fake server (once per test). */
+  start(script: Script, options?: { host?: string }): Promise<FakeServer>;
+  /** Connects a client to the fake server: the test's defaults, then `options`. */
+  open(options?: ConnectOptions): Promise<Pop3Client>;
+}
+
+class FakeServerSession implements FakeServerFixture {
+  readonly #defaults: ConnectOptions;
+  readonly #clients: Pop3Client[] = [];
+  #server: FakeServer | undefined;
+
+  constructor(defaults: ConnectOptions) {
+    this.#defaults = defaults;
+  }
+
+  async start(script: Script, options?: { host?: string }): Promise<FakeServer> {
+    if (this.#server) throw new Error('the fake server has already started in this test');
+    this.#server = await startFakeServer(script, options);
+    return this.#server;
+  }
+
+  async open(options: ConnectOptions = {}): Promise<Pop3Client> {
+    const client = await connect({ host: this.host, port: this.port, ...this.#defaults, ...options });
+    this.#clients.push(client);
+    return client;
+  }
+
+  get #started(): FakeServer {
+    if (!this.#server) throw new Error('start() the fake server first');
+    return this.#server;
+  }
+
+  get host(): string {
+    return this.#started.host;
+  }
+
+  get port(): number {
+    return this.#started.port;
+  }
+
+  get received(): string[] {
+    return this.#started.received;
+  }
+
+  get done(): Promise<void> {
+    return this.#started.done;
+  }
+
+  get connections(): number {
+    return this.#started.connections;
+  }
+
+  async close(): Promise<void> {
+    await this.#server?.close();
+  }
+
+  /** Closes every client, then the server. */
+  async dispose(): Promise<void> {
+    for (const client of this.#clients) client.close();
+    await this.close();
+  }
+}
+
+/**
+ * A vitest `test` whose tests each get `fake`: a scripted fake server and the clients opened
+ * on it, all closed after the test. `defaults` are connect options for every `fake.open()`.
+ */
+export function fakeServerTest(defaults: ConnectOptions = {}) {
+  return test.extend<{ fake: FakeServerFixture }>({
+    // eslint-disable-next-line no-empty-pattern
+    fake: async ({}, use) => {
+      const session = new FakeServerSession(defaults);
+      try {
+        await use(session);
+      } finally {
+        await session.dispose();
+      }
+    },
+  });
+}
