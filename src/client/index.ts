@@ -1,7 +1,9 @@
 /** The POP3 client: connect(), Pop3Client and its helpers. */
-export { connect, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from './connect';
+export { connect, DEFAULT_CONNECT_TIMEOUT_MS } from './connect';
+export { DEFAULT_TIMEOUT_MS } from './start-session';
 export { isLoopback } from '../protocol/address';
-export { Pop3Client, type MessageStream, type SaslMechanismName } from './pop3-client';
+export { Pop3Client, type SaslMechanismName } from './pop3-client';
+export type { MessageStream } from './message-stream';
 export { Pop3Message, decodeEncodedWords } from './message';
 export type { CommandOptions, ConnectOptions, Pop3Reply } from './types';
 export { parseCapabilities, emptyCapabilities, type Capabilities, type PerUserValue } from './capabilities';
