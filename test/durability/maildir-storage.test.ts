@@ -7,7 +7,7 @@ import { toCanonicalCrlf } from '../../src/protocol';
 import { accountFolderName, createMaildirStorage, type MaildirStorage } from '../../sandbox-server/maildir-storage';
 import { loadSeed, type Seed } from '../../sandbox-server/seed-loader';
 import type { NewMessage } from '../../sandbox-server/storage';
-import { killHard, spawnTs, waitForLine, REPO_ROOT } from './helpers/child-output';
+import { killHard, spawnTs, waitForLine, REPO_ROOT } from '../helpers/child-process';
 
 /**
  * The Maildir storage on a temporary directory: seeding, restarts, removal, resets, mail
