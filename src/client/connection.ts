@@ -634,7 +634,7 @@ export class Connection {
   }
 
   /**
-   * Closes the socket and rejects everything still queued: with `reason` when given (abort),
+   * Closes the transport and rejects everything still queued: with `reason` when given (abort),
    * else with ConnectionClosedError naming each command.
    */
   #destroy(reason: unknown, byClient: boolean, detail?: string, cause?: unknown): void {

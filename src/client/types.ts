@@ -61,3 +61,8 @@ export interface ConnectOptions {
   /** Set false to never pipeline, even when the server advertises PIPELINING (RFC 2449 §6.6). */
   pipelining?: boolean;
 }
+
+/** Options of the browser build's `connect()` (src/client/browser.ts): a transport, never TCP. */
+export type TransportConnectOptions = Omit<ConnectOptions, 'transport' | 'port' | 'tls' | 'connectTimeout'> & {
+  transport: ByteTransport;
+};

@@ -392,7 +392,6 @@ class FakeServerSession implements FakeServerFixture {
  */
 export function fakeServerTest(defaults: ConnectOptions = {}, over: Over = 'tcp') {
   return test.extend<{ fake: FakeServerFixture }>({
-    // eslint-disable-next-line no-empty-pattern
     fake: async ({}, use) => {
       const session = new FakeServerSession(defaults, over);
       try {
