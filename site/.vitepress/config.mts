@@ -22,6 +22,10 @@ interface NavLesson {
 const navFile = path.join(here, 'lessons.json');
 const lessons: NavLesson[] = existsSync(navFile) ? JSON.parse(readFileSync(navFile, 'utf8')) : [];
 
+// The workers' hashed file names (scripts/docs/build-runtime.ts), for the lesson pages.
+const runtimeFile = path.join(here, 'runtime.json');
+const runtime: unknown = existsSync(runtimeFile) ? JSON.parse(readFileSync(runtimeFile, 'utf8')) : undefined;
+
 const sidebar: DefaultTheme.SidebarItem[] = [
   { text: 'Lessons', link: '/lessons/', items: lessons.map((l) => ({ text: `${l.number}. ${l.title}`, link: `/lessons/${l.id}` })) },
   { text: 'Client API', link: '/api/' },
@@ -48,7 +52,8 @@ export default defineConfig({
     sidebar,
     search: { provider: 'local' },
     outline: [2, 3],
-  },
+    runtime,
+  } as DefaultTheme.Config & { runtime: unknown },
   markdown: {
     // Shown plainly: raw protocol lines and what a block printed (grammars without rules).
     languages: ['pop3', 'output'].map((name) => ({ name, scopeName: `text.${name}`, patterns: [], repository: {} })),

@@ -22,10 +22,10 @@ import { formatValue, formatConsoleArguments } from './print';
 import { pageModules, requireFrom } from './page-modules';
 import { ReplScope } from './repl-scope';
 import { splitInputs } from './repl-transform';
-import type { ControlEvent, ControlRequest, EvalEvent, EvalRequest } from './worker-messages';
+import type { ControlEvent, ControlRequest, EvalEvent, EvalRequest, WorkerScope } from './worker-messages';
 import { PAGE_SANDBOX_HOST, PAGE_SANDBOX_PORT } from './worker-messages';
 
-const worker = self as unknown as DedicatedWorkerGlobalScope;
+const worker = self as unknown as WorkerScope;
 const post = (event: EvalEvent): void => worker.postMessage(event);
 // Lesson code expects Node's global Buffer (the npm buffer package, docs/lesson-format.md).
 (globalThis as { Buffer?: unknown }).Buffer = Buffer;

@@ -11,9 +11,9 @@ import type { TranscriptEntry } from '../../src/protocol/transcript';
 import type { LessonStartState } from '../../src/tutor/lesson';
 import { waitForSessionsClosed } from '../../src/repl/session-settle';
 import { applyStartState } from '../../src/tutor/start-state';
-import type { ControlEvent, ControlRequest, SandboxEvent, SandboxRequest } from './worker-messages';
+import type { ControlEvent, ControlRequest, SandboxEvent, SandboxRequest, WorkerScope } from './worker-messages';
 
-const scope = self as unknown as DedicatedWorkerGlobalScope;
+const scope = self as unknown as WorkerScope;
 const post = (event: SandboxEvent): void => scope.postMessage(event);
 
 let seed: { manifest: string; files: Map<string, Uint8Array> } | undefined;

@@ -9,6 +9,12 @@ import type { TranscriptEntry } from '../../src/protocol/transcript';
 import type { LessonStartState } from '../../src/tutor/lesson';
 import type { Progress } from '../../src/tutor/progress';
 
+/** What a worker script sees of its global scope (the DOM library types the page's side). */
+export interface WorkerScope {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+}
+
 /** The connection options `sandbox` holds in the page: loopback and a fixed port, as the terminal's outputs show after blanking. */
 export const PAGE_SANDBOX_HOST = '127.0.0.1';
 export const PAGE_SANDBOX_PORT = 1110;

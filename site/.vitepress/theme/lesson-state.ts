@@ -5,6 +5,7 @@
  */
 import { reactive } from 'vue';
 import { withBase } from 'vitepress';
+import type { RuntimeAssets } from '../../runtime/page-runtime';
 import type { TranscriptEntry } from '../../../src/protocol/transcript';
 import type { Progress } from '../../../src/tutor/progress';
 import type { LessonPageData } from '../../../scripts/docs/lesson-page';
@@ -13,7 +14,6 @@ import { exportProgress, importProgress, loadProgress, saveProgress } from '../.
 import { formatProgress } from '../../../src/tutor/progress';
 import { wireLines } from '../../runtime/wire-lines';
 import type { WireLine } from '../../runtime/wire-lines';
-import assets from '../runtime.json';
 
 /** Where a block stands in the page's scope. */
 export type BlockStatus = 'idle' | 'running' | 'done' | 'failed';
@@ -72,7 +72,11 @@ export class LessonPage {
   #sink: { run: number; block?: number } | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(data: LessonPageData) {
+  readonly #assets: RuntimeAssets;
+
+  /** @param assets the workers' scripts (site/.vitepress/runtime.json, through the theme config) */
+  constructor(data: LessonPageData, assets: RuntimeAssets) {
+    this.#assets = assets;
     this.state = reactive({
       data,
       blocks: data.blocks.map(() => ({ status: 'idle', ran: false, output: '', entries: [], edited: undefined })),
@@ -114,7 +118,7 @@ export class LessonPage {
         lessonId: this.state.data.id,
         start: this.state.data.start,
         base: withBase('/'),
-        assets,
+        assets: this.#assets,
         progress: () => this.state.progress,
         trace: this.state.trace,
         listener: {
@@ -258,12 +262,12 @@ export class LessonPage {
 const pages = new Map<string, LessonPage>();
 
 /** The page controller of a lesson, one per lesson id while the reader stays on it. */
-export function pageFor(data: LessonPageData): LessonPage {
+export function pageFor(data: LessonPageData, assets: RuntimeAssets): LessonPage {
   let page = pages.get(data.id);
   if (!page) {
     for (const other of pages.values()) other.dispose();
     pages.clear();
-    page = new LessonPage(data);
+    page = new LessonPage(data, assets);
     pages.set(data.id, page);
   }
   return page;
