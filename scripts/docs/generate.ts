@@ -28,7 +28,7 @@ const inline = (md: string): string => markdown.renderInline(md);
 function lessonScope(lesson: Lesson): ScopeDeclaration[] {
   return (lesson.definition.scope ?? []).map((entry) => {
     const named = entry as { name: string; type?: string; clientExport?: string };
-    return { name: named.name, type: named.clientExport !== undefined ? `typeof __pop3.${named.clientExport}` : (named.type ?? 'unknown') };
+    return named.clientExport !== undefined ? { name: named.name, clientExport: named.clientExport } : { name: named.name, type: named.type ?? 'unknown' };
   });
 }
 

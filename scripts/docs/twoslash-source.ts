@@ -12,12 +12,8 @@ import { inputLines } from '../../src/tutor/code-blocks';
 /** The module name the hidden declarations import the client's types from (a `paths` entry of the twoslash compiler options). */
 export const CLIENT_TYPES_MODULE = 'pop3-playground';
 
-/** A name the REPL puts in scope, with the TypeScript type the checker knows it by. */
-export interface ScopeDeclaration {
-  name: string;
-  /** Type text, e.g. `typeof import("pop3-playground").connect`. */
-  type: string;
-}
+/** A name the REPL puts in scope: an export of the client, or a value of a declared type. */
+export type ScopeDeclaration = { name: string; clientExport: string } | { name: string; type: string };
 
 /** The twoslash notation that hides what comes before it. */
 const CUT = '// ---cut---';
@@ -63,8 +59,10 @@ function buildsScope(block: CodeBlock): boolean {
 export function twoslashSource(blocks: readonly CodeBlock[], index: number, scope: readonly ScopeDeclaration[]): string {
   const block = blocks[index];
   if (!block || block.language !== 'ts') throw new Error(`block ${index} is not a ts block`);
-  const hidden: string[] = [`import type * as __pop3 from '${CLIENT_TYPES_MODULE}'`];
-  for (const entry of scope) hidden.push(`declare const ${entry.name}: ${entry.type}`);
+  const hidden: string[] = [];
+  for (const entry of scope) {
+    hidden.push('clientExport' in entry ? `import { ${entry.clientExport} as ${entry.name} } from '${CLIENT_TYPES_MODULE}'` : `declare const ${entry.name}: ${entry.type}`);
+  }
   hidden.push('export {}');
   for (const earlier of blocks.slice(0, index)) {
     if (buildsScope(earlier)) hidden.push(...programLines({ ...earlier, lines: inputLines(earlier) }, false));
@@ -76,5 +74,5 @@ export function twoslashSource(blocks: readonly CodeBlock[], index: number, scop
 
 /** The declarations of what every lesson has in scope (`connect`, `sandbox`), plus the lesson's own. */
 export function scopeDeclarations(sandboxType: string, lessonScope: readonly ScopeDeclaration[]): ScopeDeclaration[] {
-  return [{ name: 'connect', type: 'typeof __pop3.connect' }, { name: 'sandbox', type: sandboxType }, ...lessonScope];
+  return [{ name: 'connect', clientExport: 'connect' }, { name: 'sandbox', type: sandboxType }, ...lessonScope];
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { transformerTwoslash } from '@shikijs/vitepress-twoslash';
 import { defineConfig } from 'vitepress';
 import type { DefaultTheme } from 'vitepress';
+import { twoslashCompilerOptions } from '../../scripts/docs/twoslash-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..', '..');
@@ -59,22 +60,7 @@ export default defineConfig({
     languages: ['pop3', 'output'].map((name) => ({ name, scopeName: `text.${name}`, patterns: [], repository: {} })),
     codeTransformers: [
       transformerTwoslash({
-        twoslashOptions: {
-          compilerOptions: {
-            // As the playground's REPL checks (tsconfig.json), with top-level await.
-            target: 99 /* ESNext */,
-            module: 99 /* ESNext */,
-            moduleResolution: 100 /* Bundler */,
-            strict: true,
-            noUncheckedIndexedAccess: true,
-            esModuleInterop: true,
-            skipLibCheck: true,
-            types: ['node'],
-            baseUrl: root,
-            paths: { 'pop3-playground': ['src/client/index.ts'] },
-          },
-          vfsRoot: root,
-        },
+        twoslashOptions: { compilerOptions: twoslashCompilerOptions(root), vfsRoot: root },
       }),
     ],
   },
