@@ -100,9 +100,9 @@ function freshScope(): void {
   );
 }
 
-/** Evaluates the goals after an evaluation and tells the page. */
-function judge(): void {
-  const outcome = session.check(false);
+/** Evaluates the goals (after an evaluation, or explicitly as `.check`) and tells the page. */
+function judge(explicit = false): void {
+  const outcome = session.check(explicit);
   post({
     type: 'goals',
     goals: outcome.results.map((r) => ({ id: r.id, met: r.met })),
@@ -297,6 +297,8 @@ worker.onmessage = ({ data, ports }: MessageEvent<EvalRequest>) => {
         trace = data.on;
         session.setTrace(trace);
         judge();
+      } else if (data.type === 'check') {
+        judge(true);
       } else if (data.type === 'hint') {
         const hint = session.takeHint();
         post(hint ? { type: 'hint', id: data.id, goal: hint.goalId, tier: hint.tier, tiers: hint.tiers } : { type: 'hint', id: data.id });

@@ -193,6 +193,11 @@ export class LessonRuntime {
     void this.#ready.then(() => this.#eval.postMessage({ type: 'trace', on } satisfies EvalRequest));
   }
 
+  /** Judges the goals now, as `.check` does. */
+  check(): void {
+    void this.#ready.then(() => this.#eval.postMessage({ type: 'check' } satisfies EvalRequest));
+  }
+
   /** The next hint, as `.hint` gives it. */
   async hint(): Promise<Extract<EvalEvent, { type: 'hint' }>> {
     await this.#ready;

@@ -63,6 +63,8 @@ export type EvalRequest =
   /** One line typed in the raw-mode panel; `.raw` there opens or closes the session. */
   | { type: 'raw'; id: number; line: string }
   | { type: 'trace'; on: boolean }
+  /** The goals judged now, as `.check` judges them. */
+  | { type: 'check' }
   /** The next hint for the first goal not met (as `.hint`). */
   | { type: 'hint'; id: number };
 

@@ -26,6 +26,8 @@ export interface BlockState {
   entries: TranscriptEntry[];
   /** The reader's copy, when they edit. */
   edited: string | undefined;
+  /** Runs finished (a page test waits for it to grow). */
+  runs: number;
 }
 
 export interface PromptState {
@@ -33,6 +35,8 @@ export interface PromptState {
   output: string;
   raw: boolean;
   busy: boolean;
+  /** Lines typed and not finished yet. */
+  pending: number;
 }
 
 export interface LessonState {
@@ -79,12 +83,12 @@ export class LessonPage {
     this.#assets = assets;
     this.state = reactive({
       data,
-      blocks: data.blocks.map(() => ({ status: 'idle', ran: false, output: '', entries: [], edited: undefined })),
+      blocks: data.blocks.map(() => ({ status: 'idle', ran: false, output: '', entries: [], edited: undefined, runs: 0 })),
       live: {},
       // Read from the browser after mounting (loadStoredProgress), so server-rendered HTML matches.
       progress: { formatVersion: 2, lessons: {} },
       trace: false,
-      prompt: { output: '', raw: false, busy: false },
+      prompt: { output: '', raw: false, busy: false, pending: 0 },
       mistake: undefined,
       hint: undefined,
       notice: undefined,
@@ -179,6 +183,7 @@ export class LessonPage {
       this.#sink = { run, block: index };
     });
     block.ran = true;
+    block.runs++;
     const failed = data.language === 'pop3' ? result.errored || result.refused : result.errored;
     block.status = failed && data.mode !== 'fails' ? 'failed' : 'done';
     return result;
@@ -198,25 +203,36 @@ export class LessonPage {
 
   /** A line at the page's prompt: TypeScript, or in raw mode a POP3 command; dot-commands as in the terminal. */
   promptLine(line: string): Promise<void> {
-    return this.#enqueue(async () => {
-      const prompt = this.state.prompt;
-      prompt.output += `${prompt.raw ? 'pop3> ' : '> '}${line}\n`;
-      const command = line.trim();
-      if (command === '.reset') return this.#reset();
-      if (command === '.hint') return this.#hint();
-      if (/^\.trace\b/.test(command)) return this.setTrace(command.split(/\s+/)[1] !== 'off');
-      prompt.busy = true;
-      try {
-        const runtime = await this.#runtimeStarted();
-        const onId = (run: number): void => {
-          this.#sink = { run };
-        };
-        const result = command === '.raw' || prompt.raw ? await runtime.raw(line, onId) : await runtime.run('ts', [line], onId);
-        prompt.raw = result.rawOpen;
-      } finally {
-        prompt.busy = false;
-      }
+    this.state.prompt.pending++;
+    return this.#enqueue(async () => this.#promptLine(line)).finally(() => {
+      this.state.prompt.pending--;
     });
+  }
+
+  async #promptLine(line: string): Promise<void> {
+    const prompt = this.state.prompt;
+    prompt.output += `${prompt.raw ? 'pop3> ' : '> '}${line}\n`;
+    const command = line.trim();
+    // Dot-commands work in raw mode too, as node:repl's do.
+    if (command === '.reset') return this.#reset();
+    if (command === '.hint') return this.#hint();
+    if (command === '.check') return void (await this.#runtimeStarted()).check();
+    if (/^\.trace\b/.test(command)) return this.setTrace(command.split(/\s+/)[1] !== 'off');
+    if (/^\.[a-z]/.test(command) && command !== '.raw') {
+      prompt.output += `${command.split(/\s+/)[0]} is for the terminal playground; here: .raw, .trace on|off, .hint, .check, .reset\n`;
+      return;
+    }
+    prompt.busy = true;
+    try {
+      const runtime = await this.#runtimeStarted();
+      const onId = (run: number): void => {
+        this.#sink = { run };
+      };
+      const result = command === '.raw' || prompt.raw ? await runtime.raw(line, onId) : await runtime.run('ts', [line], onId);
+      prompt.raw = result.rawOpen;
+    } finally {
+      prompt.busy = false;
+    }
   }
 
   setTrace(on: boolean): void {
