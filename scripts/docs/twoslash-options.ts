@@ -4,10 +4,11 @@
  * the client, which the hidden declarations of the injected scope import their types from.
  */
 import * as path from 'node:path';
+import type { CompilerOptions } from 'typescript';
 import { CLIENT_TYPES_MODULE } from './twoslash-source';
 
 /** Options for twoslash's `createTwoslasher` (and @shikijs/vitepress-twoslash's `twoslashOptions`). */
-export function twoslashCompilerOptions(repoRoot: string): Record<string, unknown> {
+export function twoslashCompilerOptions(repoRoot: string): CompilerOptions {
   return {
     target: 99 /* ESNext */,
     module: 99 /* ESNext */,

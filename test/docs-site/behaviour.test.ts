@@ -97,7 +97,9 @@ describe('a lesson page in use', () => {
     try {
       const { page } = watched;
       const run = page.getByRole('button', { name: 'Run example 1' });
-      for (let i = 0; i < 200 && !(await run.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+      const focused = (): Promise<unknown> => page.evaluate('document.activeElement?.getAttribute("aria-label")');
+      for (let i = 0; i < 200 && (await focused()) !== 'Run example 1'; i++) await page.keyboard.press('Tab');
+      expect(await focused()).toBe('Run example 1');
       await page.keyboard.press('Enter');
       await expect.poll(() => blockOutput(page, 0), { timeout: 30_000 }).toContain('signing off');
       await page.locator('#lesson-prompt-input').focus();
@@ -128,7 +130,7 @@ describe('a lesson page in use', () => {
       // A terminal's file where lesson 2 is done merges in; lesson 1's goals stay met.
       const terminal = { formatVersion: 2, lessons: { '02-user-and-pass': { status: 'done', completedAt: '2025-03-01T10:00:00.000Z', hints: {}, failedChecks: 0, goals: {} } } };
       await page.locator('.goal-import input[type=file]').setInputFiles({ name: 'progress.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(terminal)) });
-      const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('pop3-playground:progress') ?? '{}'));
+      const stored = JSON.parse(String(await page.evaluate('localStorage.getItem("pop3-playground:progress")')));
       expect(stored.lessons['02-user-and-pass'].status).toBe('done');
       expect(stored.lessons['01-first-contact'].goals['raw-quit'].met).toBe(true);
     } finally {
@@ -157,11 +159,8 @@ describe('a lesson page in use', () => {
         await page.goto(`${server.root}${path}`, { waitUntil: 'networkidle' });
         if (path.startsWith('lessons/')) await runBlock(page, 0);
         await page.addScriptTag({ content: axeSource });
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
-          const result = await axe.run(document, { resultTypes: ['violations'] });
-          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
-        });
+        const result = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] })")) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+        const violations = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
         expect(violations, path || 'home').toEqual([]);
       } finally {
         await watched.close();

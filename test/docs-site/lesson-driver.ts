@@ -34,7 +34,7 @@ export async function openLesson(browser: Browser, server: SiteServer, id: strin
   await watched.page.goto(`${server.root}lessons/${id}.html`);
   // Hydrated once Vue has mounted the lesson bar (its count comes from the browser's progress).
   await watched.page.locator('.lesson-bar').waitFor();
-  await watched.page.waitForFunction(() => document.querySelector('#app')?.hasAttribute('data-v-app') === true);
+  await watched.page.locator('#app[data-v-app]').waitFor({ state: 'attached' });
   return watched;
 }
 
