@@ -18,6 +18,7 @@ import { LessonSession } from '../../src/tutor/lesson-session';
 import type { Lesson, LessonDefinition } from '../../src/tutor/lesson';
 import { mergeProgress } from '../../src/tutor/progress-merge';
 import type { Progress } from '../../src/tutor/progress';
+import { createSeedLookup } from '../../src/tutor/seed-facts';
 import { formatValue, formatConsoleArguments } from './print';
 import { pageModules, requireFrom } from './page-modules';
 import { ReplScope } from './repl-scope';
@@ -177,7 +178,7 @@ async function runRawBlock(id: number, lines: readonly string[]): Promise<{ erro
   let errored = false;
   let refused = false;
   if (!raw && !(await enterRaw(id))) return { errored: true, refused };
-  for (const line of lines) {
+  for (const line of lines.filter((l) => l.trim() !== '')) {
     if (!raw) {
       errored = true;
       print(id, `(not sent: the raw session had ended) ${line}`);
@@ -225,6 +226,7 @@ async function init(data: Extract<EvalRequest, { type: 'init' }>, port: MessageP
       },
     },
     variable: (name) => scope.lookup(name),
+    seed: createSeedLookup({ messages: () => data.seed.messages, size: (file) => data.seed.sizes[file] ?? 0 }),
   });
   session.enter(lesson);
   session.setTrace(trace);

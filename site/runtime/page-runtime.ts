@@ -7,7 +7,7 @@
 import type { TranscriptEntry } from '../../src/protocol/transcript';
 import type { LessonStartState } from '../../src/tutor/lesson';
 import type { Progress } from '../../src/tutor/progress';
-import type { EvalEvent, EvalRequest, GoalVerdict, SandboxEvent, SandboxRequest } from './worker-messages';
+import type { EvalEvent, EvalRequest, GoalVerdict, SandboxEvent, SandboxRequest, SeedFacts } from './worker-messages';
 
 /** How long running code may keep the eval worker from answering before the page ends it (as the REPL's 5 s watchdog). */
 export const STALL_LIMIT_MS = 5_000;
@@ -59,6 +59,7 @@ export class LessonRuntime {
   readonly #sandbox: Worker;
   #eval!: Worker;
   #accounts: { name: string; password: string }[] = [];
+  #seed: SeedFacts = { messages: {}, sizes: {} };
   #ready!: Promise<void>;
   #nextId = 0;
   readonly #pending = new Map<number, Pending>();
@@ -67,12 +68,13 @@ export class LessonRuntime {
   #watchdog: ReturnType<typeof setInterval> | undefined;
   #trace: boolean;
 
-  constructor(options: LessonRuntimeOptions, sandbox: Worker, sandboxReady: Promise<{ name: string; password: string }[]>) {
+  constructor(options: LessonRuntimeOptions, sandbox: Worker, sandboxReady: Promise<Extract<SandboxEvent, { type: 'ready' }>>) {
     this.#options = options;
     this.#sandbox = sandbox;
     this.#trace = options.trace;
-    this.#ready = sandboxReady.then((accounts) => {
+    this.#ready = sandboxReady.then(({ accounts, seed }) => {
       this.#accounts = accounts;
+      this.#seed = seed;
       return this.#startEval();
     });
   }
@@ -95,7 +97,7 @@ export class LessonRuntime {
       };
       worker.onerror = (event) => reject(new Error(event.message));
     });
-    const init: EvalRequest = { type: 'init', lessonId: this.#options.lessonId, accounts: this.#accounts, progress: this.#options.progress(), trace: this.#trace };
+    const init: EvalRequest = { type: 'init', lessonId: this.#options.lessonId, accounts: this.#accounts, seed: this.#seed, progress: this.#options.progress(), trace: this.#trace };
     worker.postMessage(init, [channel.port2]);
     return ready;
   }
@@ -238,9 +240,9 @@ export class LessonRuntime {
 /** Starts the sandbox worker and, once it has its seed, the eval worker. */
 export function startLessonRuntime(options: LessonRuntimeOptions): LessonRuntime {
   const sandbox = new Worker(`${options.base}${options.assets.sandboxWorker}`, { type: 'module', name: 'sandbox' });
-  const ready = new Promise<{ name: string; password: string }[]>((resolve, reject) => {
+  const ready = new Promise<Extract<SandboxEvent, { type: 'ready' }>>((resolve, reject) => {
     sandbox.addEventListener('message', ({ data }: MessageEvent<SandboxEvent>) => {
-      if (data.type === 'ready') resolve(data.accounts);
+      if (data.type === 'ready') resolve(data);
       else if (data.type === 'failed') reject(new Error(data.message));
       else if (data.type === 'entry') options.listener.entry(data.entry);
     });

@@ -11,7 +11,8 @@ import type { TranscriptEntry } from '../../src/protocol/transcript';
 import type { LessonStartState } from '../../src/tutor/lesson';
 import { waitForSessionsClosed } from '../../src/repl/session-settle';
 import { applyStartState } from '../../src/tutor/start-state';
-import type { ControlEvent, ControlRequest, SandboxEvent, SandboxRequest, WorkerScope } from './worker-messages';
+import { toCanonicalCrlf } from '../../src/protocol/multiline';
+import type { ControlEvent, ControlRequest, SandboxEvent, SandboxRequest, SeedFacts, WorkerScope } from './worker-messages';
 
 const scope = self as unknown as WorkerScope;
 const post = (event: SandboxEvent): void => scope.postMessage(event);
@@ -35,6 +36,14 @@ async function loadSeed(base: string): Promise<{ manifest: string; files: Map<st
     }),
   );
   return { manifest, files };
+}
+
+/** The seed as the tutor's checks see it: the manifest's messages and their sizes on the wire. */
+function seedFacts(loaded: { manifest: string; files: Map<string, Uint8Array> }): SeedFacts {
+  const { messages } = JSON.parse(loaded.manifest) as { messages: SeedFacts['messages'] };
+  const sizes: Record<string, number> = {};
+  for (const [file, bytes] of loaded.files) sizes[file] = toCanonicalCrlf(Buffer.from(bytes)).length;
+  return { messages, sizes };
 }
 
 const toControl = (event: ControlEvent): void => control?.postMessage(event);
@@ -77,7 +86,7 @@ scope.onmessage = ({ data, ports }: MessageEvent<SandboxRequest>) => {
         seed = await loadSeed(data.seedBase);
         const created = await freshSandbox(data.start);
         if (ports[0]) attach(ports[0]);
-        post({ type: 'ready', accounts: created.accounts.map((a) => ({ ...a })) });
+        post({ type: 'ready', accounts: created.accounts.map((a) => ({ ...a })), seed: seedFacts(seed) });
       } else if (data.type === 'attach') {
         if (ports[0]) attach(ports[0]);
       } else if (data.type === 'reset') {

@@ -8,6 +8,7 @@
 import type { TranscriptEntry } from '../../src/protocol/transcript';
 import type { LessonStartState } from '../../src/tutor/lesson';
 import type { Progress } from '../../src/tutor/progress';
+import type { SeedManifestEntry } from '../../src/tutor/seed-facts';
 
 /** What a worker script sees of its global scope (the DOM library types the page's side). */
 export interface WorkerScope {
@@ -18,6 +19,13 @@ export interface WorkerScope {
 /** The connection options `sandbox` holds in the page: loopback and a fixed port, as the terminal's outputs show after blanking. */
 export const PAGE_SANDBOX_HOST = '127.0.0.1';
 export const PAGE_SANDBOX_PORT = 1110;
+
+/** What the tutor's checks know of the seed (`facts.seed(name)`): the manifest's messages and each file's size on the wire. */
+export interface SeedFacts {
+  messages: Record<string, SeedManifestEntry>;
+  /** By file: octets with CRLF line ends and a final CRLF (RFC 1939 §11). */
+  sizes: Record<string, number>;
+}
 
 // ---- page -> sandbox worker ----------------------------------------------------------------
 
@@ -32,7 +40,7 @@ export type SandboxRequest =
 // ---- sandbox worker -> page ----------------------------------------------------------------
 
 export type SandboxEvent =
-  | { type: 'ready'; accounts: { name: string; password: string }[] }
+  | { type: 'ready'; accounts: { name: string; password: string }[]; seed: SeedFacts }
   | { type: 'reset-done' }
   /** A session-log entry, as it is appended. */
   | { type: 'entry'; entry: TranscriptEntry }
@@ -57,7 +65,7 @@ export type ControlEvent =
 
 export type EvalRequest =
   /** The lesson to load, the accounts and the stored progress; the sandbox's control port transferred with it. */
-  | { type: 'init'; lessonId: string; accounts: { name: string; password: string }[]; progress: Progress; trace: boolean }
+  | { type: 'init'; lessonId: string; accounts: { name: string; password: string }[]; seed: SeedFacts; progress: Progress; trace: boolean }
   /** Runs REPL inputs (```ts) or raw lines (```pop3) in the page's scope. */
   | { type: 'run'; id: number; language: 'ts' | 'pop3'; lines: string[] }
   /** One line typed in the raw-mode panel; `.raw` there opens or closes the session. */
