@@ -208,7 +208,8 @@ async function init(data: Extract<EvalRequest, { type: 'init' }>, port: MessageP
   trace = data.trace;
   sandbox = Object.freeze({ host: PAGE_SANDBOX_HOST, port: PAGE_SANDBOX_PORT, accounts: Object.freeze(data.accounts.map((a) => Object.freeze({ ...a }))) });
   const definition = await loadLesson(data.lessonId);
-  lesson = { id: data.lessonId, number: 0, dir: `lessons/${data.lessonId}`, markdown: '', definition } as Lesson;
+  // The prose is the page itself; the tutor judges from the definition.
+  lesson = { id: data.lessonId, number: data.lessonNumber, dir: `lessons/${data.lessonId}`, markdown: '', definition };
   let stored: Progress = data.progress;
   session = new LessonSession({
     lessons: [lesson],

@@ -40,6 +40,7 @@ export interface RunResult {
 /** Options of {@link startLessonRuntime}. */
 export interface LessonRuntimeOptions {
   lessonId: string;
+  lessonNumber: number;
   start: LessonStartState | undefined;
   /** The site's base URL path, e.g. `/` or `/pop3/`. */
   base: string;
@@ -97,7 +98,7 @@ export class LessonRuntime {
       };
       worker.onerror = (event) => reject(new Error(event.message));
     });
-    const init: EvalRequest = { type: 'init', lessonId: this.#options.lessonId, accounts: this.#accounts, seed: this.#seed, progress: this.#options.progress(), trace: this.#trace };
+    const init: EvalRequest = { type: 'init', lessonId: this.#options.lessonId, lessonNumber: this.#options.lessonNumber, accounts: this.#accounts, seed: this.#seed, progress: this.#options.progress(), trace: this.#trace };
     worker.postMessage(init, [channel.port2]);
     return ready;
   }

@@ -65,7 +65,7 @@ export type ControlEvent =
 
 export type EvalRequest =
   /** The lesson to load, the accounts and the stored progress; the sandbox's control port transferred with it. */
-  | { type: 'init'; lessonId: string; accounts: { name: string; password: string }[]; seed: SeedFacts; progress: Progress; trace: boolean }
+  | { type: 'init'; lessonId: string; lessonNumber: number; accounts: { name: string; password: string }[]; seed: SeedFacts; progress: Progress; trace: boolean }
   /** Runs REPL inputs (```ts) or raw lines (```pop3) in the page's scope. */
   | { type: 'run'; id: number; language: 'ts' | 'pop3'; lines: string[] }
   /** One line typed in the raw-mode panel; `.raw` there opens or closes the session. */

@@ -120,6 +120,7 @@ export class LessonPage {
       const { startLessonRuntime } = await import('../../runtime/page-runtime');
       const runtime = startLessonRuntime({
         lessonId: this.state.data.id,
+        lessonNumber: this.state.data.number,
         start: this.state.data.start,
         base: withBase('/'),
         assets: this.#assets,
