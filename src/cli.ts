@@ -10,8 +10,8 @@ import type { LessonStartState } from './tutor';
 import type { LoadedLessons } from './tutor';
 // Only light modules load before main() starts the certificate worker; the tutor's index
 // would also load the goal facts and the seed (~20 ms).
-import { loadLessons } from './tutor/loader';
-import { resolveStateDir } from './tutor/progress';
+import { loadLessons } from './tutor/node/lesson-folders';
+import { resolveStateDir } from './tutor/node/state-dir';
 import type { PlaygroundTarget } from './repl/playground-repl';
 import { decideStyle } from './repl/style';
 import type { Sandbox } from '../sandbox-server';

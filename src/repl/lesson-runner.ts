@@ -8,13 +8,11 @@ import {
   lessonProgress,
   markDone,
   nextHint,
-  PROGRESS_FILE,
-  readProgress,
   solutionLinesAllowed,
-  writeProgress,
   emptyProgress,
   isReadingOnly,
 } from '../tutor';
+import { PROGRESS_FILE, readProgress, seedFolderLookup, writeProgress } from '../tutor/node';
 import type { ErrorFact, ExerciseFacts, Facts, GoalResult, Lesson, MistakeDefinition, NextHint, Progress } from '../tutor';
 
 /** How many evaluated values a lesson's facts keep (the newest). */
@@ -196,6 +194,7 @@ export class LessonRunner {
         errors: [...this.#errors],
       },
       ...(this.#exercise ? { exercise: this.#exercise } : {}),
+      seed: seedFolderLookup(),
     });
   }
 

@@ -1,13 +1,7 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { CodedError } from '../protocol/errors';
 
 /** The version of the progress file format. */
 export const PROGRESS_FORMAT_VERSION = 1;
-
-/** The progress file's name inside the state directory. */
-export const PROGRESS_FILE = 'progress.json';
 
 /** Where one lesson stands. */
 export interface LessonProgress {
@@ -31,23 +25,11 @@ export interface Progress {
   lessons: Record<string, LessonProgress>;
 }
 
-/** Thrown when the progress file exists but cannot be read as progress. */
+/** Thrown when stored progress exists but cannot be read as progress. */
 export class ProgressFileError extends CodedError {
-  constructor(file: string, detail: string) {
-    super('PROGRESS_FILE', `${file}: ${detail}`);
+  constructor(source: string, detail: string) {
+    super('PROGRESS_FILE', `${source}: ${detail}`);
   }
-}
-
-/**
- * The state directory: `--state-dir` when given, else `$XDG_STATE_HOME/pop3-playground`,
- * else `~/.local/state/pop3-playground` (XDG Base Directory Specification).
- */
-export function resolveStateDir(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  if (explicit) return path.resolve(explicit);
-  const xdg = env.XDG_STATE_HOME;
-  // The spec says relative paths are invalid and must be ignored.
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.local', 'state');
-  return path.join(base, 'pop3-playground');
 }
 
 /** A fresh, empty progress value. */
@@ -56,30 +38,19 @@ export function emptyProgress(): Progress {
 }
 
 /**
- * Reads the progress file; a missing file is empty progress.
- * @throws ProgressFileError when the file is not valid progress JSON (it is left untouched).
+ * Reads progress from its JSON text; malformed entries are dropped rather than failing.
+ * @throws ProgressFileError (naming `source`) when the text is not progress.
  */
-export function readProgress(file: string): Progress {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyProgress();
-    throw new ProgressFileError(file, (error as Error).message);
-  }
+export function parseProgress(text: string, source: string): Progress {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ProgressFileError(file, `not valid JSON (${(error as Error).message})`);
+    throw new ProgressFileError(source, `not valid JSON (${(error as Error).message})`);
   }
-  return normaliseProgress(file, parsed);
-}
-
-function normaliseProgress(file: string, parsed: unknown): Progress {
-  if (typeof parsed !== 'object' || parsed === null) throw new ProgressFileError(file, 'expected a JSON object');
+  if (typeof parsed !== 'object' || parsed === null) throw new ProgressFileError(source, 'expected a JSON object');
   const p = parsed as Record<string, unknown>;
-  if (p.formatVersion !== PROGRESS_FORMAT_VERSION) throw new ProgressFileError(file, `formatVersion must be ${PROGRESS_FORMAT_VERSION}`);
+  if (p.formatVersion !== PROGRESS_FORMAT_VERSION) throw new ProgressFileError(source, `formatVersion must be ${PROGRESS_FORMAT_VERSION}`);
   const progress = emptyProgress();
   if (typeof p.current === 'string') progress.current = p.current;
   const lessons = typeof p.lessons === 'object' && p.lessons !== null ? (p.lessons as Record<string, unknown>) : {};
@@ -100,12 +71,9 @@ function normaliseProgress(file: string, parsed: unknown): Progress {
   return progress;
 }
 
-/** Writes the progress file atomically (a temp file renamed over it), creating the directory. */
-export function writeProgress(file: string, progress: Progress): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(progress, null, 2)}\n`, 'utf8');
-  renameSync(temp, file);
+/** Progress as the JSON text it is stored in. */
+export function formatProgress(progress: Progress): string {
+  return `${JSON.stringify(progress, null, 2)}\n`;
 }
 
 /** The entry for a lesson, created as `started` when missing. */

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
-import { LessonFormatError, loadLessons, validateLessonDefinition } from '../../src/tutor';
+import { LessonFormatError, validateLessonDefinition } from '../../src/tutor';
+import { loadLessons } from '../../src/tutor/node';
 import { lessonSource, writeLessonsDir } from './lesson-fixtures';
 
 describe('lesson loader', () => {

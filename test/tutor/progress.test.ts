@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { emptyProgress, lessonProgress, markDone, ProgressFileError, readProgress, resolveStateDir, writeProgress } from '../../src/tutor';
+import { emptyProgress, lessonProgress, markDone, ProgressFileError } from '../../src/tutor';
+import { readProgress, resolveStateDir, writeProgress } from '../../src/tutor/node';
 
 const tempDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'pg-progress-'));
 
