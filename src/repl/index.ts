@@ -1,7 +1,6 @@
 /** The guided REPL: TypeScript evaluation, dot-commands, rendering, and the lesson runner. */
 export * from './playground-repl';
 export * from './evaluator';
-export * from './lesson-runner';
 export * from './client-tracker';
 export * from './commands';
 export * from './error-hints';

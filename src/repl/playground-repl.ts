@@ -8,8 +8,9 @@ import { formatTranscriptEntry } from '../protocol/transcript';
 import type { TranscriptEntry } from '../protocol/transcript';
 import { KEYWORDS } from '../protocol/commands';
 import type { Lesson, LessonStartState, LoadedLessons } from '../tutor';
-import { EXERCISE_SCOPE_TYPE, isReadingOnly } from '../tutor';
-import { exercisePaths, prepareExerciseFile } from '../tutor/node';
+import { EXERCISE_SCOPE_TYPE, isReadingOnly, LessonSession } from '../tutor';
+import type { CheckOutcome } from '../tutor';
+import { exercisePaths, FileProgressStore, prepareExerciseFile, PROGRESS_FILE, seedFolderLookup } from '../tutor/node';
 import type { ExercisePaths } from '../tutor';
 import type { FaultSpec } from '../protocol/faults';
 import { ClientTracker } from './client-tracker';
@@ -19,8 +20,6 @@ import type { CommandHost } from './commands';
 import { describeError } from './error-hints';
 import { createEvaluator, EVAL_INTERRUPTED } from './evaluator';
 import type { Evaluator } from './evaluator';
-import { LessonRunner } from './lesson-runner';
-import type { CheckOutcome } from './lesson-runner';
 import { LineGate } from './line-gate';
 import { createMarkdownRenderer } from './markdown';
 import type { MarkdownRenderer } from './markdown';
@@ -104,7 +103,7 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
 export interface PlaygroundRepl {
   readonly server: REPLServer;
   readonly evaluator: Evaluator;
-  readonly runner: LessonRunner;
+  readonly runner: LessonSession;
   /** Resolves once the REPL has exited and cleaned up (clients closed, progress saved). */
   readonly closed: Promise<void>;
   /** Cancels a pending evaluation (what Ctrl-C does); returns false when nothing was pending. */
@@ -176,7 +175,12 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     cwd: process.cwd(),
   });
 
-  const runner = new LessonRunner(options.lessons.lessons, options.stateDir, (name) => evaluator.lookup(name));
+  const runner = new LessonSession({
+    lessons: options.lessons.lessons,
+    store: new FileProgressStore(path.join(options.stateDir, PROGRESS_FILE)),
+    variable: (name) => evaluator.lookup(name),
+    seed: seedFolderLookup(),
+  });
 
   const printTrace = (entry: TranscriptEntry): void => {
     const line = sanitizeForTerminal(formatTranscriptEntry(entry));
@@ -558,7 +562,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
       const words = arg.trim().split(/\s+/).filter(Boolean);
       if (words[0] === 'all') {
         if (words[1] !== 'confirm') {
-          print(`This forgets ALL progress in ${runner.progressFile}. Type ${paint.bold('.reset all confirm')} to go ahead.`);
+          print(`This forgets ALL progress in ${runner.progressLocation}. Type ${paint.bold('.reset all confirm')} to go ahead.`);
           return;
         }
         runner.forgetAll();
@@ -594,7 +598,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     showProgress() {
       const done = runner.lessons.filter((l) => runner.isDone(l)).length;
       print(`Progress: ${done} of ${runner.lessons.length} lessons done.`);
-      print(`Saved in ${runner.progressFile}${runner.progressProblem ? ` (not writable this time: ${runner.progressProblem})` : ''}`);
+      print(`Saved in ${runner.progressLocation}${runner.progressProblem ? ` (not writable this time: ${runner.progressProblem})` : ''}`);
       for (const lesson of runner.lessons) {
         const entry = runner.progress.lessons[lesson.id];
         const hints = entry ? Object.values(entry.hints).reduce((a, b) => a + b, 0) : 0;

@@ -4,6 +4,7 @@
  */
 export * from './lesson-folders';
 export * from './progress-file';
+export * from './file-lock';
 export * from './state-dir';
 export * from './bundled-seed';
 export * from './exercise-files';

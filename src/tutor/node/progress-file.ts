@@ -2,6 +2,10 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { emptyProgress, formatProgress, parseProgress, ProgressFileError } from '../progress';
 import type { Progress } from '../progress';
+import { mergeProgress } from '../progress-merge';
+import type { ProgressStore } from '../progress-store';
+import { withFileLock } from './file-lock';
+import type { FileLockOptions } from './file-lock';
 
 /** The progress file's name inside the state directory. */
 export const PROGRESS_FILE = 'progress.json';
@@ -27,4 +31,41 @@ export function writeProgress(file: string, progress: Progress): void {
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, formatProgress(progress), 'utf8');
   renameSync(temp, file);
+}
+
+/**
+ * Progress in a file (`progress.json`), safe with several writers: each save reads the file,
+ * merges, and writes it atomically, under a lock file beside it (`progress.json.lock`).
+ */
+export class FileProgressStore implements ProgressStore {
+  readonly location: string;
+  readonly #lockFile: string;
+  readonly #lockOptions: FileLockOptions;
+
+  constructor(file: string, lockOptions: FileLockOptions = {}) {
+    this.location = file;
+    this.#lockFile = `${file}.lock`;
+    this.#lockOptions = lockOptions;
+  }
+
+  load(): Progress {
+    return readProgress(this.location);
+  }
+
+  save(progress: Progress): Progress {
+    return this.#locked(() => {
+      const merged = mergeProgress(readProgress(this.location), progress);
+      writeProgress(this.location, merged);
+      return merged;
+    });
+  }
+
+  replace(progress: Progress): void {
+    this.#locked(() => writeProgress(this.location, progress));
+  }
+
+  #locked<T>(work: () => T): T {
+    mkdirSync(path.dirname(this.location), { recursive: true });
+    return withFileLock(this.#lockFile, work, this.#lockOptions);
+  }
 }
