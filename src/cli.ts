@@ -12,7 +12,7 @@ import type { LoadedLessons } from './tutor';
 // would also load the goal facts and the seed (~20 ms).
 import { loadLessons } from './tutor/node/lesson-folders';
 import { resolveStateDir } from './tutor/node/state-dir';
-import type { PlaygroundTarget } from './repl/playground-repl';
+import type { PlaygroundTarget } from './repl/target';
 import { decideStyle } from './repl/style';
 import type { Sandbox } from '../sandbox-server';
 import { prepareSandboxCertificates } from '../sandbox-server/certificates';

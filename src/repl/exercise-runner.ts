@@ -7,7 +7,7 @@ import type { TranscriptEntry } from '../protocol/transcript';
 import { CHECK_RUNS_DIR, PLAYGROUND_MODULE } from '../tutor';
 import type { ExerciseContext, ExerciseDefinition, ExerciseFacts, ExercisePaths, LessonStartState } from '../tutor';
 import { loadExerciseModule } from './exercise-module';
-import type { PlaygroundTarget } from './playground-repl';
+import type { PlaygroundTarget } from './target';
 
 /** How long one `.check` of a file exercise may run before it is stopped. */
 export const EXERCISE_TIMEOUT_MS = 60_000;

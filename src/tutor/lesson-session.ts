@@ -25,6 +25,14 @@ export interface CheckOutcome {
   mistake?: MistakeDefinition;
 }
 
+/** The solution lines the learner may see now, and how many there are in all. */
+export interface SolutionView {
+  lines: readonly string[];
+  total: number;
+  passed: boolean;
+  failedChecks: number;
+}
+
 /** Lesson status for the menu. */
 export type LessonStatus = 'done' | 'current' | 'pending';
 
@@ -192,8 +200,14 @@ export class LessonSession {
     this.#clients++;
   }
 
+  /** Records that `.trace` is on or off (it stays so across lessons). */
   setTrace(on: boolean): void {
     this.#trace = on;
+  }
+
+  /** True while `.trace on` is in force. */
+  get trace(): boolean {
+    return this.#trace;
   }
 
   /** Keeps what the last `.check` found running the learner's exercise file. */
@@ -269,7 +283,7 @@ export class LessonSession {
   }
 
   /** The solution lines the learner may see now, and how many there are in all. */
-  solution(): { lines: readonly string[]; total: number; passed: boolean; failedChecks: number } {
+  solution(): SolutionView {
     const lesson = this.current;
     const all = lesson?.definition.solution ?? [];
     if (!lesson) return { lines: [], total: 0, passed: false, failedChecks: 0 };
