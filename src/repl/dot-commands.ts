@@ -77,7 +77,7 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
       if (!lesson) return;
       await control.closeSessions();
       session.clearFacts();
-      control.injectScope(lesson);
+      await control.injectScope(lesson);
       await control.applyState(lesson);
       screen.lessonReset(lesson, session.results);
     },
@@ -103,8 +103,8 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
       }
       screen.type(evaluator.typeOf(expression), evaluator.typeChecked);
     },
-    clearScope() {
-      control.injectScope(session.current);
+    async clearScope() {
+      await control.injectScope(session.current);
       screen.scopeCleared();
     },
     lessonNames: () => session.lessons.flatMap((l) => [String(l.number), l.id]),

@@ -16,7 +16,7 @@ export interface LessonControlOptions<C extends ReplClient, O extends object> {
   tracker: ClientTracker<C, O>;
   raw: RawMode<C, O>;
   target: PlaygroundTarget;
-  /** Absolute path of the client module, for the checker's declaration of `connect`. */
+  /** Absolute path of the client module: the checker's types for `connect` and client exports in a lesson's scope, and their values. */
   clientModule: string;
   /** Where the exercise workspace lives. */
   stateDir: string;
@@ -36,6 +36,7 @@ export interface LessonControlOptions<C extends ReplClient, O extends object> {
 export class LessonControl<C extends ReplClient, O extends object> {
   readonly #options: LessonControlOptions<C, O>;
   readonly #sandbox: unknown;
+  #client: Promise<Record<string, unknown>> | undefined;
 
   constructor(options: LessonControlOptions<C, O>) {
     this.#options = options;
@@ -52,7 +53,7 @@ export class LessonControl<C extends ReplClient, O extends object> {
   /** Makes `lesson` current with a fresh scope, its mailboxes in their start state and its exercise file ready. */
   async enter(lesson: Lesson): Promise<void> {
     this.#options.session.enter(lesson);
-    this.injectScope(lesson);
+    await this.injectScope(lesson);
     await this.applyState(lesson);
     this.#prepareExercise(lesson);
   }
@@ -62,14 +63,23 @@ export class LessonControl<C extends ReplClient, O extends object> {
     this.#options.screen.lesson(this.#options.session, lesson, this.exercisePaths(lesson)?.file);
   }
 
-  /** A fresh scope for the prompt: `connect`, `sandbox`, the lesson's own names and its exercise. */
-  injectScope(lesson: Lesson | undefined): void {
+  /**
+   * A fresh scope for the prompt: `connect`, `sandbox`, the lesson's own names and its exercise.
+   * Client exports the lesson names come from the client module, loaded the first time one is.
+   */
+  async injectScope(lesson: Lesson | undefined): Promise<void> {
     const { evaluator, tracker, clientModule } = this.#options;
+    const scope = lesson?.definition.scope ?? [];
+    const client = scope.some((entry) => 'clientExport' in entry) ? await this.#loadClient() : {};
+    const clientType = (name: string): string => `typeof import(${JSON.stringify(clientModule)}).${name}`;
     evaluator.reset();
     const connect = (connectOptions: O & TrackedConnectOptions): Promise<C> => tracker.connect(connectOptions, 'prompt');
-    evaluator.inject('connect', `typeof import(${JSON.stringify(clientModule)}).connect`, connect);
+    evaluator.inject('connect', clientType('connect'), connect);
     evaluator.inject('sandbox', SANDBOX_SCOPE_TYPE, this.#sandbox);
-    for (const entry of lesson?.definition.scope ?? []) evaluator.inject(entry.name, entry.type, entry.value);
+    for (const entry of scope) {
+      if ('clientExport' in entry) evaluator.inject(entry.name, clientType(entry.clientExport), client[entry.clientExport]);
+      else evaluator.inject(entry.name, entry.type, entry.value);
+    }
     const paths = this.exercisePaths(lesson);
     if (paths) evaluator.inject('exercise', EXERCISE_SCOPE_TYPE, Object.freeze({ ...paths }));
   }
@@ -120,6 +130,12 @@ export class LessonControl<C extends ReplClient, O extends object> {
     });
     screen.exerciseRan(outcome.reports, outcome.facts.error);
     session.recordExercise(outcome.facts);
+  }
+
+  /** The client module's exports (loaded once; the prompt's `connect` does not need it loaded). */
+  #loadClient(): Promise<Record<string, unknown>> {
+    this.#client ??= import(this.#options.clientModule) as Promise<Record<string, unknown>>;
+    return this.#client;
   }
 
   /** Copies the template into the workspace when the learner's file is missing; never overwrites it. */

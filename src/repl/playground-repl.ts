@@ -191,7 +191,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     screen.print();
     control.show(first);
   } else {
-    control.injectScope(undefined);
+    await control.injectScope(undefined);
     screen.noLessons();
   }
 

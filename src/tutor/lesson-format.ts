@@ -30,6 +30,8 @@ export interface LoadedLessons {
 export interface LessonFormatOptions {
   /** Says whether a seed message name exists; when given, mailbox states are checked against it. */
   isSeedMessage?: (name: string) => boolean;
+  /** Says whether the client exports a name; when given, `clientExport` scope entries are checked against it. */
+  isClientExport?: (name: string) => boolean;
 }
 
 /** Thrown when a lesson definition breaks the format; the message says where. */
@@ -111,16 +113,28 @@ export function validateLessonDefinition(value: unknown, options: LessonFormatOp
   }
   if (lesson.scope !== undefined) {
     if (!Array.isArray(lesson.scope)) fail('scope must be an array');
-    for (const [i, entry] of (lesson.scope as unknown[]).entries()) {
-      const at = `scope[${i}]`;
-      if (!isRecord(entry)) fail(`${at} must be an object`);
-      const s = entry as Record<string, unknown>;
-      if (typeof s.name !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(s.name)) fail(`${at}.name must be an identifier`);
-      if (typeof s.type !== 'string' || s.type === '') fail(`${at}.type must be TypeScript type text`);
-    }
+    for (const [i, entry] of (lesson.scope as unknown[]).entries()) validateScopeEntry(entry, `scope[${i}]`, options, fail);
   }
   if (lesson.start !== undefined) validateStart(lesson.start, options, fail);
   if (lesson.exercise !== undefined) validateExercise(lesson.exercise, fail);
+}
+
+const SCOPE_KEYS = new Set(['name', 'type', 'value', 'clientExport']);
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** `{ name, type, value }`, or `{ name, clientExport }` naming an export of the client. */
+function validateScopeEntry(entry: unknown, at: string, options: LessonFormatOptions, fail: (detail: string) => never): void {
+  if (!isRecord(entry)) fail(`${at} must be an object`);
+  const s = entry as Record<string, unknown>;
+  for (const key of Object.keys(s)) if (!SCOPE_KEYS.has(key)) fail(`${at}: unknown field "${key}"`);
+  if (typeof s.name !== 'string' || !IDENTIFIER.test(s.name)) fail(`${at}.name must be an identifier`);
+  if (s.clientExport === undefined) {
+    if (typeof s.type !== 'string' || s.type === '') fail(`${at}.type must be TypeScript type text`);
+    return;
+  }
+  if ('type' in s || 'value' in s) fail(`${at}: give either type and value, or clientExport (the client then gives both)`);
+  if (typeof s.clientExport !== 'string' || !IDENTIFIER.test(s.clientExport)) fail(`${at}.clientExport must be the name of an export of the client`);
+  if (options.isClientExport && !options.isClientExport(s.clientExport as string)) fail(`${at}.clientExport: the client has no export named "${String(s.clientExport)}"`);
 }
 
 function validateExercise(exercise: unknown, fail: (detail: string) => never): void {

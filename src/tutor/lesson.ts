@@ -53,12 +53,25 @@ export interface MistakeDefinition {
   example?: readonly string[];
 }
 
-/** A REPL name the lesson puts in scope, with its TypeScript type for the checker. */
-export interface ScopeEntry {
+/** A REPL name the lesson puts in scope: a value with its type, or an export of the client. */
+export type ScopeEntry = ScopeValueEntry | ScopeClientExportEntry;
+
+/** A name in scope with a value the lesson gives, and its TypeScript type for the checker. */
+export interface ScopeValueEntry {
   name: string;
-  /** TypeScript type text, e.g. `string[]` or `import("…").Pop3Message`. */
+  /** TypeScript type text, e.g. `string[]` or `{ readonly host: string }`. */
   type: string;
   value: unknown;
+}
+
+/**
+ * A name in scope for one of the client's exports (`src/client`, e.g. `fetchNew`): the front
+ * end supplies the value and the checker's type, `typeof import(<client module>).<export>`, so
+ * the lesson runs no project code and names no path.
+ */
+export interface ScopeClientExportEntry {
+  name: string;
+  clientExport: string;
 }
 
 /**

@@ -65,6 +65,27 @@ describe('lesson loader', () => {
     expect(problems.map((p) => p.reason)).toEqual(['start.mailboxes.alice: no seed message named "no-such-mail"']);
   });
 
+  it('checks the client exports scope entries name against the client, loading it only then', async () => {
+    const dir = writeLessonsDir(['01-known', '02-unknown', '03-typed-too'], {
+      '01-known': { readme: '#\n', lesson: lessonSource('Known', "scope: [{ name: 'fetchNew', clientExport: 'fetchNew' }],") },
+      '02-unknown': { readme: '#\n', lesson: lessonSource('Unknown', "scope: [{ name: 'f', clientExport: 'fetchAll' }],") },
+      '03-typed-too': { readme: '#\n', lesson: lessonSource('Typed', "scope: [{ name: 'f', clientExport: 'fetchNew', type: 'string' }],") },
+    });
+    const { lessons, problems } = await loadLessons(dir);
+    expect(lessons.map((l) => [l.id, l.definition.scope])).toEqual([['01-known', [{ name: 'fetchNew', clientExport: 'fetchNew' }]]]);
+    expect(problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([
+      [path.join('02-unknown', 'lesson.ts'), 'scope[0].clientExport: the client has no export named "fetchAll"'],
+      [path.join('03-typed-too', 'lesson.ts'), 'scope[0]: give either type and value, or clientExport (the client then gives both)'],
+    ]);
+    // Another client module names other exports.
+    const other = path.join(writeLessonsDir([], {}), 'client.ts');
+    writeFileSync(other, 'export const fetchAll = 1;\n');
+    expect((await loadLessons(dir, { clientModule: other })).problems.map((p) => p.reason)).toEqual([
+      'scope[0].clientExport: the client has no export named "fetchNew"',
+      'scope[0]: give either type and value, or clientExport (the client then gives both)',
+    ]);
+  });
+
   it('refuses a manifest it cannot follow', async () => {
     await expect(loadLessons(writeLessonsDir([], {}, '{"formatVersion": 2, "order": []}'))).rejects.toThrow(/formatVersion must be 1/);
     await expect(loadLessons(writeLessonsDir([], {}, 'not json'))).rejects.toThrow(LessonFormatError);
@@ -90,6 +111,10 @@ describe('lesson loader', () => {
     expect(check({ ...base, mistakes: [{ id: 'm', when: () => true }] })).toBe('mistakes[0].hint must be a non-empty string');
     expect(check({ ...base, solution: [1] })).toBe('solution must be an array of REPL input lines');
     expect(check({ ...base, scope: [{ name: 'not valid', type: 'string' }] })).toBe('scope[0].name must be an identifier');
+    expect(check({ ...base, scope: [{ name: 'f', clientExport: 'fetchNew' }] })).toBe('ok');
+    expect(check({ ...base, scope: [{ name: 'f', clientExport: 'no way' }] })).toBe('scope[0].clientExport must be the name of an export of the client');
+    expect(check({ ...base, scope: [{ name: 'f', type: 'string', value: 1, typo: true }] })).toBe('scope[0]: unknown field "typo"');
+    expect(check({ ...base, scope: [{ name: 'f', value: 1 }] })).toBe('scope[0].type must be TypeScript type text');
     expect(check({ ...base, start: { mailbox: {} } })).toBe('start: unknown field "mailbox"');
     expect(check({ ...base, start: { mailboxes: { alice: 'all' } } })).toBe('start.mailboxes.alice must be "seed" or an array of seed message names');
   });

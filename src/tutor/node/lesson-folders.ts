@@ -7,7 +7,16 @@ import { checkLessonImports, LessonImportError } from './lesson-imports';
 import type { ImportRule } from './lesson-imports';
 
 /** Options for {@link loadLessons}. */
-export type LoadLessonsOptions = LessonFormatOptions;
+export interface LoadLessonsOptions extends LessonFormatOptions {
+  /**
+   * The module whose exports `clientExport` scope entries name, loaded only when a lesson names
+   * one (default: this project's client, src/client).
+   */
+  clientModule?: string;
+}
+
+/** This project's client, which lessons' `clientExport` scope entries name by default. */
+export const CLIENT_MODULE = path.join(__dirname, '..', '..', 'client');
 
 /** A lesson's file at fault, and why. */
 class LessonLoadError extends Error {
@@ -31,10 +40,12 @@ export async function loadLessons(lessonsDir: string, options: LoadLessonsOption
   const lessons: Lesson[] = [];
   const problems: LessonProblem[] = [];
   const checkedFiles = new Set<string>();
+  let clientExports: Promise<ReadonlySet<string>> | undefined;
+  const exportsOfClient = (): Promise<ReadonlySet<string>> => (clientExports ??= exportNames(options.clientModule ?? CLIENT_MODULE));
   for (const [index, folder] of manifest.order.entries()) {
     const lessonDir = path.join(dir, folder);
     try {
-      lessons.push(await loadLesson(lessonDir, folder, index + 1, options, checkedFiles));
+      lessons.push(await loadLesson(lessonDir, folder, index + 1, options, checkedFiles, exportsOfClient));
     } catch (error) {
       const at = error instanceof LessonLoadError || error instanceof LessonImportError ? error.file : lessonDir;
       problems.push({ path: at, reason: describe(error) });
@@ -72,7 +83,14 @@ function lessonImportRule(realDir: string): ImportRule {
   };
 }
 
-async function loadLesson(dir: string, id: string, number: number, options: LoadLessonsOptions, checkedFiles: Set<string>): Promise<Lesson> {
+async function loadLesson(
+  dir: string,
+  id: string,
+  number: number,
+  options: LoadLessonsOptions,
+  checkedFiles: Set<string>,
+  exportsOfClient: () => Promise<ReadonlySet<string>>,
+): Promise<Lesson> {
   if (!isDirectory(dir)) throw new LessonLoadError(dir, 'folder not found (listed in manifest.json)');
   const readmePath = path.join(dir, 'README.md');
   if (!existsSync(readmePath)) throw new LessonLoadError(readmePath, 'README.md is missing (the lesson prose)');
@@ -90,8 +108,18 @@ async function loadLesson(dir: string, id: string, number: number, options: Load
     throw new LessonLoadError(modulePath, `cannot be loaded: ${describe(error)}`);
   }
   const definition = defaultExport(loaded);
+  let formatOptions: LessonFormatOptions = options;
+  if (options.isClientExport === undefined && namesClientExports(definition)) {
+    let names: ReadonlySet<string>;
+    try {
+      names = await exportsOfClient();
+    } catch (error) {
+      throw new LessonLoadError(modulePath, `names client exports in scope, and the client did not load: ${describe(error)}`);
+    }
+    formatOptions = { ...options, isClientExport: (name) => names.has(name) };
+  }
   try {
-    validateLessonDefinition(definition, options);
+    validateLessonDefinition(definition, formatOptions);
   } catch (error) {
     throw new LessonLoadError(modulePath, describe(error));
   }
@@ -101,6 +129,18 @@ async function loadLesson(dir: string, id: string, number: number, options: Load
     if (!existsSync(full)) throw new LessonLoadError(full, 'is missing (named by exercise in lesson.ts)');
   }
   return { id, number, dir, markdown, definition: definition as LessonDefinition };
+}
+
+/** True when a definition's scope has an entry naming a client export (before it is validated). */
+function namesClientExports(definition: unknown): boolean {
+  const scope = (definition as { scope?: unknown } | null)?.scope;
+  return Array.isArray(scope) && scope.some((entry) => typeof entry === 'object' && entry !== null && 'clientExport' in entry);
+}
+
+/** The names a module exports, loading it. */
+async function exportNames(modulePath: string): Promise<ReadonlySet<string>> {
+  const loaded = (await import(modulePath)) as Record<string, unknown>;
+  return new Set(Object.keys(loaded));
 }
 
 /** Unwraps `export default` across module systems (ts-node's CommonJS, vitest's ESM). */
