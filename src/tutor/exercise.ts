@@ -64,18 +64,26 @@ export interface ExerciseDefinition {
   /** The official solution, relative to the lesson folder. */
   solution: string;
   /**
-   * Runs the learner's file when `.check` runs; what it resolves with becomes
-   * `facts.exercise.result`, which the goals judge. What it throws is caught and becomes
-   * `facts.exercise.error`.
+   * The check module, relative to the lesson folder (e.g. `check.ts`): it exports
+   * {@link ExerciseCheck} `run`, which `.check` calls. The lesson names it and never imports it,
+   * since it reads what the learner's program wrote with Node's modules; the Node front end
+   * loads it when `.check` runs.
    */
-  run(context: ExerciseContext): Promise<unknown>;
+  check: string;
 }
+
+/**
+ * What a check module exports as `run`: runs the learner's file when `.check` runs; what it
+ * resolves with becomes `facts.exercise.result`, which the goals judge. What it throws is
+ * caught and becomes `facts.exercise.error`.
+ */
+export type ExerciseCheck = (context: ExerciseContext) => Promise<unknown>;
 
 /** What the last `.check` found when it ran the learner's file. */
 export interface ExerciseFacts {
   /** The learner's file. */
   file: string;
-  /** What the lesson's `run` resolved with. */
+  /** What the check module's `run` resolved with. */
   result?: unknown;
   /** Why the run did not finish: the file would not load, the run threw, or it timed out. */
   error?: { code: string; message: string };

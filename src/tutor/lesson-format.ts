@@ -138,15 +138,15 @@ function validateScopeEntry(entry: unknown, at: string, options: LessonFormatOpt
 }
 
 function validateExercise(exercise: unknown, fail: (detail: string) => never): void {
-  if (!isRecord(exercise)) fail('exercise must be an object { file, template, solution, run }');
+  if (!isRecord(exercise)) fail('exercise must be an object { file, template, solution, check }');
   const e = exercise as Record<string, unknown>;
-  for (const key of Object.keys(e)) if (!['file', 'template', 'solution', 'run'].includes(key)) fail(`exercise: unknown field "${key}"`);
+  for (const key of Object.keys(e)) if (!['file', 'template', 'solution', 'check'].includes(key)) fail(`exercise: unknown field "${key}"`);
   // A plain file name: the learner's file lives directly in the workspace folder.
   if (typeof e.file !== 'string' || !/^[\w.-]+\.ts$/.test(e.file)) fail('exercise.file must be a file name ending in .ts, e.g. "fetcher.ts"');
   for (const key of ['template', 'solution']) {
     if (!isRelativePath(e[key])) fail(`exercise.${key} must be a path relative to the lesson folder`);
   }
-  if (typeof e.run !== 'function') fail('exercise.run must be a function (context) => Promise<result>');
+  if (!isRelativePath(e.check) || !e.check.endsWith('.ts')) fail('exercise.check must be the path of the check module (.ts) relative to the lesson folder, e.g. "check.ts"');
 }
 
 /** A non-empty path that is not absolute, on POSIX or Windows. */

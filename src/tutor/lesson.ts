@@ -75,9 +75,10 @@ export interface ScopeClientExportEntry {
 }
 
 /**
- * What a lesson's `lesson.ts` default-exports. Lessons import project code as types only
- * (values come from `node:` modules, their own folder and lessons/common), so loading one never
- * runs project code; the loader checks this before loading.
+ * What a lesson's `lesson.ts` default-exports. Lessons import project code as types only, and
+ * values only from their own folder, lessons/common and @noble/hashes (no Node module), so
+ * loading one never runs project code and it runs wherever the tutor does; the loader checks
+ * this before loading (docs/lesson-format.md).
  */
 export interface LessonDefinition {
   formatVersion: 1;

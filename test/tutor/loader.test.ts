@@ -36,16 +36,19 @@ describe('lesson loader', () => {
     ]);
   });
 
-  it('lets lessons import values from node:, their own folder and lessons/common, and refuses project code as a value', async () => {
+  it('lets lessons import values from their own folder, lessons/common and @noble/hashes, and refuses node: modules and project code as values', async () => {
     const TUTOR = path.join(__dirname, '..', '..', 'src', 'tutor').replace(/\\/g, '/');
     const withImport = (line: string): string => `${line}\n${lessonSource('Imports')}`;
-    const dir = writeLessonsDir(['01-shared', '02-own-file', '03-project-value', '04-bad-shared'], {
-      '01-shared': { readme: '#\n', lesson: withImport("import { twice } from '../common';\nimport * as path from 'node:path';") },
+    const dir = writeLessonsDir(['01-shared', '02-own-file', '03-project-value', '04-bad-shared', '05-node', '06-node-inside'], {
+      '01-shared': { readme: '#\n', lesson: withImport("import { twice } from '../common';\nimport { md5 } from '@noble/hashes/legacy';") },
       '02-own-file': { readme: '#\n', lesson: withImport("export { helper } from './helper';") },
       '03-project-value': { readme: '#\n', lesson: withImport(`import {\n  createFacts,\n} from '${TUTOR}';`) },
       '04-bad-shared': { readme: '#\n', lesson: withImport("import { bad } from '../common/bad';") },
+      '05-node': { readme: '#\n', lesson: withImport("import * as path from 'node:path';") },
+      '06-node-inside': { readme: '#\n', lesson: withImport("import { read } from './reader';") },
     });
     writeFileSync(path.join(dir, '02-own-file', 'helper.ts'), "import type { Facts } from '../../x';\nexport const helper = 1;\n");
+    writeFileSync(path.join(dir, '06-node-inside', 'reader.ts'), "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n");
     mkdirSync(path.join(dir, 'common'));
     writeFileSync(path.join(dir, 'common', 'index.ts'), "export { twice } from './twice';\n");
     writeFileSync(path.join(dir, 'common', 'twice.ts'), 'export const twice = (n: number): number => n * 2;\n');
@@ -55,8 +58,33 @@ describe('lesson loader', () => {
     expect(problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([
       [path.join('03-project-value', 'lesson.ts'), expect.stringMatching(/^imports ".*src\/tutor" as a value: .*`import type`$/)],
       [path.join('common', 'bad.ts'), expect.stringMatching(/^imports ".*src\/tutor" as a value/)],
+      [path.join('05-node', 'lesson.ts'), expect.stringMatching(/^imports "node:path" as a value: a lesson imports values only from its own folder, \.\.\/common and @noble\/hashes, no node: module/)],
+      [path.join('06-node-inside', 'reader.ts'), expect.stringMatching(/^imports "node:fs" as a value/)],
     ]);
     await expect(loadLessons(writeLessonsDir(['common'], {}))).rejects.toThrow(/"common" holds the lessons' shared helpers/);
+  });
+
+  it('holds a file exercise\'s check module, which only the Node front end loads, to its own rule: node: modules allowed', async () => {
+    const TUTOR = path.join(__dirname, '..', '..', 'src', 'tutor').replace(/\\/g, '/');
+    const exercise = (check: string): string => `exercise: { file: 'main.ts', template: 'template.ts', solution: 'template.ts', check: '${check}' },`;
+    const dir = writeLessonsDir(['01-node-check', '02-project-check', '03-no-check', '04-imports-check'], {
+      '01-node-check': { readme: '#\n', lesson: lessonSource('Node check', exercise('check.ts')) },
+      '02-project-check': { readme: '#\n', lesson: lessonSource('Project check', exercise('check.ts')) },
+      '03-no-check': { readme: '#\n', lesson: lessonSource('No check', exercise('missing.ts')) },
+      '04-imports-check': { readme: '#\n', lesson: `import { run } from './check';\n${lessonSource('Imports check', exercise('check.ts'))}` },
+    });
+    for (const folder of ['01-node-check', '02-project-check', '03-no-check', '04-imports-check']) writeFileSync(path.join(dir, folder, 'template.ts'), 'export {};\n');
+    const nodeCheck = "import { readFileSync } from 'node:fs';\nexport async function run(): Promise<unknown> { return readFileSync; }\n";
+    writeFileSync(path.join(dir, '01-node-check', 'check.ts'), nodeCheck);
+    writeFileSync(path.join(dir, '02-project-check', 'check.ts'), `import { loadLessons } from '${TUTOR}/node';\nexport const run = loadLessons;\n`);
+    writeFileSync(path.join(dir, '04-imports-check', 'check.ts'), nodeCheck);
+    const { lessons, problems } = await loadLessons(dir);
+    expect(lessons.map((l) => [l.id, l.definition.exercise?.check])).toEqual([['01-node-check', 'check.ts']]);
+    expect(problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([
+      [path.join('02-project-check', 'check.ts'), expect.stringMatching(/^imports ".*src\/tutor\/node" as a value: a check module imports values only from node: modules/)],
+      [path.join('03-no-check', 'missing.ts'), 'is missing (named by exercise in lesson.ts)'],
+      [path.join('04-imports-check', 'check.ts'), expect.stringMatching(/^imports "node:fs" as a value: a lesson imports/)],
+    ]);
   });
 
   it('checks seed message names when it knows them', async () => {

@@ -8,3 +8,4 @@ export * from './file-lock';
 export * from './state-dir';
 export * from './bundled-seed';
 export * from './exercise-files';
+export * from './exercise-check';

@@ -39,7 +39,7 @@ export async function loadLessons(lessonsDir: string, options: LoadLessonsOption
   const manifest = readManifest(path.join(dir, 'manifest.json'));
   const lessons: Lesson[] = [];
   const problems: LessonProblem[] = [];
-  const checkedFiles = new Set<string>();
+  const checkedFiles: CheckedFiles = { lessons: new Set(), checks: new Set() };
   let clientExports: Promise<ReadonlySet<string>> | undefined;
   const exportsOfClient = (): Promise<ReadonlySet<string>> => (clientExports ??= exportNames(options.clientModule ?? CLIENT_MODULE));
   for (const [index, folder] of manifest.order.entries()) {
@@ -74,12 +74,34 @@ export function readManifest(manifestPath: string): LessonManifest {
   return validateManifest(parsed, manifestPath);
 }
 
-/** docs/lesson-format.md: what lesson.ts and the files it imports may take values from. */
+/** Files that passed an import rule in this load, per rule (a file may pass one and not the other). */
+interface CheckedFiles {
+  lessons: Set<string>;
+  checks: Set<string>;
+}
+
+/** The one npm package lessons may take values from: pure hashes (MD5 for APOP), which run anywhere. */
+const isLessonPackage = (specifier: string): boolean => specifier === '@noble/hashes' || specifier.startsWith('@noble/hashes/');
+
+/**
+ * docs/lesson-format.md: lesson.ts and the files it imports take values only from their own
+ * folder, lessons/common and @noble/hashes, never from a Node module, so a lesson runs wherever
+ * the tutor does (a terminal, a classroom server, a browser).
+ */
 function lessonImportRule(realDir: string): ImportRule {
   return {
     allowedDirs: [realDir, path.join(path.dirname(realDir), SHARED_LESSON_FOLDER)],
-    allowsPackage: (specifier) => specifier.startsWith('node:'),
-    describe: `a lesson imports values only from node: modules, its own folder and ../${SHARED_LESSON_FOLDER}, and project code with \`import type\``,
+    allowsPackage: isLessonPackage,
+    describe: `a lesson imports values only from its own folder, ../${SHARED_LESSON_FOLDER} and @noble/hashes, no node: module, and project code with \`import type\``,
+  };
+}
+
+/** A file exercise's check module runs on Node only (the Node front end loads it), so it may also use node: modules. */
+function checkModuleImportRule(realDir: string): ImportRule {
+  return {
+    allowedDirs: [realDir, path.join(path.dirname(realDir), SHARED_LESSON_FOLDER)],
+    allowsPackage: (specifier) => specifier.startsWith('node:') || isLessonPackage(specifier),
+    describe: `a check module imports values only from node: modules, its own folder, ../${SHARED_LESSON_FOLDER} and @noble/hashes, and project code with \`import type\``,
   };
 }
 
@@ -88,7 +110,7 @@ async function loadLesson(
   id: string,
   number: number,
   options: LoadLessonsOptions,
-  checkedFiles: Set<string>,
+  checkedFiles: CheckedFiles,
   exportsOfClient: () => Promise<ReadonlySet<string>>,
 ): Promise<Lesson> {
   if (!isDirectory(dir)) throw new LessonLoadError(dir, 'folder not found (listed in manifest.json)');
@@ -100,7 +122,7 @@ async function loadLesson(
   // Checked before importing: a lesson that breaks the rule must not get to run project code.
   // Judged where the files really are: Node resolves a linked lesson folder's imports from there.
   const realDir = realpathSync(dir);
-  checkLessonImports(path.join(realDir, 'lesson.ts'), lessonImportRule(realDir), checkedFiles);
+  checkLessonImports(path.join(realDir, 'lesson.ts'), lessonImportRule(realDir), checkedFiles.lessons);
   let loaded: unknown;
   try {
     loaded = await import(modulePath);
@@ -124,10 +146,12 @@ async function loadLesson(
     throw new LessonLoadError(modulePath, describe(error));
   }
   const exercise = (definition as LessonDefinition).exercise;
-  for (const file of exercise ? [exercise.template, exercise.solution] : []) {
+  for (const file of exercise ? [exercise.template, exercise.solution, exercise.check] : []) {
     const full = path.join(dir, file);
     if (!existsSync(full)) throw new LessonLoadError(full, 'is missing (named by exercise in lesson.ts)');
   }
+  // Loaded only when `.check` runs, but held to its rule now, like the lesson.
+  if (exercise) checkLessonImports(path.join(realDir, exercise.check), checkModuleImportRule(realDir), checkedFiles.checks);
   return { id, number, dir, markdown, definition: definition as LessonDefinition };
 }
 
