@@ -217,7 +217,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
 
   const { replModule, markdown } = await preparing;
-  // The client loads at the first connect, after the prompt.
+  // The client loads on first use: while the lessons load when one names a client export in its
+  // scope (hidden behind the sandbox's key generation), else at the first connect.
   const connect: typeof import('./client').connect = async (connectOptions) => (await import('./client')).connect(connectOptions);
   const repl = await replModule.startPlaygroundRepl({
     input: process.stdin,

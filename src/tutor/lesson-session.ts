@@ -115,14 +115,17 @@ export class LessonSession {
     return pending >= 0 ? pending : 0;
   }
 
+  /** The lesson the learner is in (undefined when no lesson loaded). */
   get current(): Lesson | undefined {
     return this.lessons[this.#index];
   }
 
+  /** The current lesson's place in {@link lessons}, from 0. */
   get index(): number {
     return this.#index;
   }
 
+  /** Progress as last loaded or saved (with what other writers had saved by then). */
   get progress(): Readonly<Progress> {
     return this.#progress;
   }
@@ -133,6 +136,7 @@ export class LessonSession {
     return this.#progress.lessons[lesson.id]?.status === 'done' ? 'done' : 'pending';
   }
 
+  /** True once the lesson was passed (in this visit or before). */
   isDone(lesson: Lesson): boolean {
     return this.#progress.lessons[lesson.id]?.status === 'done';
   }
@@ -175,27 +179,33 @@ export class LessonSession {
     this.#results = this.current ? evaluateGoals(this.current, this.facts()) : [];
   }
 
+  /** A transcript entry: the server's session log, or the client's trace with another server. */
   recordEntry(entry: TranscriptEntry): void {
     this.#transcript.push(entry);
   }
 
+  /** A value an evaluation produced (the newest {@link MAX_VALUES_KEPT} are kept). */
   recordValue(value: unknown): void {
     this.#values.push(value);
     if (this.#values.length > MAX_VALUES_KEPT) this.#values.shift();
   }
 
+  /** An error the learner met, by its stable codes. */
   recordError(fact: ErrorFact): void {
     this.#errors.push(fact);
   }
 
+  /** A line typed in raw mode, secrets already redacted. */
   recordRawLine(line: string): void {
     this.#rawLines.push(line);
   }
 
+  /** A raw-mode session opened. */
   recordRawSession(): void {
     this.#rawSessions++;
   }
 
+  /** A client the learner's `connect` created. */
   recordClient(): void {
     this.#clients++;
   }
