@@ -37,7 +37,7 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
   target: PlaygroundTarget;
   /** The client's connect. */
   connect: ConnectFunction<C, O>;
-  /** Absolute path of the client module, for the checker's declarations of `connect`. */
+  /** Absolute path of the client module: the checker's types of `connect` and of client exports a lesson puts in scope, and those exports' values. */
   clientModule: string;
   lessons: LoadedLessons;
   stateDir: string;
@@ -63,6 +63,7 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
 export interface PlaygroundRepl {
   readonly server: REPLServer;
   readonly evaluator: Evaluator;
+  /** The lesson session: current lesson, facts, goals, progress. */
   readonly runner: LessonSession;
   /** Resolves once the REPL has exited and cleaned up (clients closed, progress saved). */
   readonly closed: Promise<void>;

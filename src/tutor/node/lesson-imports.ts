@@ -1,12 +1,13 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { LessonFormatError } from '../lesson-format';
 
 /** A lesson file whose imports break the rule of docs/lesson-format.md. */
-export class LessonImportError extends Error {
+export class LessonImportError extends LessonFormatError {
   /** The file at fault. */
   readonly file: string;
-  constructor(file: string, message: string) {
-    super(message);
+  constructor(file: string, detail: string) {
+    super(detail);
     this.file = file;
   }
 }
