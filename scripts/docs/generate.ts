@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { loadLessons } from '../../src/tutor';
+import { loadLessons } from '../../src/tutor/node';
 import type { Lesson } from '../../src/tutor';
 import { lessonPage, lessonPageData } from './lesson-page';
 import type { LessonPageInput } from './lesson-page';
@@ -19,7 +19,7 @@ import { SITE_DIR, LESSON_PAGES_DIR, NAV_FILE, REPO_ROOT } from './paths';
 import { terminalOnly } from './terminal-only';
 import { scopeDeclarations } from './twoslash-source';
 import type { ScopeDeclaration } from './twoslash-source';
-import { SANDBOX_SCOPE_TYPE } from './sandbox-scope';
+import { SANDBOX_SCOPE_TYPE } from '../../src/repl/target';
 
 const markdown = new MarkdownIt({ html: false, linkify: false });
 const inline = (md: string): string => markdown.renderInline(md);

@@ -6,7 +6,7 @@ import { lessonPage, lessonPageData } from '../../scripts/docs/lesson-page';
 import type { LessonPageInput } from '../../scripts/docs/lesson-page';
 import { scopeDeclarations, twoslashSource } from '../../scripts/docs/twoslash-source';
 import { twoslashCompilerOptions } from '../../scripts/docs/twoslash-options';
-import { SANDBOX_SCOPE_TYPE } from '../../scripts/docs/sandbox-scope';
+import { SANDBOX_SCOPE_TYPE } from '../../src/repl/target';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
 
