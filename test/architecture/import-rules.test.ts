@@ -6,30 +6,6 @@ import { GOVERNED_DIRS, IMPORT_RULES } from './import-rules';
 const REPO_ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-/** An import that breaks a rule today and is being moved: the list may only shrink. */
-interface KnownViolation {
-  file: string;
-  imports: string;
-}
-
-const KNOWN_VIOLATIONS: readonly KnownViolation[] = [
-  { file: 'lessons/03-apop-and-rpop/lesson.ts', imports: 'node:crypto' },
-  { file: 'lessons/07-uidl/lesson.ts', imports: 'node:path' },
-  { file: 'lessons/07-uidl/lesson.ts', imports: '../../src/client/sync' },
-  { file: 'lessons/13-capstone-fetcher/lesson.ts', imports: './check' },
-  { file: 'src/tutor/exercise.ts', imports: 'node:fs' },
-  { file: 'src/tutor/exercise.ts', imports: 'node:path' },
-  { file: 'src/tutor/loader.ts', imports: 'node:fs' },
-  { file: 'src/tutor/loader.ts', imports: 'node:path' },
-  { file: 'src/tutor/progress.ts', imports: 'node:fs' },
-  { file: 'src/tutor/progress.ts', imports: 'node:os' },
-  { file: 'src/tutor/progress.ts', imports: 'node:path' },
-  { file: 'src/tutor/seed-facts.ts', imports: 'node:fs' },
-  { file: 'src/tutor/seed-facts.ts', imports: 'node:path' },
-];
-
-const isKnown = (file: string, specifier: string): boolean => KNOWN_VIOLATIONS.some((k) => k.file === file && k.imports === specifier);
-
 describe('the repository keeps the import rules (docs/architecture.md)', () => {
   const edges = readImportGraph(REPO_ROOT, GOVERNED_DIRS);
   const violations = findViolations(edges, IMPORT_RULES);
@@ -44,14 +20,8 @@ describe('the repository keeps the import rules (docs/architecture.md)', () => {
     expect(edges.filter((e) => e.target.kind === 'unresolved').map((e) => `${e.file}:${e.line} imports '${e.specifier}', which names no file`)).toEqual([]);
   });
 
-  it('breaks no rule, but for the known violations being moved', () => {
-    const unexpected = violations.filter((v) => !isKnown(v.edge.file, v.edge.specifier));
-    expect(unexpected.map(describeViolation)).toEqual([]);
-  });
-
-  it('lists only known violations that still occur', () => {
-    const stale = KNOWN_VIOLATIONS.filter((k) => !violations.some((v) => v.edge.file === k.file && v.edge.specifier === k.imports));
-    expect(stale.map((k) => `${k.file} → ${k.imports} breaks no rule any more: delete it from KNOWN_VIOLATIONS`)).toEqual([]);
+  it('breaks no rule', () => {
+    expect(violations.map(describeViolation)).toEqual([]);
   });
 });
 
