@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TLSSocket } from 'node:tls';
-import type { FaultSpec, LineResult, Pop3State, TranscriptEntry, TranscriptEvent } from '../src/protocol';
+import type { FaultSpec, Keyword, LineResult, Pop3State, TranscriptEntry, TranscriptEvent } from '../src/protocol';
 import {
   formatStatusLine,
   isKeyword,
@@ -15,12 +14,14 @@ import {
   REDACTED,
   redactArgs,
 } from '../src/protocol';
-import { dispatch } from './dispatch';
+import { checkCommand, runHandler } from './dispatch';
 import { readable } from './display';
+import type { FaultProgress } from './fault-injector';
+import { afterReply, beforeDispatch, beforeReply, midBody } from './fault-injector';
 import type { SaslState, SessionContext } from './handlers';
 import { continueSasl } from './handlers';
 import type { Maildrop } from './maildrop';
-import type { Reply } from './reply';
+import type { Reply, StatusReply } from './reply';
 import { err, ok } from './reply';
 import type { ServerContext } from './server-context';
 import type { ReleaseLock } from './storage';
@@ -88,10 +89,8 @@ export class Session implements SessionContext {
   #updateRuledOut = false;
   /** The line being handled now. */
   #current: LineResult | undefined;
-  #stalled = false;
   #socketError: string | undefined;
-  /** Status replies written (the greeting and SASL continuations not counted). */
-  #answered = 0;
+  readonly #progress: FaultProgress = { answered: 0, stalled: false };
   #badInARow = 0;
   #idleTimer: NodeJS.Timeout | undefined;
   #finished = false;
@@ -262,7 +261,7 @@ export class Session implements SessionContext {
       return;
     }
     if (item.kind === 'too-long') {
-      if (this.#stallCheck('', [], `<line longer than ${item.limit} octets, discarded>`)) return;
+      if (this.#intercept('', [], `<line longer than ${item.limit} octets, discarded>`) === 'stall') return;
       await this.#answer(
         err(`line too long: a command line may have ${MAX_COMMAND_LINE} octets including CRLF (RFC 2449 section 4), an AUTH line ${MAX_SASL_LINE}; the line was discarded`, {
           bad: true,
@@ -278,7 +277,7 @@ export class Session implements SessionContext {
     // RFC 2449 §4: 255 octets for a command line; only AUTH lines may be longer (RFC 5034 §4).
     if (item.octets > MAX_COMMAND_LINE && parsed.keyword !== 'AUTH') {
       const keyword = known ? parsed.keyword : '';
-      if (this.#stallCheck(keyword, [], `<${item.octets}-octet line, over the ${MAX_COMMAND_LINE}-octet limit, discarded>`)) return;
+      if (this.#intercept(keyword, [], `<${item.octets}-octet line, over the ${MAX_COMMAND_LINE}-octet limit, discarded>`) === 'stall') return;
       await this.#answer(
         err(`command line too long: ${item.octets} octets, the limit is ${MAX_COMMAND_LINE} including CRLF (RFC 2449 section 4); the line was discarded`, {
           bad: true,
@@ -294,38 +293,37 @@ export class Session implements SessionContext {
     let text = readable(word);
     // Only a line with a space has arguments (the check also spares V8 a look at an empty array).
     if (space !== -1) for (const arg of args) text += ` ${readable(arg)}`;
-    if (this.#stallCheck(parsed.keyword, args, text)) return;
-    const reply = await this.#safely(() => dispatch(parsed, this));
+    const checked = checkCommand(parsed, this);
+    const fault = this.#intercept(parsed.keyword, args, text, 'kind' in checked ? undefined : checked.keyword);
+    if (fault === 'stall') return;
+    const reply = fault ?? ('kind' in checked ? checked : await this.#safely(() => runHandler(checked, this)));
     await this.#answer(reply, parsed.keyword, stateBefore);
   }
 
   /** A line received while a SASL exchange waits for the client (RFC 5034 §4). */
   async #handleSaslLine(item: Exclude<LineResult, { kind: 'unterminated' }>, stateBefore: Pop3State): Promise<void> {
     if (item.kind === 'too-long') {
-      if (this.#stallCheck('AUTH', [], `<SASL response longer than ${MAX_SASL_LINE} octets, discarded>`)) return;
+      if (this.#intercept('AUTH', [], `<SASL response longer than ${MAX_SASL_LINE} octets, discarded>`) === 'stall') return;
       this.sasl = undefined;
       await this.#answer(err(`SASL response longer than ${MAX_SASL_LINE} octets; AUTH cancelled`, { bad: true }), 'AUTH', stateBefore);
       return;
     }
     const line = item.line.toString('latin1');
     // The response may carry a password (PLAIN, LOGIN): only the cancel `*` is shown.
-    if (this.#stallCheck('AUTH', [], line === '*' ? '*' : REDACTED)) return;
+    if (this.#intercept('AUTH', [], line === '*' ? '*' : REDACTED) === 'stall') return;
     const reply = await this.#safely(() => continueSasl(line, this));
     await this.#answer(reply, 'AUTH', stateBefore);
   }
 
   /**
-   * Logs a received command line; under a `stall` fault, marks it and reports true: the command
-   * is never answered.
+   * Logs a received line after the `before-dispatch` faults had their say: `'stall'` (the line
+   * is marked and never answered), a refusal to send instead of running `command`'s handler,
+   * or undefined.
    */
-  #stallCheck(keyword: string, args: string[], text: string): boolean {
-    const limit = this.faults().stallAfterCommands;
-    if (!this.#stalled && limit !== undefined && this.#answered >= limit) {
-      this.#stalled = true;
-      this.logEvent('FAULT', `FAULT stall-after=${limit}: commands are read but no longer answered`, { fault: `stall-after=${limit}` });
-    }
-    this.#logCommand(keyword, args, text, this.#stalled ? 'stall' : undefined);
-    return this.#stalled;
+  #intercept(keyword: string, args: string[], text: string, command?: Keyword): 'stall' | StatusReply | undefined {
+    const fault = beforeDispatch(this, this.#progress, command);
+    this.#logCommand(keyword, args, text, fault === 'stall' ? 'stall' : undefined);
+    return fault;
   }
 
   #logCommand(keyword: string, args: string[], text: string, fault?: string): void {
@@ -371,7 +369,7 @@ export class Session implements SessionContext {
     // RFC 2595 §4 (checklist L3): bytes sent after STLS, before the handshake, are never commands.
     const discarded = starttls ? this.#stopReadingForTls() : 0;
     await this.#send(final, keyword, stateBefore);
-    if (final.kind === 'status') this.#answered += 1;
+    if (final.kind === 'status') this.#progress.answered += 1;
     if (this.#closed || final.kind !== 'status') return;
     if (final.after === 'close') {
       this.#close(final.closeReason ?? 'closing', 'end');
@@ -381,30 +379,27 @@ export class Session implements SessionContext {
     this.#afterReply();
   }
 
-  /** Applies `drop-after=N` once N commands have been answered. */
+  /** The `after-reply` faults: `drop-after=N`. */
   #afterReply(): void {
-    const limit = this.faults().dropAfterCommands;
-    if (!this.#closed && limit !== undefined && this.#answered >= limit) {
-      this.logEvent('FAULT', `FAULT drop-after=${limit}: dropping the connection`, { fault: `drop-after=${limit}` });
-      this.#close(`dropped on purpose (injected fault: drop-after=${limit})`, 'destroy');
-    }
+    if (this.#closed) return;
+    const dropped = afterReply(this, this.#progress);
+    if (dropped !== undefined) this.#close(dropped, 'destroy');
   }
 
   /** Logs and writes one reply, with its body; applies the delay and drop-mid-retr faults. */
   async #send(reply: Reply, keyword: string, stateBefore: Pop3State): Promise<void> {
     // A handler that finished after the connection ended has no one to answer.
     if (this.#closed) return;
-    const faults = this.faults();
     const marks: string[] = [];
     if (reply.kind === 'status' && reply.fault) marks.push(reply.fault);
-    if (faults.delayMs) {
-      marks.push(`delay=${faults.delayMs}`);
-      await sleep(faults.delayMs);
+    const delayed = await beforeReply(this);
+    if (delayed !== undefined) {
+      marks.push(delayed);
       if (this.#closed) return;
     }
     const body = reply.kind === 'status' ? reply.body : undefined;
-    const dropMidRetr = Boolean(faults.dropMidRetr && keyword === 'RETR' && body);
-    if (dropMidRetr) marks.push('drop-mid-retr');
+    const cut = body ? midBody(this, keyword, body.wire.length) : undefined;
+    if (cut) marks.push(cut.mark);
     const line =
       reply.kind === 'continuation'
         ? Buffer.from(`+ ${reply.data}\r\n`, 'latin1')
@@ -430,11 +425,9 @@ export class Session implements SessionContext {
       await this.#write(line);
       return;
     }
-    if (dropMidRetr) {
-      // About half the body, then the connection dies, as a real network failure would leave it.
-      await this.#write(Buffer.concat([line, body.wire.subarray(0, Math.floor(body.wire.length / 2))]));
-      this.logEvent('FAULT', 'FAULT drop-mid-retr: dropping the connection halfway through the message', { fault: 'drop-mid-retr' });
-      this.#close('dropped on purpose (injected fault: drop-mid-retr)', 'destroy');
+    if (cut) {
+      await this.#write(Buffer.concat([line, body.wire.subarray(0, cut.octets)]));
+      this.#close(cut.drop(), 'destroy');
       return;
     }
     // The status line and the first piece leave in one writev (cork), without copying the body.
