@@ -1,5 +1,5 @@
 import type { AccountRegistry } from './accounts';
-import { createMaildirStorage } from './maildir-storage';
+import { createMaildirStorage } from './maildir/storage';
 import { createMemoryStorage } from './memory-storage';
 import type { SandboxOptions } from './options';
 import type { MailStorage } from './storage';
