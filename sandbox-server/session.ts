@@ -366,7 +366,7 @@ export class Session implements SessionContext {
       }
     }
     const starttls = final.kind === 'status' && final.after === 'starttls';
-    // RFC 2595 §4 (checklist L3): bytes sent after STLS, before the handshake, are never commands.
+    // RFC 2595 §4: bytes sent after STLS, before the handshake, are never commands.
     const discarded = starttls ? this.#stopReadingForTls() : 0;
     await this.#send(final, keyword, stateBefore);
     if (final.kind === 'status') this.#progress.answered += 1;

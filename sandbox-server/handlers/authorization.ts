@@ -62,7 +62,8 @@ export const apop: Handler = (command, session) => {
 
 /**
  * RFC 1939 §6 QUIT. In AUTHORIZATION: sign off. In TRANSACTION: enter UPDATE, remove the messages
- * marked as deleted, and answer only once storage confirmed the removal (checklist U6).
+ * marked as deleted, and answer only once storage confirmed the removal (RFC 1939 §6: the reply
+ * reports "the status of this operation").
  */
 export const quit: Handler = async (_command, session) => {
   const { maildrop } = session;

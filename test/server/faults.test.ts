@@ -132,7 +132,6 @@ interface Twins {
  * long as a reply is pending while the next login goes through the twin without it.
  */
 const twinTest = baseTest.extend<{ twins: Twins }>({
-  // eslint-disable-next-line no-empty-pattern
   twins: async ({}, use) => {
     const storage = createMemoryStorage();
     const faulty = await startSandbox({ tlsPort: false, storage, failedLoginDelayMs: 0 });

@@ -20,7 +20,6 @@ export interface ServerFixture {
  */
 export function serverTest(options: SandboxOptions = {}) {
   return test.extend<{ server: ServerFixture }>({
-    // eslint-disable-next-line no-empty-pattern
     server: async ({}, use) => {
       const sandbox = await startSandbox({ failedLoginDelayMs: 0, ...options });
       const clients: RawPop3[] = [];
