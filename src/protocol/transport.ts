@@ -17,6 +17,18 @@ export interface TransportInfo {
   readonly secure: boolean;
   /** What carries the bytes: `tcp`, `tls`, `memory`, `message-port`. Named in CONNECT trace lines. */
   readonly kind: string;
+  /** What the TLS handshake negotiated, once secure. */
+  readonly tls?: TlsSession;
+}
+
+/** A negotiated TLS session, for `*  TLS` log and trace lines. */
+export interface TlsSession {
+  /** e.g. `TLSv1.3`. */
+  readonly protocol: string;
+  /** e.g. `TLS_AES_256_GCM_SHA384`. */
+  readonly cipher?: string;
+  /** The common name of the peer's certificate, when the peer sent one (a server, to a client). */
+  readonly peerName?: string;
 }
 
 /** How to start TLS on a transport that was plaintext until now (RFC 2595 §4). */
@@ -36,17 +48,12 @@ export type TlsUpgradeOptions =
       readonly context: unknown;
     };
 
-/** What a finished handshake negotiated, for `*  TLS` log and trace lines. */
-export interface TlsDetails {
-  /** e.g. `TLSv1.3`. */
-  readonly protocol: string;
-  /** e.g. `TLS_AES_256_GCM_SHA384`. */
-  readonly cipher?: string;
-  /** The common name of the peer's certificate (client side). */
-  readonly peerName?: string;
+/** What an upgrade negotiated, and what it threw away. */
+export interface TlsDetails extends TlsSession {
   /**
-   * Plaintext octets that had arrived after the STLS exchange and were thrown away unread
-   * (RFC 2595 §4: they were not protected, so they are never commands or replies).
+   * Plaintext octets the transport had received but not yet delivered when the upgrade began,
+   * thrown away unread (RFC 2595 §4: they were not protected, so they are never commands or
+   * replies). Bytes already delivered and still buffered by the caller are the caller's to drop.
    */
   readonly discarded: number;
 }
@@ -54,8 +61,9 @@ export interface TlsDetails {
 /** The events a transport emits. */
 export interface TransportEvents {
   /**
-   * Received bytes, in order. When {@link ByteTransport.lendsChunks} is true the chunk's memory
-   * is reused once the listener returns: copy what you keep.
+   * Received bytes, in order: a `Buffer` from Node's socket adapter, a plain `Uint8Array` from
+   * the others. When {@link ByteTransport.lendsChunks} is true the chunk's memory is reused
+   * once the listener returns: copy what you keep.
    */
   data: (chunk: Uint8Array) => void;
   /** The peer finished sending (half-close); writing may still be possible. */

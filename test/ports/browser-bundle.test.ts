@@ -8,6 +8,14 @@ describe('browser bundles', () => {
     expect(bundle.inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
   });
 
+  it('take in the in-memory and MessagePort transports with no Node module', async () => {
+    for (const entry of ['src/ports/memory-transport.ts', 'src/ports/message-port-transport.ts']) {
+      const bundle = await bundleForBrowser(entry);
+      expect(bundle.inputs.filter((input) => input.startsWith('node:'))).toEqual([]);
+      expect(bundle.code).toContain('CONNECTION_CLOSED');
+    }
+  });
+
   it('fail, naming the importer, when a Node module is pulled in', async () => {
     await expect(bundleForBrowser('src/ports/node-crypto.ts')).rejects.toThrow(/node:crypto/);
   });
