@@ -2,6 +2,7 @@ import type { Keyword } from '../src/protocol';
 import type { SessionContext } from './handlers/types';
 import type { StatusReply } from './reply';
 import { err } from './reply';
+import { sleep } from './timers';
 
 /**
  * The faults of the table in src/protocol/faults.ts at work: one function per hook, each
@@ -50,7 +51,7 @@ export function beforeDispatch(session: FaultedSession, progress: FaultProgress,
 export async function beforeReply(session: FaultedSession): Promise<string | undefined> {
   const ms = session.faults().delayMs;
   if (!ms) return undefined;
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  await sleep(ms);
   return `delay=${ms}`;
 }
 

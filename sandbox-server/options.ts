@@ -1,12 +1,15 @@
 import { isIP } from 'node:net';
 import type { FaultSpec } from '../src/protocol';
-import { AUTOLOGOUT_MS, FAILED_LOGIN_DELAY_MS, MAX_CONNECTIONS } from '../src/protocol';
+import { MAX_CONNECTIONS } from '../src/protocol';
 import type { UserOption } from './accounts';
 import { SandboxError } from './errors';
+import type { SessionConfig } from './server-context';
+import type { SessionConfigOptions } from './session-config';
+import { checkCount, resolveSessionConfig } from './session-config';
 import type { MailStorage } from './storage';
 
 /** Options of {@link startSandbox}. Every one is optional. */
-export interface SandboxOptions {
+export interface SandboxOptions extends SessionConfigOptions {
   /** Address to listen on; default `127.0.0.1` (loopback only). */
   host?: string;
   /** POP3 port; default 0, a free port. */
@@ -23,12 +26,6 @@ export interface SandboxOptions {
   storage?: MailStorage;
   /** Persistent Maildir storage in this folder. */
   maildir?: string;
-  /** Idle time before a session is closed without reply or UPDATE (RFC 1939 §3); default 10 minutes. */
-  autologoutMs?: number;
-  /** Pause before answering a failed login, growing with repeated failures; default 300 ms. */
-  failedLoginDelayMs?: number;
-  /** Minimum seconds between logins to one account, announced as LOGIN-DELAY (RFC 2449 §6.5); default none. */
-  loginDelaySeconds?: number;
   /** Simultaneous connections accepted, both ports together; default 4000. */
   maxConnections?: number;
   /** Faults for every account (see {@link Sandbox.setFaults}); default none. */
@@ -38,15 +35,11 @@ export interface SandboxOptions {
 }
 
 /** Options with defaults applied and checked. */
-export interface SandboxConfig {
+export interface SandboxConfig extends SessionConfig {
   host: string;
   port: number;
   tlsPort: number | false;
   tlsNames: string[];
-  requireTls: boolean;
-  autologoutMs: number;
-  failedLoginDelayMs: number;
-  loginDelaySeconds: number;
   maxConnections: number;
 }
 
@@ -65,13 +58,6 @@ function checkPort(name: string, value: number): number {
   return value;
 }
 
-function checkCount(name: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new SandboxError('BAD_OPTION', `${name} must be a whole number of at least ${min}, got ${String(value)}`);
-  }
-  return value;
-}
-
 /**
  * Applies defaults and checks every option.
  * @throws SandboxError `BAD_OPTION` naming the option.
@@ -85,15 +71,14 @@ export function resolveOptions(options: SandboxOptions): SandboxConfig {
       throw new SandboxError('BAD_OPTION', `TLS name ${JSON.stringify(name)} is neither a DNS name nor an IP address`);
     }
   }
+  const port = checkPort('port', options.port ?? 0);
+  const tlsPort = options.tlsPort === false ? false : checkPort('tlsPort', options.tlsPort ?? 0);
   return {
     host,
-    port: checkPort('port', options.port ?? 0),
-    tlsPort: options.tlsPort === false ? false : checkPort('tlsPort', options.tlsPort ?? 0),
+    port,
+    tlsPort,
     tlsNames,
-    requireTls: options.requireTls ?? !isLoopback(host),
-    autologoutMs: checkCount('autologoutMs', options.autologoutMs ?? AUTOLOGOUT_MS, 1),
-    failedLoginDelayMs: checkCount('failedLoginDelayMs', options.failedLoginDelayMs ?? FAILED_LOGIN_DELAY_MS, 0),
-    loginDelaySeconds: checkCount('loginDelaySeconds', options.loginDelaySeconds ?? 0, 0),
+    ...resolveSessionConfig(options, !isLoopback(host)),
     maxConnections: checkCount('maxConnections', options.maxConnections ?? MAX_CONNECTIONS, 1),
   };
 }

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Account } from '../accounts';
 import { atLogin } from '../fault-injector';
 import { Maildrop } from '../maildrop';
+import { sleep } from '../timers';
 import type { StatusReply } from '../reply';
 import { err, ok } from '../reply';
 import type { SessionContext } from './types';

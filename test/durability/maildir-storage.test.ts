@@ -5,7 +5,8 @@ import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toCanonicalCrlf } from '../../src/protocol';
 import { accountFolderName, createMaildirStorage, type MaildirStorage } from '../../sandbox-server/maildir/storage';
-import { loadSeed, type Seed } from '../../sandbox-server/seed-loader';
+import type { Seed } from '../../sandbox-server/seed';
+import { loadSeed } from '../../sandbox-server/seed-loader';
 import type { NewMessage } from '../../sandbox-server/storage';
 import { killHard, spawnTs, waitForLine, REPO_ROOT } from './helpers/child-output';
 

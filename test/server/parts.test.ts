@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentDigest, createMemoryStorage, deriveUid, isValidUid, loadEmlDir, loadSeed, splitMessage, topOfMessage } from '../../sandbox-server';
 import { Maildrop } from '../../sandbox-server/maildrop';
+import { nodeCrypto } from '../../src/ports/node-crypto';
 
 /** Pure parts of the server, tested without sockets. */
 
@@ -69,8 +70,8 @@ describe('memory storage and unique-ids', () => {
     const later = (await one.list('alice')).map((m) => m.uid);
     expect(later).toHaveLength(4);
     expect(new Set([...first, ...later]).size).toBe(6);
-    const digest = contentDigest(Buffer.from('x'));
-    expect(deriveUid('bob', 0, 0, digest)).not.toBe(deriveUid('alice', 0, 0, digest));
+    const digest = contentDigest(nodeCrypto, Buffer.from('x'));
+    expect(deriveUid(nodeCrypto, 'bob', 0, 0, digest)).not.toBe(deriveUid(nodeCrypto, 'alice', 0, 0, digest));
   });
 
   it('canonicalises what it stores and sizes it in CRLF octets', async () => {
