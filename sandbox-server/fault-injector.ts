@@ -46,13 +46,13 @@ export function beforeDispatch(session: FaultedSession, progress: FaultProgress,
 
 /**
  * `before-reply`, for every reply the greeting included: under `delay=MS`, waits MS
- * milliseconds. @returns the mark for the reply's log entry, or undefined.
+ * milliseconds. @returns the mark for the reply's log entry once the wait is over, or
+ * undefined at once when there is nothing to wait for (most replies: no promise is made).
  */
-export async function beforeReply(session: FaultedSession): Promise<string | undefined> {
+export function beforeReply(session: FaultedSession): Promise<string> | undefined {
   const ms = session.faults().delayMs;
   if (!ms) return undefined;
-  await sleep(ms);
-  return `delay=${ms}`;
+  return sleep(ms).then(() => `delay=${ms}`);
 }
 
 /**

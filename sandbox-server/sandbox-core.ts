@@ -2,6 +2,7 @@ import type { ByteTransport, CryptoPort, FaultSpec } from '../src/protocol';
 import type { AccountRegistry } from './accounts';
 import { SandboxError } from './errors';
 import { FaultRegistry } from './fault-registry';
+import { RandomPool } from './random-pool';
 import type { ServerContext, SessionConfig } from './server-context';
 import { Session } from './session';
 import { SessionLog } from './session-log';
@@ -86,6 +87,7 @@ export function createSandboxCore(parts: SandboxParts): SandboxCore {
     faults,
     log,
     crypto: parts.crypto,
+    random: new RandomPool(parts.crypto),
     stlsContext: parts.stlsContext,
     lastLogin: new Map(),
     processId: parts.processId ?? 0,

@@ -1,6 +1,7 @@
 import type { CryptoPort } from '../src/protocol';
 import type { AccountRegistry } from './accounts';
 import type { FaultRegistry } from './fault-registry';
+import type { RandomPool } from './random-pool';
 import type { SessionLog } from './session-log';
 import type { MailStorage } from './storage';
 
@@ -25,6 +26,8 @@ export interface ServerContext {
   readonly log: SessionLog;
   /** MD5 for APOP, HMAC-MD5 for CRAM-MD5, random bytes and constant-time compares. */
   readonly crypto: CryptoPort;
+  /** Random bytes for greeting timestamps, drawn from `crypto` in batches. */
+  readonly random: RandomPool;
   /**
    * The server's key and certificate as the transports' TLS takes them (Node: a SecureContext),
    * for STLS (RFC 2595 §4); undefined when the sandbox has none, and then STLS is not offered.

@@ -1,4 +1,4 @@
-import type { ByteTransport, FaultSpec, Keyword, LineResult, Pop3State, TlsSession, TranscriptEntry, TranscriptEvent } from '../src/protocol';
+import type { ByteTransport, FaultSpec, Keyword, LineResult, Pop3State, TlsSession, TranscriptEntry, TranscriptEvent, TransportInfo } from '../src/protocol';
 import {
   formatStatusLine,
   isKeyword,
@@ -58,8 +58,7 @@ function keepable(chunk: Uint8Array, lent: boolean): Buffer {
 }
 
 /** How the CONNECT event names the connection: TCP and implicit TLS (RFC 8314) as ever, others by kind. */
-function describeConnection(transport: ByteTransport): string {
-  const { kind, secure } = transport.info;
+function describeConnection({ kind, secure }: TransportInfo): string {
   if (kind === 'tcp') return 'pop3';
   if (kind === 'tls' || secure) return 'pop3s, implicit TLS';
   return `pop3 over ${kind}`;
@@ -114,7 +113,7 @@ export class Session implements SessionContext {
     this.#transport = transport;
     this.#secure = transport.info.secure;
     this.#onFinished = onFinished;
-    this.timestamp = `<${server.processId}.${Date.now()}.${toHex(server.crypto.randomBytes(4))}@${server.timestampHost}>`;
+    this.timestamp = `<${server.processId}.${Date.now()}.${toHex(server.random.take(4))}@${server.timestampHost}>`;
     const ms = server.config.autologoutMs;
     // RFC 1939 §3: on expiry, close without a response and without entering UPDATE.
     this.#idle = new Countdown(ms, () => this.#close(`autologout after ${ms} ms without a command`, 'destroy'));
@@ -156,15 +155,16 @@ export class Session implements SessionContext {
     transport.on('end', this.#onEnd);
     transport.on('error', this.#onError);
     transport.on('close', this.#onClose);
+    const info = transport.info;
     this.#log({
       direction: '*',
       keyword: 'CONNECT',
       args: [],
-      text: `CONNECT from ${transport.info.remote} (${describeConnection(transport)})`,
+      text: `CONNECT from ${info.remote} (${describeConnection(info)})`,
       stateBefore: 'CLOSED',
       stateAfter: 'AUTHORIZATION',
     });
-    if (this.#secure) this.#logTls(transport.info.tls, 'implicit TLS');
+    if (this.#secure) this.#logTls(info.tls, 'implicit TLS');
     this.#resetIdle();
     this.#busy = true;
     try {
@@ -415,9 +415,9 @@ export class Session implements SessionContext {
     if (this.#closed) return;
     const marks: string[] = [];
     if (reply.kind === 'status' && reply.fault) marks.push(reply.fault);
-    const delayed = await beforeReply(this);
+    const delayed = beforeReply(this);
     if (delayed !== undefined) {
-      marks.push(delayed);
+      marks.push(await delayed);
       if (this.#closed) return;
     }
     const body = reply.kind === 'status' ? reply.body : undefined;
