@@ -8,61 +8,30 @@
  * Targets: first prompt within 500 ms; --fast under 5 ms a line; type-checked under 30 ms a
  * line after warm-up.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { printedSoFar, startProgram, waitForExit, waitForOutput } from '../test/helpers/child-process';
 
-const ROOT = path.join(__dirname, '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, lines: { type: 'string', default: '40' } } });
 const RUNS = Number(values.runs);
 const LINES = Number(values.lines);
 const WARMUP_LINES = 5;
 
-interface Proc {
-  child: ChildProcessWithoutNullStreams;
-  output(): string;
-  waitFor(re: RegExp, since: number, timeoutMs?: number): Promise<void>;
+/** A Node process in the repository root with a pipe on stdin, its output collected from the start. */
+function start(args: string[]): ChildProcess {
+  return startProgram(process.execPath, args, {
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, NODE_NO_READLINE: '1' },
+    stdin: 'pipe',
+  });
 }
 
-function start(args: string[]): Proc {
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, NODE_NO_READLINE: '1' },
-    stdio: 'pipe',
-  });
-  let text = '';
-  const waiters = new Set<() => void>();
-  child.stdout.on('data', (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    for (const w of waiters) w();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-  });
-  return {
-    child,
-    output: () => text,
-    waitFor(re, since, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (re.test(text.slice(since))) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out waiting for ${re}; got:\n${text.slice(since).slice(-2000)}`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
-  };
+/** Ends the process's input, which ends its REPL, and waits for it to exit. */
+async function finish(child: ChildProcess): Promise<void> {
+  child.stdin?.end();
+  await waitForExit(child);
 }
 
 const playgroundArgs = (fast: boolean): string[] => [
@@ -81,23 +50,22 @@ const NODE_READY = /> $/;
 
 async function timeToPrompt(args: string[], ready: RegExp): Promise<number> {
   const t0 = process.hrtime.bigint();
-  const proc = start(args);
-  await proc.waitFor(ready, 0);
+  const child = start(args);
+  await waitForOutput(child, ready, 0, 60_000);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  proc.child.stdin.end();
-  await new Promise((resolve) => proc.child.on('close', resolve));
+  await finish(child);
   return ms;
 }
 
 /** Mean ms per line: send a line, wait for the next prompt, repeat. */
 async function perLine(args: string[], ready: RegExp): Promise<{ first: number; perLine: number }> {
-  const proc = start(args);
-  await proc.waitFor(ready, 0);
+  const child = start(args);
+  await waitForOutput(child, ready, 0, 60_000);
   const roundTrip = async (line: string): Promise<number> => {
-    const since = proc.output().length;
+    const since = printedSoFar(child).length;
     const t0 = process.hrtime.bigint();
-    proc.child.stdin.write(`${line}\n`);
-    await proc.waitFor(/\n> $|^> $/, since);
+    child.stdin?.write(`${line}\n`);
+    await waitForOutput(child, /\n> $|^> $/, since, 60_000);
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
   const first = await roundTrip('let v0 = 0');
@@ -107,8 +75,7 @@ async function perLine(args: string[], ready: RegExp): Promise<{ first: number; 
     total += await roundTrip(i % 2 === 0 ? `let v${i} = v${i - 1} + 1` : `v${i - 1} * 2`);
     if (i % 2 === 1) await roundTrip(`let v${i} = v${i - 1}`);
   }
-  proc.child.stdin.end();
-  await new Promise((resolve) => proc.child.on('close', resolve));
+  await finish(child);
   return { first, perLine: total / LINES };
 }
 

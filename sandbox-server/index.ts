@@ -7,7 +7,7 @@ export { startSandbox } from './sandbox';
 export type { Sandbox } from './sandbox';
 export type { AcceptedSession, SandboxCore } from './sandbox-core';
 export type { SandboxOptions } from './options';
-export { isLoopback } from './options';
+export { isLoopback } from '../src/protocol/address';
 export { SessionLog, DEFAULT_LOG_LIMIT } from './session-log';
 export { SandboxError } from './errors';
 export type { AccountOption, UserOption } from './accounts';

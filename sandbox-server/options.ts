@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { FaultSpec } from '../src/protocol';
 import { MAX_CONNECTIONS } from '../src/protocol';
+import { isLoopback } from '../src/protocol/address';
 import type { UserOption } from './accounts';
 import { SandboxError } from './errors';
 import type { SessionConfig } from './server-context';
@@ -41,14 +42,6 @@ export interface SandboxConfig extends SessionConfig {
   tlsPort: number | false;
   tlsNames: string[];
   maxConnections: number;
-}
-
-/** True for an address that only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  return h.startsWith('::ffff:127.');
 }
 
 function checkPort(name: string, value: number): number {

@@ -4,7 +4,7 @@ import { NodeSocketTransport } from '../src/ports/node-socket-transport';
 import type { ByteTransport } from '../src/protocol';
 import { SandboxError } from './errors';
 import type { SandboxConfig } from './options';
-import { isLoopback } from './options';
+import { isLoopback } from '../src/protocol/address';
 import { unref } from './timers';
 
 /** After the refusal line to a connection over the cap, how long before the socket is cut. */

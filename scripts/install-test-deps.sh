@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, on Debian/Ubuntu, the real programs the interop tests talk to: Dovecot (POP3),
-# curl, openssl and Python 3 (poplib). Run as root. Dovecot's own system service is kept from
+# curl, openssl and Python 3 (poplib); and Chromium, the browser the page tests drive
+# (Playwright cannot download its own here). Run as root. Dovecot's own system service is kept from
 # starting: the tests run private instances on free loopback ports and need nothing in /etc.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ needs=(
   "curl:curl"
   "ca-certificates:/etc/ssl/certs/ca-certificates.crt"
   "python3:python3"
+  "chromium:/usr/bin/chromium"
 )
 
 missing=()
@@ -51,3 +53,4 @@ if command -v systemctl > /dev/null 2>&1; then systemctl disable --now dovecot >
 curl --version | head -n 1 | sed 's/^/install-test-deps: /'
 openssl version | sed 's/^/install-test-deps: /'
 python3 -c 'import poplib, ssl, sys; print("install-test-deps: python", sys.version.split()[0], ssl.OPENSSL_VERSION)'
+/usr/bin/chromium --version 2>/dev/null | sed 's/^/install-test-deps: /'

@@ -12,7 +12,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { loadLessons } from '../src/tutor';
+import { loadLessons } from '../src/tutor/node';
 import type { Lesson } from '../src/tutor';
 import { writeOutputBlocks } from '../src/tutor/code-blocks';
 import type { CodeBlock } from '../src/tutor/code-blocks';

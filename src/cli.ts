@@ -10,9 +10,9 @@ import type { LessonStartState } from './tutor';
 import type { LoadedLessons } from './tutor';
 // Only light modules load before main() starts the certificate worker; the tutor's index
 // would also load the goal facts and the seed (~20 ms).
-import { loadLessons } from './tutor/loader';
-import { resolveStateDir } from './tutor/progress';
-import type { PlaygroundTarget } from './repl/playground-repl';
+import { loadLessons } from './tutor/node/lesson-folders';
+import { resolveStateDir } from './tutor/node/state-dir';
+import type { PlaygroundTarget } from './repl/target';
 import { decideStyle } from './repl/style';
 import type { Sandbox } from '../sandbox-server';
 import { prepareSandboxCertificates } from '../sandbox-server/certificates';
@@ -217,7 +217,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
 
   const { replModule, markdown } = await preparing;
-  // The client loads at the first connect, after the prompt.
+  // The client loads on first use: while the lessons load when one names a client export in its
+  // scope (hidden behind the sandbox's key generation), else at the first connect.
   const connect: typeof import('./client').connect = async (connectOptions) => (await import('./client')).connect(connectOptions);
   const repl = await replModule.startPlaygroundRepl({
     input: process.stdin,

@@ -12,6 +12,7 @@ export {
   Pop3Error,
   ProtocolError,
   TransportError,
+  type ByteTransport,
   type SessionState,
   type TranscriptEntry,
 } from './protocol';

@@ -1,10 +1,7 @@
 /** What the figures were measured on, recorded with every result so runs can be compared. */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { runProgram } from '../../test/helpers/child-process';
 
 /** The machine and the programs a run used. */
 export interface BenchEnvironment {
@@ -34,10 +31,12 @@ export function readOpenFilesLimit(): { soft: string; hard: string } | undefined
   }
 }
 
+/** The first line a program prints (some print their version on stderr); undefined when it fails. */
 async function firstLine(command: string, args: string[]): Promise<string | undefined> {
   try {
-    const { stdout, stderr } = await run(command, args, { timeout: 5_000 });
-    return (stdout || stderr).split('\n')[0]?.trim() || undefined;
+    const { code, stdout, stderr } = await runProgram(command, args, { timeoutMs: 5_000 });
+    if (code !== 0) return undefined;
+    return (stdout.toString('utf8') || stderr.toString('utf8')).split('\n')[0]?.trim() || undefined;
   } catch {
     return undefined;
   }

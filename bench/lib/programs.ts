@@ -3,9 +3,9 @@
  * (bench/poplib-sweep.py) and our client (bench/client-driver.ts). Every runner resolves to
  * the seconds the transfer took, measured by the program itself, without process start-up.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT, type Target } from './targets';
+import { runProgram } from '../../test/helpers/child-process';
+import type { Target } from './targets';
 import type { BenchAccount } from './mail-fixtures';
 import { summarizeFailure } from './failure-text';
 import type { PeakMemory } from './peak-memory';
@@ -34,36 +34,12 @@ interface ChildOutput {
  * Runs a program to completion; rejects with its stderr on a non-zero exit or a timeout.
  * `stdout: 'count'` reads stdout only to count its octets (message bodies, not kept).
  */
-export function runChild(command: string, args: readonly string[], options: { stdout?: 'keep' | 'count'; timeoutMs?: number; cwd?: string } = {}): Promise<ChildOutput> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd ?? REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = options.stdout !== 'count';
-    let stdout = '';
-    let stdoutOctets = 0;
-    let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdoutOctets += chunk.length;
-      if (keep) stdout += chunk.toString('utf8');
-    });
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timeoutMs = options.timeoutMs ?? CHILD_TIMEOUT_MS;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} did not finish within ${timeoutMs} ms; stderr: ${stderr.slice(-500)}`));
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve({ stdout, stdoutOctets, stderr });
-      else reject(new Error(`${command} exited with ${signal ?? code}: ${summarizeFailure(stderr || stdout)}`));
-    });
-  });
+export async function runChild(command: string, args: readonly string[], options: { stdout?: 'keep' | 'count'; timeoutMs?: number } = {}): Promise<ChildOutput> {
+  const result = await runProgram(command, args, { stdout: options.stdout, timeoutMs: options.timeoutMs ?? CHILD_TIMEOUT_MS });
+  const stdout = result.stdout.toString('utf8');
+  const stderr = result.stderr.toString('utf8');
+  if (result.code !== 0) throw new Error(`${command} exited with ${result.signal ?? result.code}: ${summarizeFailure(stderr || stdout)}`);
+  return { stdout, stdoutOctets: result.stdoutOctets, stderr };
 }
 
 /** Parses the last JSON line a driver printed. */

@@ -2,9 +2,9 @@
  * The servers under measurement: the sandbox in its own process, and Dovecot through the
  * interop harness when a dovecot binary is installed. Both serve the same generated accounts.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { killHard, printedSoFar, spawnTs, waitForExit, waitForLine } from '../../test/helpers/child-process';
 import type { BenchAccount } from './mail-fixtures';
 import { summarizeFailure } from './failure-text';
 
@@ -34,7 +34,7 @@ export const MAX_SESSIONS = 1_100;
 
 /**
  * Starts bench/sandbox-process.ts with the accounts (each must have its emlDir written) and
- * resolves once it prints its port. Stderr is kept for the error message if it dies early.
+ * resolves once it prints its port. Its output is kept for the error message if it dies early.
  * `profileFile`: profile the sandbox's CPU from READY to close, into that file.
  */
 export async function startSandboxProcess(accounts: readonly BenchAccount[], scratchDir: string, options: { profileFile?: string } = {}): Promise<Target> {
@@ -45,46 +45,26 @@ export async function startSandboxProcess(accounts: readonly BenchAccount[], scr
   });
   writeFileSync(specPath, JSON.stringify({ users }));
   const profile = options.profileFile ? ['--profile', options.profileFile] : [];
-  const child = spawn(process.execPath, ['-r', './src/register.js', 'bench/sandbox-process.ts', specPath, ...profile], {
-    cwd: REPO_ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-4_000);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<{ host: string; port: number }>((resolve, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`sandbox process not ready within ${READY_TIMEOUT_MS} ms; stdout: ${stdout.slice(-500)} stderr: ${stderr}`));
-    }, READY_TIMEOUT_MS);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /^READY (\{.*\})$/m.exec(stdout);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(JSON.parse(match[1]) as { host: string; port: number });
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`sandbox process exited (${signal ?? code}) before it was ready: ${summarizeFailure(stderr || stdout)}`));
-    });
-  });
+  // stdin is a pipe: the process exits when it closes (bench/sandbox-process.ts).
+  const child = spawnTs(join(REPO_ROOT, 'bench', 'sandbox-process.ts'), [specPath, ...profile], { stdin: 'pipe' });
+  let ready: { host: string; port: number };
+  try {
+    const [, json] = await waitForLine(child, /^READY (\{.*\})$/, READY_TIMEOUT_MS);
+    ready = JSON.parse(json ?? '') as { host: string; port: number };
+  } catch (error) {
+    const ended = child.exitCode !== null || child.signalCode !== null;
+    const why = ended ? `exited (${child.signalCode ?? child.exitCode}) before it was ready` : `not ready within ${READY_TIMEOUT_MS} ms`;
+    await killHard(child);
+    throw new Error(`sandbox process ${why}: ${summarizeFailure(printedSoFar(child))}`, { cause: error });
+  }
   return {
     name: 'sandbox',
     host: ready.host,
     port: ready.port,
     pid: child.pid ?? -1,
     close: async () => {
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      child.stdin?.end();
+      await waitForExit(child, 10_000);
     },
   };
 }

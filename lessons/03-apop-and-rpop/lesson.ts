@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Facts, LessonDefinition } from '../../src/tutor';
-import { maildropInUse } from '../common';
+import { isBytes, maildropInUse, md5Hex } from '../common';
 
 /** The shared secret of the sandbox's main account (sandbox.accounts). */
 const SECRET = 'wonderland';
 
 /** RFC 1939 §7: the APOP digest, MD5 of the timestamp followed by the secret, as lower-case hex. */
-const apopDigest = (timestamp: string, secret = SECRET): string => createHash('md5').update(timestamp + secret, 'utf8').digest('hex');
+const apopDigest = (timestamp: string, secret = SECRET): string => md5Hex(timestamp + secret);
 
 /** The timestamp of a greeting: msg-id shape, `<...@...>` (RFC 1939 §7, RFC 2449 §3). */
 const timestampOf = (greeting: string): string | undefined => /<[^<>\s]+@[^<>\s]+>/.exec(greeting)?.[0];
@@ -117,7 +116,7 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'digest-as-bytes',
-      when: (f) => f.produced((v) => Buffer.isBuffer(v) && v.length === 16),
+      when: (f) => f.produced((v) => isBytes(v) && v.length === 16),
       hint: 'Those are the 16 raw bytes of the digest. APOP wants them written as 32 hex digits: `.digest("hex")`.',
       example: [
         "import { createHash } from 'node:crypto'",

@@ -1,5 +1,5 @@
 import type { Facts, LessonDefinition } from '../../src/tutor';
-import { isRecord, loginLines, maildropInUse, noSuchMessage, notAwaited, notLoggedIn } from '../common';
+import { isBytes, isRecord, loginLines, maildropInUse, noSuchMessage, notAwaited, notLoggedIn } from '../common';
 
 /** The mailbox this lesson starts from (message-numbers 1 to 5 in this order). */
 const MAILBOX = ['welcome', 'dot-lines', 'encoded-subject', 'report-attachment', 'ends-with-dot'];
@@ -14,7 +14,7 @@ function retrievals(f: Facts, name: string): { all: number; raw: number } {
 }
 
 /** A retrieved message as the client returns it (Pop3Message). */
-const isMessage = (v: unknown): v is { bytes: Buffer; size: number } => isRecord(v) && Buffer.isBuffer(v.bytes) && typeof v.size === 'number';
+const isMessage = (v: unknown): v is { bytes: Uint8Array; size: number } => isRecord(v) && isBytes(v.bytes) && typeof v.size === 'number';
 /** What mailparser's simpleParser resolves to (ParsedMail). */
 const isParsed = (v: unknown): v is { subject?: unknown; attachments?: unknown } =>
   isRecord(v) && Object.prototype.toString.call(v.headers) === '[object Map]' && Array.isArray(v.attachments);

@@ -1,12 +1,8 @@
-import * as path from 'node:path';
 import type { Facts, LessonDefinition } from '../../src/tutor';
 import { isRecord, loginLines, maildropInUse, notLoggedIn } from '../common';
 
 /** The mailbox this lesson starts from: a welcome, a three-message thread and a notice. */
 const MAILBOX = ['welcome', 'thread-question', 'thread-reply', 'thread-followup', 'shipping-notice'];
-
-/** The client module, for the checker's declaration of `fetchNew` (an absolute path: the REPL's cwd may be anywhere). */
-const CLIENT_MODULE = path.join(__dirname, '..', '..', 'src', 'client');
 
 /** A Set from any realm (the REPL's values live in their own vm context, with their own `Set`). */
 const isSet = (v: unknown): v is Set<unknown> => Object.prototype.toString.call(v) === '[object Set]';
@@ -59,17 +55,7 @@ const lesson: LessonDefinition = {
   summary: 'Unique-ids that outlive the session, and fetching only what is new',
   rfc: ['RFC 1939 §4', 'RFC 1939 §7'],
   start: { mailboxes: { alice: MAILBOX } },
-  scope: [
-    {
-      name: 'fetchNew',
-      type: `typeof import(${JSON.stringify(CLIENT_MODULE)}).fetchNew`,
-      // Loaded on first call, so loading the lesson runs no project code.
-      value: async (...args: unknown[]): Promise<unknown> => {
-        const sync = (await import('../../src/client/sync')) as { fetchNew: (...a: unknown[]) => Promise<unknown> };
-        return sync.fetchNew(...args);
-      },
-    },
-  ],
+  scope: [{ name: 'fetchNew', clientExport: 'fetchNew' }],
   goals: [
     {
       id: 'raw-uidl',

@@ -23,9 +23,18 @@ const mechanism = (e: TranscriptEntry | undefined): string | undefined => e?.arg
 /** PLAIN lines typed in raw mode (the initial response is redacted in facts). */
 const rawPlainLines = (f: Facts): string[] => f.repl.rawLines.filter((l) => /^AUTH PLAIN\b/i.test(l));
 
+/** The UTF-8 text a base64 string encodes (RFC 4648 §4), or undefined when it is no base64. */
+const fromBase64 = (text: string): string | undefined => {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(text), (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
+};
+
 /** An RFC 4616 §2 message: authzid NUL authcid NUL passwd, base64-encoded. */
 const isPlainMessage = (v: unknown): boolean =>
-  typeof v === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(v) && /^[^\0]*\0[^\0]+\0[^\0]+$/.test(Buffer.from(v, 'base64').toString('utf8'));
+  typeof v === 'string' && /^[A-Za-z0-9+/]+={0,2}$/.test(v) && /^[^\0]*\0[^\0]+\0[^\0]+$/.test(fromBase64(v) ?? '');
 
 const lesson: LessonDefinition = {
   formatVersion: 1,

@@ -1,7 +1,8 @@
 /**
  * What `.check` does in lesson 13: it runs the learner's `fetchMail` against the sandbox, in a
  * fixed scenario with a fixed clock, and records what happened (the Maildirs it left, what the
- * server saw) as plain data for the goals in lesson.ts to judge.
+ * server saw) as plain data for the goals in lesson.ts to judge. The Node front end loads this
+ * module when `.check` runs (lesson.ts names it, and never imports it).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,76 +11,11 @@ import type { ExerciseContext } from '../../src/tutor';
 import type { FaultSpec } from '../../src/protocol/faults';
 import type { TranscriptEntry } from '../../src/protocol/transcript';
 import type * as Playground from '../../src/index';
-
-/** The check's "now": the seed's mail is dated 2025-01-06 to 2025-10-28. */
-export const CLOCK = '2025-11-01T00:00:00.000Z';
-/** `deleteOlderThanDays` in the clean-up run: the cutoff is 2025-08-03T00:00:00Z. */
-export const OLDER_THAN_DAYS = 90;
-/** The account the check syncs. */
-export const ACCOUNT = 'alice';
-/** The interrupted run: the server drops the connection once it has answered this many commands. */
-export const DROP_AFTER_COMMANDS = 10;
-/** How many stored messages "another mail client" deletes on the server before the resumed run. */
-export const DELETED_ELSEWHERE = 2;
+import { ACCOUNT, CLOCK, DELETED_ELSEWHERE, DROP_AFTER_COMMANDS, OLDER_THAN_DAYS } from './scenario';
+import type { FetcherCheck, MaildirSnapshot, RunName, RunRecord } from './scenario';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const RUN_TIMEOUT_MS = 20_000;
-
-/** The runs, in the order they happen. */
-export const RUN_NAMES = ['sync', 'again', 'interrupted', 'dropped-mid-retr', 'resumed', 'cleanup'] as const;
-export type RunName = (typeof RUN_NAMES)[number];
-
-/** One message of the maildrop, as the check knows it. */
-export interface ReferenceMessage {
-  uid: string;
-  /** The Date: field, as milliseconds; NaN when missing. */
-  date: number;
-  /** Dated before the clean-up cutoff. */
-  old: boolean;
-}
-
-/** A Maildir after a run. */
-export interface MaildirSnapshot {
-  /** tmp/, new/ and cur/ all exist. */
-  folders: boolean;
-  /** Files left in tmp/. */
-  tmp: string[];
-  /** Unique-ids of the messages stored in new/ and cur/, matched by content (a uid twice: stored twice). */
-  stored: string[];
-  /** Files in new/ or cur/ that are no message of the maildrop (half a message, or a wrong one). */
-  unmatched: string[];
-}
-
-/** One call of the learner's fetchMail. */
-export interface RunRecord {
-  name: RunName;
-  /** What it threw, if it did. */
-  threw?: { name: string; code?: string; message: string };
-  /** It did not finish in time. */
-  timedOut?: boolean;
-  /** What it wrote to `output` (the progress bar). */
-  output: string;
-  /** Unique-ids whose RETR reply the server sent whole. */
-  retrieved: string[];
-  /** Unique-ids the server marked deleted (DELE +OK). */
-  deleted: string[];
-  /** A QUIT in TRANSACTION was answered +OK: the server entered UPDATE and removed the marked messages. */
-  committed: boolean;
-  maildir: MaildirSnapshot;
-}
-
-/** Everything the goals judge. */
-export interface FetcherCheck {
-  /** Why the scenario could not run at all (no fetchMail export, a file that does not compile). */
-  problem?: string;
-  messages: ReferenceMessage[];
-  runs: Partial<Record<RunName, RunRecord>>;
-  /** Messages on the server before the resumed run, deleted there meanwhile "by another client". */
-  deletedElsewhere: string[];
-  /** Unique-ids on the server before and after the clean-up run. */
-  beforeCleanup: string[];
-  afterCleanup: string[];
-}
 
 type FetchMail = (options: {
   server: { host: string; port: number; ca?: string };
@@ -92,7 +28,7 @@ type FetchMail = (options: {
 }) => Promise<unknown>;
 
 /** Runs the scenario; never throws for the learner's mistakes (they become data). */
-export async function checkFetcher(context: ExerciseContext): Promise<FetcherCheck> {
+export async function run(context: ExerciseContext): Promise<FetcherCheck> {
   const result: FetcherCheck = { messages: [], runs: {}, deletedElsewhere: [], beforeCleanup: [], afterCleanup: [] };
   const { connect } = context.modules['pop3-playground'] as typeof Playground;
   const account = context.server.accounts.find((a) => a.name === ACCOUNT);
@@ -162,7 +98,7 @@ export async function checkFetcher(context: ExerciseContext): Promise<FetcherChe
   };
 
   /** One call of fetchMail, with what the server saw during it. */
-  async function run(name: RunName, dir: string, extra: { deleteOlderThanDays?: number } = {}, faults?: FaultSpec): Promise<RunRecord> {
+  async function fetchOnce(name: RunName, dir: string, extra: { deleteOlderThanDays?: number } = {}, faults?: FaultSpec): Promise<RunRecord> {
     const numbers = new Map((await listing()).map((e) => [e.n, e.uid]));
     const from = context.transcript().length;
     context.setFaults(faults);
@@ -213,14 +149,14 @@ export async function checkFetcher(context: ExerciseContext): Promise<FetcherChe
 
   // A first sync into an empty Maildir, then a second run that should find nothing new.
   const plain = context.makeDir('sync');
-  await run('sync', plain);
-  await run('again', plain);
+  await fetchOnce('sync', plain);
+  await fetchOnce('again', plain);
 
   // Interrupted twice (the server drops the connection after some commands, then in the middle
   // of a RETR), mail deleted elsewhere meanwhile, then a run that must finish the job.
   const resumed = context.makeDir('resume');
-  const interrupted = await run('interrupted', resumed, {}, { dropAfterCommands: DROP_AFTER_COMMANDS });
-  await run('dropped-mid-retr', resumed, {}, { dropMidRetr: true });
+  const interrupted = await fetchOnce('interrupted', resumed, {}, { dropAfterCommands: DROP_AFTER_COMMANDS });
+  await fetchOnce('dropped-mid-retr', resumed, {}, { dropMidRetr: true });
   const stored = new Set(interrupted.maildir.stored);
   const victims = (await listing()).filter((e) => stored.has(e.uid)).slice(0, DELETED_ELSEWHERE);
   if (victims.length > 0) {
@@ -230,11 +166,11 @@ export async function checkFetcher(context: ExerciseContext): Promise<FetcherChe
   }
   result.deletedElsewhere = victims.map((v) => v.uid);
   if (victims.length > 0) context.report(`meanwhile another client deleted ${victims.length} of the stored messages on the server`);
-  await run('resumed', resumed);
+  await fetchOnce('resumed', resumed);
 
   // Clean-up: a fresh Maildir, everything stored, the old messages deleted on the server.
   result.beforeCleanup = (await listing()).map((e) => e.uid);
-  await run('cleanup', context.makeDir('cleanup'), { deleteOlderThanDays: OLDER_THAN_DAYS });
+  await fetchOnce('cleanup', context.makeDir('cleanup'), { deleteOlderThanDays: OLDER_THAN_DAYS });
   result.afterCleanup = (await listing()).map((e) => e.uid);
   return result;
 }

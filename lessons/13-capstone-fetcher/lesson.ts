@@ -1,6 +1,6 @@
 import type { Facts, LessonDefinition } from '../../src/tutor';
-import { checkFetcher, OLDER_THAN_DAYS } from './check';
-import type { FetcherCheck, MaildirSnapshot, RunName, RunRecord } from './check';
+import { OLDER_THAN_DAYS } from './scenario';
+import type { FetcherCheck, MaildirSnapshot, RunName, RunRecord } from './scenario';
 
 /** What the last `.check` found (undefined before one, or when the file could not run). */
 const found = (f: Facts): FetcherCheck | undefined => {
@@ -28,7 +28,8 @@ const lesson: LessonDefinition = {
     file: 'fetcher.ts',
     template: 'template/fetcher.ts',
     solution: 'solution/fetcher.ts',
-    run: checkFetcher,
+    // Loaded by the Node front end when `.check` runs: it reads the learner's Maildir with node:fs.
+    check: 'check.ts',
   },
   goals: [
     {

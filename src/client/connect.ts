@@ -1,33 +1,31 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { CLIENT_MAX_MESSAGE_SIZE, type TranscriptEntry } from '../protocol';
-import { Connection } from './connection';
-import { CapabilityMissingError, ConnectionClosedError, Pop3ReplyError, Pop3TimeoutError, TlsError } from './errors';
-import { Pop3Client } from './pop3-client';
-import { SocketReads } from './socket-reads';
-import { printTraceEntry } from './trace';
+import { isLoopback } from '../protocol/address';
+import { SocketReads } from '../ports/node-socket-reads';
+import { NodeSocketTransport } from '../ports/node-socket-transport';
+import { ConnectionClosedError, Pop3TimeoutError, TlsError } from './errors';
+import { openMessageStream } from './message-stream';
+import type { Pop3Client } from './pop3-client';
+import { startSession, startTransportSession } from './start-session';
 import type { ConnectOptions } from './types';
 
-/** Project policy: a command waits at most this long for data before it fails. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Project policy: opening the connection (TCP, and TLS for port 995) takes at most this long. */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
-let sessions = 0;
-
 /**
- * Opens a POP3 connection and reads the greeting (RFC 1939 §4). With `tls`, TLS starts at once
- * (RFC 8314); with `starttls`, the client reads CAPA and upgrades with STLS (RFC 2595 §4).
- * Certificates are always verified, against `ca` when given.
+ * Opens a POP3 connection and reads the greeting (RFC 1939 §4), over TCP to `host` and `port`,
+ * or over `transport` when given. With `tls`, TLS starts at once (RFC 8314); with `starttls`,
+ * the client reads CAPA and upgrades with STLS (RFC 2595 §4). Certificates are always
+ * verified, against `ca` when given.
  * @throws Pop3TimeoutError, TlsError, Pop3ReplyError (a -ERR greeting),
  *   CapabilityMissingError (`starttls: 'required'` without STLS), ConnectionClosedError, or
  *   the socket's own error (e.g. ECONNREFUSED); the signal's reason when aborted.
  */
 export async function connect(options: ConnectOptions = {}): Promise<Pop3Client> {
+  if (options.transport) return startTransportSession(options.transport, options, openMessageStream);
   const host = options.host ?? 'localhost';
   const implicitTls = options.tls !== undefined && options.tls !== false;
   const port = options.port ?? (implicitTls ? 995 : 110);
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
   const tlsOptions: tls.ConnectionOptions = {
     host,
     // RFC 6066 §3: SNI carries a host name, never an address.
@@ -39,40 +37,13 @@ export async function connect(options: ConnectOptions = {}): Promise<Pop3Client>
   // A plain socket reads into one reused buffer (TLS sockets decrypt into buffers of their own).
   const reads = implicitTls ? undefined : new SocketReads();
   const socket = await openSocket(host, port, implicitTls ? tlsOptions : undefined, options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS, options.signal, reads);
-  sessions += 1;
-  const trace: ((entry: TranscriptEntry) => void) | undefined =
-    options.trace === true ? printTraceEntry : typeof options.trace === 'function' ? options.trace : undefined;
-  const connection = new Connection(socket, {
-    session: `c${sessions}`,
-    host,
-    timeout,
-    maxMessageSize: options.maxMessageSize ?? CLIENT_MAX_MESSAGE_SIZE,
-    secure: implicitTls,
+  const transport = new NodeSocketTransport(socket, { local: isLoopback(socket.remoteAddress ?? host), ...(reads ? { reads } : {}) });
+  return startSession(transport, options, {
+    serverName: host,
+    connectedTo: `to ${host}:${socket.remotePort ?? '?'} (${implicitTls ? 'pop3s, implicit TLS' : 'pop3'})`,
     tlsOptions,
-    ...(trace ? { trace } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(reads ? { reads } : {}),
+    openMessageStream,
   });
-  const client = new Pop3Client(connection, {
-    host,
-    allowCleartext: options.allowCleartext ?? false,
-    pipelining: options.pipelining ?? true,
-  });
-  try {
-    const greeting = await connection.greetingReply;
-    if (!greeting.ok) throw new Pop3ReplyError('greeting', greeting);
-    if (options.starttls && !implicitTls) {
-      const caps = await client.capabilitiesOrNone();
-      if (caps.stls) await client.stls();
-      else if (options.starttls === 'required') {
-        throw new CapabilityMissingError('STLS', `${host} does not offer STLS (RFC 2595 §4), and starttls is 'required'`);
-      }
-    }
-  } catch (error) {
-    connection.close();
-    throw error;
-  }
-  return client;
 }
 
 /** Opens the TCP connection, and the TLS session for implicit TLS, within `timeout`. */

@@ -1,19 +1,21 @@
-import type * as net from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import {
   CLIENT_MAX_BODY_LINE,
   CLIENT_MAX_STATUS_LINE,
+  COMMANDS,
+  isKeyword,
   LineReader,
   LineTooLongError,
   MalformedReplyError,
   MultilineDecoder,
   parseStatusLine,
   type SessionState,
+  type ByteTransport,
   type StatusLine,
+  type TlsSession,
   type TranscriptEntry,
 } from '../protocol';
 import { ConnectionClosedError, Pop3StateError, Pop3TimeoutError, TlsError } from './errors';
-import type { SocketReads } from './socket-reads';
 import type { Pop3Reply } from './types';
 
 const LF = 0x0a;
@@ -25,7 +27,7 @@ const OCTETS_HINT = /^(\d{1,12}) octets\b/i;
 export interface BodySink {
   /** Called once a +OK status line announced a body. */
   start?(reply: Pop3Reply): void;
-  /** Un-stuffed bytes; return false to pause the socket until {@link Connection.resumeReading}. */
+  /** Un-stuffed bytes; return false to pause the transport until {@link Connection.resumeReading}. */
   data(chunk: Buffer): boolean;
 }
 
@@ -59,7 +61,7 @@ export interface CommandRequest {
   saslResponse?: boolean;
   /** Streams the body instead of buffering it. */
   sink?: BodySink;
-  /** TLS options for STLS. */
+  /** TLS options for STLS, over the connection's. */
   tlsOptions?: tls.ConnectionOptions;
   /** User name to record in the trace. */
   user?: string;
@@ -70,16 +72,14 @@ export interface CommandRequest {
 /** Settings of a {@link Connection}. */
 export interface ConnectionSettings {
   session: string;
-  host: string;
+  /** Where the CONNECT trace line says the connection goes: `to 127.0.0.1:110 (pop3)`. */
+  connectedTo: string;
   timeout: number;
   maxMessageSize: number;
-  secure: boolean;
-  /** Base TLS options for STLS (CA, server name...). */
+  /** Base TLS options for STLS: the host name to verify (RFC 2595 §2.4), the CA... */
   tlsOptions: tls.ConnectionOptions;
   trace?: (entry: TranscriptEntry) => void;
   signal?: AbortSignal;
-  /** The plain socket's reusable read buffer, when it was opened with one. */
-  reads?: SocketReads;
 }
 
 interface Pending {
@@ -106,14 +106,14 @@ interface BodyInProgress {
 }
 
 /**
- * One POP3 connection: the socket, the framing from src/protocol, and a FIFO queue that pairs
+ * One POP3 connection: a byte transport, the framing from src/protocol, and a FIFO queue that pairs
  * every command with its one reply, strictly in order (RFC 1939 §3), pipelined or not
  * (RFC 2449 §6.6). Replies resolve as values, -ERR included; only transport and protocol
  * failures reject.
  */
 export class Connection {
   readonly session: string;
-  #socket: net.Socket;
+  readonly #transport: ByteTransport;
   readonly #settings: ConnectionSettings;
   readonly #reader = new LineReader();
   /** Pieces of decoded body from one chunk, reused for every chunk. */
@@ -130,8 +130,8 @@ export class Connection {
   #paused = false;
   /** Command lines waiting for the end of this turn of the event loop, to leave in one write. */
   #outgoing: Buffer[] = [];
-  #socketError: Error | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  #transportError: Error | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #timerFor: Pending | undefined;
   #timerMs = 0;
   #seq = 0;
@@ -142,11 +142,11 @@ export class Connection {
   readonly greetingReply: Promise<Pop3Reply>;
   readonly #closeListeners: (() => void)[] = [];
 
-  constructor(socket: net.Socket, settings: ConnectionSettings) {
-    this.#socket = socket;
+  constructor(transport: ByteTransport, settings: ConnectionSettings) {
+    this.#transport = transport;
     this.#settings = settings;
     this.session = settings.session;
-    this.#secure = settings.secure;
+    this.#secure = transport.info.secure;
     // The greeting is the reply to the connection itself (RFC 1939 §4).
     this.greetingReply = new Promise<Pop3Reply>((resolve, reject) => {
       const request: CommandRequest = {
@@ -155,11 +155,12 @@ export class Connection {
       this.#queue.push({ request, written: true, settled: false, resolve, reject, timeout: settings.timeout });
     });
     this.greetingReply.catch(() => undefined);
-    this.#attach(socket);
+    transport.on('data', this.#onData);
+    transport.on('end', this.#onTransportClose);
+    transport.on('close', this.#onTransportClose);
+    transport.on('error', this.#onError);
     // Event texts start with the event's name, as in the sandbox's session log.
-    this.#trace('*', 'CONNECT', [], `CONNECT to ${settings.host}:${socket.remotePort ?? '?'} (${this.#secure ? 'pop3s, implicit TLS' : 'pop3'})`, {
-      before: 'CLOSED',
-    });
+    this.#trace('*', 'CONNECT', [], `CONNECT ${settings.connectedTo}`, { before: 'CLOSED' });
     this.#armTimer();
     const signal = settings.signal;
     if (signal) {
@@ -192,14 +193,9 @@ export class Connection {
     return this.#greeting;
   }
 
-  /** The peer's address, for the loopback check. */
-  get remoteAddress(): string | undefined {
-    return this.#socket.remoteAddress;
-  }
-
-  /** The TLS socket's details once secure, for `*  TLS` lines and tests. */
-  get tlsSocket(): tls.TLSSocket | undefined {
-    return this.#socket instanceof tls.TLSSocket ? this.#socket : undefined;
+  /** What the bytes travel over: its `info` says whether the peer is local, and what TLS negotiated. */
+  get transport(): ByteTransport {
+    return this.#transport;
   }
 
   /** Calls `listener` once the connection has closed for good. */
@@ -240,11 +236,11 @@ export class Connection {
     return this.#saslOpen;
   }
 
-  /** Resumes a socket paused for a slow stream consumer. */
+  /** Resumes a transport paused for a slow stream consumer. */
   resumeReading(): void {
     if (!this.#paused || this.#closed) return;
     this.#paused = false;
-    this.#socket.resume();
+    this.#transport.resume();
     this.#armTimer();
   }
 
@@ -282,7 +278,7 @@ export class Connection {
     // Commands written in the same turn of the event loop (a pipeline refilled as several
     // replies complete) leave in one write: one system call, one segment for the server.
     this.#outgoing.push(request.wire);
-    if (this.#outgoing.length === 1) process.nextTick(this.#flush);
+    if (this.#outgoing.length === 1) afterThisTurn(this.#flush);
     if (this.#timerFor === undefined) this.#armTimer();
   }
 
@@ -290,38 +286,22 @@ export class Connection {
     const wires = this.#outgoing;
     this.#outgoing = [];
     if (this.#closed || wires.length === 0) return;
-    this.#socket.write(wires.length === 1 ? wires[0]! : Buffer.concat(wires));
+    this.#send(wires.length === 1 ? wires[0]! : Buffer.concat(wires));
   };
+
+  /** Writes bytes; a failed write surfaces as the transport's 'error' and 'close'. */
+  #send(bytes: Buffer): void {
+    this.#transport.write(bytes).catch(ignore);
+  }
 
   // ---- reading -------------------------------------------------------------------------
 
-  #attach(socket: net.Socket): void {
-    // The plain socket opened by connect() reads into one reused buffer; a TLS socket emits 'data'.
-    const reads = this.#settings.reads;
-    if (reads && !(socket instanceof tls.TLSSocket)) reads.attach(this.#onLentData);
-    else socket.on('data', this.#onData);
-    socket.on('error', this.#onError);
-    socket.on('close', this.#onSocketClose);
-  }
-
-  #detach(socket: net.Socket): void {
-    if (this.#settings.reads && !(socket instanceof tls.TLSSocket)) this.#settings.reads.detach();
-    else socket.off('data', this.#onData);
-    socket.off('error', this.#onError);
-    socket.off('close', this.#onSocketClose);
-  }
-
-  readonly #onData = (chunk: Buffer): void => {
+  readonly #onData = (data: Uint8Array): void => {
     if (this.#closed) return;
-    if (this.#timerFor) this.#timer?.refresh();
-    this.#run(chunk, false);
-  };
-
-  /** A chunk in the socket's reused read buffer: valid only until this call returns. */
-  readonly #onLentData = (chunk: Buffer): void => {
-    if (this.#closed) return;
-    if (this.#timerFor) this.#timer?.refresh();
-    this.#run(chunk, true);
+    if (this.#timerFor) this.#restartTimer();
+    // Node's socket adapter hands out Buffers; other transports' plain bytes are viewed as one.
+    const chunk = data instanceof Buffer ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.#run(chunk, this.#transport.lendsChunks);
   };
 
   /**
@@ -337,11 +317,13 @@ export class Connection {
   }
 
   readonly #onError = (error: Error): void => {
-    this.#socketError ??= error;
+    this.#transportError ??= error;
   };
 
-  readonly #onSocketClose = (): void => {
-    if (this.#closed) return;
+  /** The peer ended or the transport closed: the session is over (RFC 1939 §3: one TCP connection). */
+  readonly #onTransportClose = (): void => {
+    // During STLS the handshake's own failure says more; the upgrade reports it.
+    if (this.#closed || this.#upgrading) return;
     const detail = this.#quitting ? 'the server closed the connection after QUIT' : 'the server closed the connection';
     this.#destroy(undefined, false, detail);
   };
@@ -422,7 +404,7 @@ export class Connection {
       if (request.sasl) {
         const line = request.sasl.respond(status.data);
         this.#trace('C', 'AUTH', [], line === '*' ? '*' : '***');
-        this.#socket.write(`${line}\r\n`);
+        this.#send(Buffer.from(`${line}\r\n`, 'utf8'));
         return false;
       }
       this.#saslOpen = true;
@@ -465,7 +447,7 @@ export class Connection {
           if (!sink.data(chunk) && !done && !this.#paused) {
             // Back-pressure: stop reading until the consumer catches up (no idle timeout meanwhile).
             this.#paused = true;
-            this.#socket.pause();
+            this.#transport.pause();
             this.#clearTimer();
           }
         } else {
@@ -497,21 +479,12 @@ export class Connection {
     const before = this.#state;
     // RFC 5034 §4: +OK or -ERR ends a SASL exchange, whatever line the client sent last.
     this.#saslOpen = false;
-    if (reply.ok) {
-      switch (request.keyword) {
-        case 'PASS': case 'APOP': case 'AUTH': case 'RPOP':
-          // RFC 1939 §4: a successful login opens the maildrop.
-          if (this.#state === 'AUTHORIZATION') this.#state = 'TRANSACTION';
-          break;
-        case 'UTF8':
-          this.#utf8 = true;
-          break;
-        default:
-          break;
-      }
+    // The command table says where a +OK leads. QUIT's -ERR leads there too: RFC 1939 §6 sends
+    // it from UPDATE, when some deletions failed, and either reply ends the session.
+    if ((reply.ok || request.keyword === 'QUIT') && isKeyword(request.keyword) && before !== 'CLOSED') {
+      this.#state = COMMANDS[request.keyword].onOk[before] ?? before;
     }
-    // RFC 1939 §6: QUIT in TRANSACTION enters UPDATE (-ERR: some deletions failed); else it just ends.
-    if (request.keyword === 'QUIT') this.#state = this.#state === 'TRANSACTION' ? 'UPDATE' : 'CLOSED';
+    if (reply.ok && request.keyword === 'UTF8') this.#utf8 = true;
     if (request.greeting) this.#greeting = reply.line;
     // A multi-line reply's status line was traced when it arrived, its body just now.
     if (!(request.multiline && reply.ok)) {
@@ -546,38 +519,40 @@ export class Connection {
 
   #startTls(pending: Pending, reply: Pop3Reply): void {
     this.#upgrading = true;
-    const plain = this.#socket;
-    plain.pause();
-    this.#detach(plain);
-    plain.on('error', () => undefined); // failures surface on the TLS socket that wraps it
     // RFC 2595 §4 / dinhvh/libetpan#386: bytes after the +OK were not protected; drop them.
     const injected = this.#reader.takeBuffered();
     this.#reader.clear();
-    if (injected.length > 0) {
-      this.#trace('*', 'TLS', [], `TLS discarded ${injected.length} plaintext octets received after the STLS reply (RFC 2595 §4)`);
-    }
-    const options: tls.ConnectionOptions = { ...this.#settings.tlsOptions, ...pending.request.tlsOptions, socket: plain };
-    const onHandshakeError = (error: Error): void => {
-      this.#fail(new TlsError(error.message, { cause: error }), pending);
-    };
-    let secured: tls.TLSSocket;
-    try {
-      secured = tls.connect(options, () => {
-        secured.off('error', onHandshakeError);
-        this.#secure = true;
-        this.#upgrading = false;
-        this.#trace('*', 'TLS', [], describeTls(secured));
-        this.#settle(pending, reply);
-        // Anything the server sent after its handshake is already in the reader.
-        this.#run(undefined, false);
-      });
-    } catch (error) {
-      this.#fail(new TlsError((error as Error).message, { cause: error }), pending);
+    if (injected.length > 0) this.#traceDiscarded(injected.length);
+    const transport = this.#transport;
+    if (!transport.upgradeToTls) {
+      this.#fail(cannotStartTls(transport), pending);
       return;
     }
-    secured.once('error', onHandshakeError);
-    this.#socket = secured;
-    this.#attach(secured);
+    const options: tls.ConnectionOptions = { ...this.#settings.tlsOptions, ...pending.request.tlsOptions };
+    transport
+      // The name to verify is the one SNI carries (RFC 6066 §3), else the host.
+      .upgradeToTls({ role: 'client', host: options.servername ?? options.host ?? 'localhost', extra: { ...options } })
+      .then(
+        (details) => {
+          if (this.#closed) return;
+          if (details.discarded > 0) this.#traceDiscarded(details.discarded);
+          this.#secure = true;
+          this.#upgrading = false;
+          this.#trace('*', 'TLS', [], describeTls(details));
+          this.#settle(pending, reply);
+          // Anything the server sent after its handshake is already in the reader.
+          this.#run(undefined, false);
+        },
+        (error: unknown) => {
+          this.#upgrading = false;
+          const detail = error instanceof Error ? error.message : String(error);
+          this.#fail(error instanceof TlsError ? error : new TlsError(detail, { cause: error }), pending);
+        },
+      );
+  }
+
+  #traceDiscarded(octets: number): void {
+    this.#trace('*', 'TLS', [], `TLS discarded ${octets} plaintext octets received after the STLS reply (RFC 2595 §4)`);
   }
 
   // ---- timeouts, aborts, closing -------------------------------------------------------
@@ -589,18 +564,30 @@ export class Connection {
       return;
     }
     if (this.#timerFor === head && this.#timer) {
-      this.#timer.refresh();
+      this.#restartTimer();
       return;
     }
     this.#timerFor = head;
     // One timer serves reply after reply: refresh() restarts it, even after it has fired.
     if (this.#timer && this.#timerMs === head.timeout) {
-      this.#timer.refresh();
+      this.#restartTimer();
       return;
     }
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerMs = head.timeout;
     this.#timer = setTimeout(this.#onTimer, head.timeout);
+  }
+
+  /** Counts the timer's time again from now. */
+  #restartTimer(): void {
+    const timer = this.#timer;
+    // Node's timer object restarts in place; a browser's timer id is replaced.
+    if (typeof timer === 'object') {
+      timer.refresh();
+    } else {
+      clearTimeout(timer);
+      this.#timer = setTimeout(this.#onTimer, this.#timerMs);
+    }
   }
 
   /** Nothing is timed any more; the timer may still run out, and then finds nothing to do. */
@@ -647,7 +634,7 @@ export class Connection {
   }
 
   /**
-   * Closes the socket and rejects everything still queued: with `reason` when given (abort),
+   * Closes the transport and rejects everything still queued: with `reason` when given (abort),
    * else with ConnectionClosedError naming each command.
    */
   #destroy(reason: unknown, byClient: boolean, detail?: string, cause?: unknown): void {
@@ -666,12 +653,12 @@ export class Connection {
       } else {
         this.#rejectPending(
           pending,
-          new ConnectionClosedError(pending.request.label, text, { cause: cause ?? this.#socketError }),
+          new ConnectionClosedError(pending.request.label, text, { cause: cause ?? this.#transportError }),
         );
       }
     }
     if (this.#body) this.#body = undefined;
-    this.#socket.destroy();
+    this.#transport.destroy();
     this.#trace('*', 'CLOSE', [], `CLOSE ${quitDone ? 'after QUIT' : byClient ? 'by the client' : 'by the server'}`, {
       before,
     });
@@ -770,8 +757,17 @@ function countLines(data: Buffer): number {
   return count;
 }
 
-function describeTls(socket: tls.TLSSocket): string {
-  const cert = socket.getPeerCertificate();
-  const subject = cert && typeof cert.subject === 'object' ? cert.subject.CN : undefined;
-  return `TLS ${socket.getProtocol() ?? 'established'}${subject ? `, certificate for ${subject}` : ''}`;
+function describeTls(session: TlsSession): string {
+  return `TLS ${session.protocol}${session.peerName ? `, certificate for ${session.peerName}` : ''}`;
 }
+
+/** The error for STLS on a transport that cannot start TLS (an in-memory pair, a MessagePort). */
+export function cannotStartTls(transport: ByteTransport): TlsError {
+  return new TlsError(`the ${transport.info.kind} transport cannot start TLS (STLS, RFC 2595 §4); connect over TCP to use STLS`);
+}
+
+/** Node's nextTick where there is one (it runs before promise callbacks), else a microtask. */
+const afterThisTurn: (callback: () => void) => void =
+  typeof process === 'object' && typeof process.nextTick === 'function' ? process.nextTick : queueMicrotask;
+
+function ignore(): void {}

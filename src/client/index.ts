@@ -1,31 +1,3 @@
 /** The POP3 client: connect(), Pop3Client and its helpers. */
-export { connect, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_TIMEOUT_MS } from './connect';
-export { Pop3Client, isLoopback, type MessageStream, type SaslMechanismName } from './pop3-client';
-export { Pop3Message, decodeEncodedWords } from './message';
-export type { CommandOptions, ConnectOptions, Pop3Reply } from './types';
-export { parseCapabilities, emptyCapabilities, type Capabilities, type PerUserValue } from './capabilities';
-export type { DropListing, ScanListing, UniqueIdListing } from './listing';
-export {
-  CapabilityMissingError,
-  CleartextRefusedError,
-  ConnectionClosedError,
-  Pop3ReplyError,
-  Pop3StateError,
-  Pop3TimeoutError,
-  TlsError,
-} from './errors';
-export {
-  apopDigest,
-  CRAM_MD5,
-  findSaslMechanism,
-  LOGIN,
-  PLAIN,
-  registerSaslMechanism,
-  XOAUTH2,
-  type SaslCredentials,
-  type SaslExchange,
-  type SaslMechanism,
-} from './sasl';
-export { fetchNew, type FetchedMessage, type FetchNewOptions, type FetchNewResult, type SyncProgress } from './sync';
-export { formatTraceLine, printTraceEntry } from './trace';
-export { makeVisible } from './visible';
+export * from './portable';
+export { connect, DEFAULT_CONNECT_TIMEOUT_MS } from './connect';

@@ -1,8 +1,15 @@
-import { inspect } from 'node:util';
 import { makeVisible, truncate } from './visible';
 
 const PREVIEW_LINES = 3;
 const PREVIEW_WIDTH = 72;
+/** The key Node's `util.inspect` looks for; registered globally, so no `node:util` import (and none in a browser). */
+const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+
+/** What `util.inspect` passes to a custom inspect method: its options, and itself to format nested values. */
+interface InspectOptions {
+  stylize(text: string, style: string): string;
+}
+type Inspect = (value: unknown, options: object) => string;
 
 /**
  * A retrieved message (RETR) or message head (TOP): the un-stuffed CRLF bytes exactly as the
@@ -71,7 +78,7 @@ export class Pop3Message {
   }
 
   /** The REPL form: size, sender, subject and a preview, control characters made visible. */
-  [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, show: typeof inspect): string {
+  [INSPECT](depth: number, options: InspectOptions, show: Inspect): string {
     const name = 'Pop3Message';
     if (depth < 0) return options.stylize(`[${name}]`, 'special');
     const summary: Record<string, unknown> = {};
@@ -82,7 +89,7 @@ export class Pop3Message {
     if (from !== undefined) summary.from = truncate(makeVisible(from), PREVIEW_WIDTH);
     if (subject !== undefined) summary.subject = truncate(makeVisible(subject), PREVIEW_WIDTH);
     summary.preview = this.preview();
-    return `${name} ${show(summary, { ...options, depth: 2 } as never)}`;
+    return `${name} ${show(summary, { ...options, depth: 2 })}`;
   }
 }
 

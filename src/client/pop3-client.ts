@@ -1,7 +1,7 @@
-import { isIP } from 'node:net';
-import { Readable } from 'node:stream';
 import type * as tls from 'node:tls';
 import {
+  CodedError,
+  COMMANDS,
   describeCommand,
   expectsMultiline,
   findApopTimestamp,
@@ -15,7 +15,7 @@ import {
   type SessionState,
 } from '../protocol';
 import { emptyCapabilities, parseCapabilities, type Capabilities } from './capabilities';
-import type { CommandRequest, Connection, SaslResponder } from './connection';
+import { cannotStartTls, type CommandRequest, type Connection, type SaslResponder } from './connection';
 import {
   CapabilityMissingError,
   CleartextRefusedError,
@@ -32,24 +32,22 @@ import {
   type UniqueIdListing,
 } from './listing';
 import { Pop3Message } from './message';
+import type { MessageStream, OpenMessageStream } from './message-stream';
 import { apopDigest, findSaslMechanism, type SaslCredentials, type SaslMechanism } from './sasl';
 import type { CommandOptions, Pop3Reply } from './types';
-
-/** Commands that may share the wire with others when the server allows PIPELINING (RFC 2449 §6.6). */
-const PIPELINABLE: ReadonlySet<string> = new Set(['STAT', 'LIST', 'RETR', 'DELE', 'NOOP', 'RSET', 'TOP', 'UIDL', 'CAPA']);
 
 /** Built-in SASL mechanism names; others can be registered with registerSaslMechanism(). */
 export type SaslMechanismName = 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'XOAUTH2';
 
 /** What {@link Pop3Client} needs from connect(). @internal */
 export interface ClientSettings {
+  /** The server as error messages name it. */
   host: string;
   allowCleartext: boolean;
   pipelining: boolean;
+  /** Makes retrStream()'s Node stream; absent where there are no Node streams. */
+  openMessageStream?: OpenMessageStream;
 }
-
-/** A stream of one message's bytes; emits `reply` with the +OK status once it arrives. */
-export type MessageStream = Readable & AsyncIterable<Buffer>;
 
 /**
  * A connected POP3 client (RFC 1939), made by {@link connect}. Every method sends one command
@@ -109,9 +107,11 @@ export class Pop3Client {
     return this.#deleted;
   }
 
-  /** The TLS socket once secure (certificate, protocol), else undefined. */
+  /** The TLS socket once secure over Node's socket transport (certificate, protocol), else undefined. */
   get tlsSocket(): tls.TLSSocket | undefined {
-    return this.#conn.tlsSocket;
+    // Node's socket transport shows the socket the bytes travel through: a TLSSocket once secure.
+    const socket = (this.#conn.transport as { socket?: unknown }).socket;
+    return this.secure && isTlsSocket(socket) ? socket : undefined;
   }
 
   // ---- capabilities --------------------------------------------------------------------
@@ -223,11 +223,12 @@ export class Pop3Client {
    * the connection's `ca` (or the system's) and the host name sent as SNI; bytes received
    * after the +OK and before the handshake are discarded. Capabilities are read again after.
    * @throws Pop3StateError (WRONG_STATE) when already secure or after UTF8 (RFC 6856 §2.1),
-   *   Pop3ReplyError, TlsError.
+   *   Pop3ReplyError, TlsError (also, before sending anything, on a transport that cannot start TLS).
    */
   async stls(tlsOptions?: tls.ConnectionOptions, options?: CommandOptions): Promise<Pop3Reply> {
     if (this.secure) throw new Pop3StateError('the connection already runs over TLS', 'WRONG_STATE');
     if (this.utf8Enabled) throw new Pop3StateError('STLS cannot follow UTF8 (RFC 6856 §2.1)', 'WRONG_STATE');
+    if (!this.#conn.transport.upgradeToTls) throw cannotStartTls(this.#conn.transport);
     const reply = await this.#expectOk('STLS', [], options, tlsOptions ? { tlsOptions } : {});
     await this.capabilitiesOrNone(options);
     return reply;
@@ -295,37 +296,22 @@ export class Pop3Client {
   }
 
   /**
-   * RETR as a stream of un-stuffed bytes, with bounded memory: the socket pauses while the
+   * RETR as a stream of un-stuffed bytes, with bounded memory: the transport pauses while the
    * consumer is slow. The stream ends with the message, or errors on -ERR (Pop3ReplyError),
    * timeout, abort or hang-up. Destroying it early drains the rest of the reply, so the
-   * connection stays usable.
-   * @throws InvalidArgumentError at once for a bad message-number.
+   * connection stays usable. A Node stream: the browser build has no retrStream (use retr()).
+   * @throws InvalidArgumentError at once for a bad message-number; CodedError `NOT_SUPPORTED`
+   *   in the browser build.
    */
   retrStream(n: number, options?: CommandOptions): MessageStream {
     const args = [messageNumber(n)];
-    let discard = false;
-    const stream: Readable = new Readable({
-      read: () => this.#conn.resumeReading(),
-      destroy: (error, callback) => {
-        discard = true; // drain what is left of the reply, keeping the session in step
-        this.#conn.resumeReading();
-        callback(error);
-      },
+    const open = this.#settings.openMessageStream;
+    if (!open) throw new CodedError('NOT_SUPPORTED', 'retrStream() makes a Node.js stream, which this build of the client leaves out; use retr()');
+    return open({
+      label: describeCommand('RETR', args),
+      start: (sink) => this.#request('RETR', args, options, { sink }),
+      resume: () => this.#conn.resumeReading(),
     });
-    const sink = {
-      start: (reply: Pop3Reply) => {
-        stream.emit('reply', reply);
-      },
-      data: (chunk: Buffer) => (discard ? true : stream.push(chunk)),
-    };
-    this.#request('RETR', args, options, { sink }).then(
-      (reply) => {
-        if (reply.ok) stream.push(null);
-        else stream.destroy(new Pop3ReplyError(describeCommand('RETR', args), reply));
-      },
-      (error: unknown) => stream.destroy(error instanceof Error ? error : new Error(String(error))),
-    );
-    return stream as MessageStream;
   }
 
   /** DELE (RFC 1939 §5): marks message `n` for deletion at QUIT. */
@@ -407,7 +393,8 @@ export class Pop3Client {
     }
     const request: CommandRequest = {
       keyword, shownArgs: redactArgs(keyword, args), label, wire: Buffer.from(`${line}\r\n`, 'utf8'),
-      multiline: expectsMultiline(keyword, args), barrier: !PIPELINABLE.has(keyword), ...signalOptions(options),
+      multiline: expectsMultiline(keyword, args), barrier: !(lookupCommand(keyword)?.spec.pipelinable ?? false),
+      ...signalOptions(options),
     };
     if (keyword === 'USER' || keyword === 'APOP') request.user = args[0];
     return this.#conn.request(request);
@@ -421,9 +408,8 @@ export class Pop3Client {
   }
 
   #refuseCleartext(command: string): void {
-    if (this.#conn.secure || this.#settings.allowCleartext) return;
-    const address = this.#conn.remoteAddress ?? this.#settings.host;
-    if (isLoopback(address)) return;
+    // A local transport (loopback, in-memory, a page's MessagePort) never leaves the machine.
+    if (this.#conn.secure || this.#settings.allowCleartext || this.#conn.transport.info.local) return;
     throw new CleartextRefusedError(command, this.#settings.host);
   }
 
@@ -440,7 +426,7 @@ export class Pop3Client {
       label: describeCommand(keyword, args),
       wire,
       multiline: expectsMultiline(keyword, args),
-      barrier: !PIPELINABLE.has(keyword),
+      barrier: !COMMANDS[keyword].pipelinable,
       ...signalOptions(options),
       ...extra,
     });
@@ -459,7 +445,7 @@ export class Pop3Client {
       label,
       wire: Buffer.from(`${label}\r\n`, 'latin1'),
       multiline: expectsMultiline(keyword, args),
-      barrier: !PIPELINABLE.has(keyword),
+      barrier: !COMMANDS[keyword].pipelinable,
     };
     if (options?.signal) request.signal = options.signal;
     if (options?.timeout !== undefined) request.timeout = options.timeout;
@@ -487,17 +473,14 @@ function signalOptions(options: CommandOptions | undefined): Pick<CommandRequest
   return out;
 }
 
+function isTlsSocket(socket: unknown): socket is tls.TLSSocket {
+  return typeof socket === 'object' && socket !== null && typeof (socket as Partial<tls.TLSSocket>).getPeerCertificate === 'function';
+}
+
 /** RFC 1939 §3: a message-number is a positive decimal integer. @throws InvalidArgumentError */
 function messageNumber(n: number): string {
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
     throw new InvalidArgumentError(`a message-number is a whole number from 1, got ${typeof n === 'string' ? JSON.stringify(n) : String(n)}`);
   }
   return String(n);
-}
-
-/** True for 127.0.0.0/8, ::1, IPv4-mapped loopback and `localhost`. */
-export function isLoopback(address: string): boolean {
-  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
-  if (plain === 'localhost' || plain === '::1') return true;
-  return isIP(plain) === 4 && plain.startsWith('127.');
 }

@@ -1,5 +1,7 @@
-import { createHash, createHmac } from 'node:crypto';
-import { InvalidArgumentError } from '../protocol';
+import { InvalidArgumentError, toHex, utf8Bytes } from '../protocol';
+// The pure port: digests here cover a timestamp or a challenge of a few dozen octets, so it
+// costs nothing noticeable, and it runs wherever the client does, browsers included.
+import { pureCrypto } from '../ports/pure-crypto';
 
 /** What a SASL mechanism may need; each mechanism reads the fields it uses. */
 export interface SaslCredentials {
@@ -80,7 +82,7 @@ export const CRAM_MD5: SaslMechanism = {
       respond: (challenge) => {
         if (answered) throw new InvalidArgumentError('CRAM-MD5 expects one challenge');
         answered = true;
-        const digest = createHmac('md5', password).update(challenge).digest('hex');
+        const digest = toHex(pureCrypto.hmacMd5(utf8Bytes(password), challenge));
         return Buffer.from(`${c.username} ${digest}`, 'utf8');
       },
     };
@@ -119,5 +121,5 @@ export function findSaslMechanism(name: string): SaslMechanism | undefined {
 
 /** RFC 1939 §7: the APOP digest, MD5 of timestamp + secret, in lower-case hex. */
 export function apopDigest(timestamp: string, password: string): string {
-  return createHash('md5').update(timestamp + password, 'utf8').digest('hex');
+  return toHex(pureCrypto.md5(utf8Bytes(timestamp + password)));
 }

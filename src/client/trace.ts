@@ -20,7 +20,9 @@ export function formatTraceLine(entry: TranscriptEntry): string {
   return `${entry.session} ${mark} ${text}${fault}`;
 }
 
-/** Prints trace entries to standard output (what `trace: true` does). */
+/** Prints trace entries to standard output, or to the console where there is none (what `trace: true` does). */
 export function printTraceEntry(entry: TranscriptEntry): void {
-  process.stdout.write(`${formatTraceLine(entry)}\n`);
+  const line = formatTraceLine(entry);
+  if (typeof process === 'object' && process.stdout) process.stdout.write(`${line}\n`);
+  else console.log(line);
 }

@@ -1,5 +1,5 @@
 import type * as tls from 'node:tls';
-import type { TranscriptEntry } from '../protocol';
+import type { ByteTransport, TranscriptEntry } from '../protocol';
 
 /**
  * One reply from the server. `status` is `+OK` or `-ERR`, or `+` for a SASL continuation
@@ -29,7 +29,14 @@ export interface CommandOptions {
 
 /** Options of {@link connect}. Extra fields are ignored, so `connect(sandbox)` works. */
 export interface ConnectOptions {
-  /** Default `localhost`. */
+  /**
+   * An open byte stream to speak POP3 over (an in-memory pair, a MessagePort, a socket you
+   * opened) instead of a TCP connection to `host` and `port`; `port`, `tls` and
+   * `connectTimeout` then do not apply. Its `info.local` decides whether a password may go in
+   * cleartext; STLS needs a transport that can start TLS.
+   */
+  transport?: ByteTransport;
+  /** Default `localhost`. With `transport`, the name STLS verifies and errors show (default: the transport's peer). */
   host?: string;
   /** Default 110, or 995 with `tls` (RFC 8314 §3.1: the pop3s port, TLS from the first octet). */
   port?: number;
@@ -54,3 +61,8 @@ export interface ConnectOptions {
   /** Set false to never pipeline, even when the server advertises PIPELINING (RFC 2449 §6.6). */
   pipelining?: boolean;
 }
+
+/** Options of the browser build's `connect()` (src/client/browser.ts): a transport, never TCP. */
+export type TransportConnectOptions = Omit<ConnectOptions, 'transport' | 'port' | 'tls' | 'connectTimeout'> & {
+  transport: ByteTransport;
+};

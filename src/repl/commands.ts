@@ -17,7 +17,7 @@ export interface CommandHost {
   showProgress(): void;
   showHelp(): void;
   showType(expression: string): void;
-  clearScope(): void;
+  clearScope(): void | Promise<void>;
   /** Lesson ids and numbers, for completing `.lesson `. */
   lessonNames(): string[];
 }

@@ -1,9 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { Recoverable } from 'node:repl';
 import * as vm from 'node:vm';
 import { CodedError } from '../protocol/errors';
+import { addedChunks } from './added-chunks';
+import { declaredNames, memberNames } from './completion';
+import { recoverableOr } from './recoverable';
+import { createSwcService, createTsNodeService, loadSwc, swcInstalled } from './ts-service';
+import type { TsService } from './ts-service';
 
 /**
  * Evaluation behind a small interface, so ts-node (near its end of life) can later give way
@@ -75,61 +79,6 @@ export class EvalInterruptedError extends CodedError {
   }
 }
 
-// Diagnostics ts-node also hides in a REPL: duplicate function (2393), unused (6133),
-// implicit-any return (7027), and top-level await outside modules (1375, 1378, 1431, 1432).
-const IGNORED_DIAGNOSTICS = [2393, 6133, 7027, 1375, 1378, 1431, 1432];
-
-// Diagnostics that mean "the input is not finished yet" (after ts-node's RECOVERY_CODES).
-const RECOVERY_CODES = new Map<number, ReadonlySet<number> | null>([
-  [1003, null], [1005, null], [1109, null], [1126, null], [1136, new Set([1005])],
-  [1160, null], [1161, null], [2355, null], [2391, null], [7010, new Set([1005])],
-]);
-
-interface TsErrorLike extends Error {
-  diagnosticCodes: number[];
-  diagnosticText: string;
-}
-
-interface TsService {
-  compile(code: string, fileName: string, lineOffset?: number): string;
-  getTypeInfo(code: string, fileName: string, position: number): { name: string; comment: string };
-  addDiagnosticFilter(filter: { appliesToAllFiles: boolean; filenamesAbsolute: string[]; diagnosticsIgnored: number[] }): void;
-}
-
-/** True for ts-node's compile error. */
-export function isTsError(error: unknown): error is TsErrorLike {
-  return error instanceof Error && Array.isArray((error as Partial<TsErrorLike>).diagnosticCodes);
-}
-
-const SOURCE_MAP_COMMENT = /\/\/# ?sourceMappingURL=\S+[\s\r\n]*$/;
-
-/**
- * swc's options for REPL input: what ts-node derives from the project's tsconfig (es2022,
- * commonjs with esModuleInterop, strict), without the source map, which nothing reads: each
- * input runs as its own script.
- */
-const SWC_OPTIONS = {
-  swcrc: false,
-  sourceMaps: false,
-  module: { type: 'commonjs', noInterop: false, strictMode: true, ignoreDynamic: false },
-  jsc: {
-    parser: { syntax: 'typescript', tsx: false, dynamicImport: true, importAssertions: true },
-    target: 'es2022',
-    transform: { legacyDecorator: true, useDefineForClassFields: true },
-    keepClassNames: true,
-    experimental: { keepImportAttributes: true, emitAssertForImportAttributes: true },
-  },
-} as const;
-
-/** The fast mode's compiler: swc alone, with no ts-node and no TypeScript compiler to load (~0.3 s). */
-function createSwcService(swc: typeof import('@swc/core')): TsService {
-  return {
-    compile: (code, fileName) => swc.transformSync(code, { ...SWC_OPTIONS, filename: fileName }).code,
-    getTypeInfo: () => ({ name: '', comment: '' }),
-    addDiagnosticFilter: () => {},
-  };
-}
-
 /**
  * Creates the evaluator: ts-node with the type checker, or in fast mode swc directly (ts-node
  * transpiling when swc does not load). The compiler loads on first use (or {@link Evaluator.warm}).
@@ -157,23 +106,11 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       }
       mode = 'transpile';
     }
-    const tsNode = require('ts-node') as typeof import('ts-node');
-    const host = {
+    service = createTsNodeService(options.project, mode !== 'typecheck', virtualPath, {
       readFile: (p: string) => (p === virtualPath ? prelude + input : readIfExists(p)),
       fileExists: (p: string) => p === virtualPath || isFile(p),
-    };
-    const created = tsNode.create({
-      project: options.project,
-      transpileOnly: mode !== 'typecheck',
-      // Plain diagnostics: ts-node colours them on a terminal, and the REPL formats them itself.
-      pretty: false,
-      // The REPL's own rules beat the project's (its tsconfig asks for transpile-only).
-      compilerOptions: { sourceMap: true, inlineSourceMap: false },
-      ...host,
-    }) as unknown as TsService;
-    created.addDiagnosticFilter({ appliesToAllFiles: false, filenamesAbsolute: [virtualPath], diagnosticsIgnored: IGNORED_DIAGNOSTICS });
-    service = created;
-    return created;
+    });
+    return service;
   }
 
   function createContext(): vm.Context {
@@ -371,80 +308,11 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       return mode;
     },
   };
-
-}
-
-/** True when @swc/core is installed (its native binding is not loaded to find out). */
-function swcInstalled(): boolean {
-  try {
-    require.resolve('@swc/core');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** swc, or undefined when its native binding does not load on this platform. */
-function loadSwc(): typeof import('@swc/core') | undefined {
-  try {
-    return require('@swc/core') as typeof import('@swc/core');
-  } catch {
-    return undefined;
-  }
 }
 
 function defineInjected(ctx: vm.Context, name: string, value: unknown): void {
   // Non-configurable and read-only, so `sandbox = 1` cannot lose the sandbox by accident.
   Object.defineProperty(ctx, name, { value, writable: false, enumerable: true, configurable: false });
-}
-
-/**
- * The JavaScript added between two compilations of the growing virtual file: a line diff
- * (common prefix and suffix trimmed, then a longest-common-subsequence over the rest), so
- * earlier input never runs twice even when the compiler rewrites an earlier line.
- */
-export function addedChunks(previous: string, next: string): string[] {
-  const a = previous.replace(SOURCE_MAP_COMMENT, '').split('\n');
-  const b = next.replace(SOURCE_MAP_COMMENT, '').split('\n');
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  const midA = a.slice(start, endA);
-  const midB = b.slice(start, endB);
-  // lcs[i][j]: length of the longest common subsequence of midA[i..] and midB[j..].
-  const lcs: number[][] = Array.from({ length: midA.length + 1 }, () => new Array<number>(midB.length + 1).fill(0));
-  for (let i = midA.length - 1; i >= 0; i--) {
-    for (let j = midB.length - 1; j >= 0; j--) {
-      lcs[i]![j] = midA[i] === midB[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
-    }
-  }
-  const chunks: string[] = [];
-  let current: string[] = [];
-  const flush = (): void => {
-    if (current.join('').trim() !== '') chunks.push(`${current.join('\n')}\n`);
-    current = [];
-  };
-  let i = 0;
-  let j = 0;
-  while (j < midB.length) {
-    if (i < midA.length && midA[i] === midB[j]) {
-      flush();
-      i++;
-      j++;
-    } else if (i < midA.length && lcs[i + 1]![j]! >= lcs[i]![j + 1]!) {
-      i++;
-    } else {
-      current.push(midB[j]!);
-      j++;
-    }
-  }
-  flush();
-  return chunks;
 }
 
 let processTopLevelAwait: ((src: string) => string | null) | undefined;
@@ -475,58 +343,6 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pr
       },
     );
   });
-}
-
-function recoverableOr(error: unknown, code: string): unknown {
-  if (isTsError(error)) {
-    const codes = error.diagnosticCodes;
-    const recoverable = codes.every((c) => {
-      const deps = RECOVERY_CODES.get(c);
-      return deps === null || (deps !== undefined && codes.some((d) => deps.has(d)));
-    });
-    return recoverable ? new Recoverable(error) : error;
-  }
-  // swc reports syntax errors as plain errors; an input that ends too early is unfinished.
-  if (error instanceof Error && /<eof>|Unexpected eof|Unterminated/i.test(error.message) && looksUnfinished(code)) {
-    return new Recoverable(error);
-  }
-  return error;
-}
-
-/** True when brackets opened in the input are not closed yet (strings and comments skipped roughly). */
-export function looksUnfinished(code: string): boolean {
-  let depth = 0;
-  const stripped = code.replace(/\/\/.*$/gm, '').replace(/(["'`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
-  for (const ch of stripped) {
-    if (ch === '(' || ch === '[' || ch === '{') depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') depth--;
-  }
-  return depth > 0;
-}
-
-/** Names declared at the top level of the input so far (for completion). */
-function declaredNames(source: string): string[] {
-  const names: string[] = [];
-  const re = /(?:^|[;\n])\s*(?:export\s+)?(?:const|let|var|function\*?|class|async\s+function)\s+([A-Za-z_$][\w$]*)/g;
-  for (const m of source.matchAll(re)) if (m[1]) names.push(m[1]);
-  return names;
-}
-
-const NOISE = new Set(['constructor', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__', '__proto__']);
-
-/** Own and inherited member names, without Object.prototype, private-looking or symbol keys. */
-function memberNames(target: unknown): string[] {
-  const names = new Set<string>();
-  let obj: unknown = typeof target === 'object' || typeof target === 'function' ? target : Object(target);
-  while (obj && obj !== Object.prototype && obj !== Function.prototype) {
-    // Objects from the REPL's realm have their own Object.prototype.
-    if (Object.getPrototypeOf(obj) === null && Object.prototype.hasOwnProperty.call(obj, 'hasOwnProperty')) break;
-    for (const name of Object.getOwnPropertyNames(obj)) {
-      if (!NOISE.has(name) && !name.startsWith('_')) names.add(name);
-    }
-    obj = Object.getPrototypeOf(obj);
-  }
-  return [...names].sort();
 }
 
 function readIfExists(p: string): string | undefined {

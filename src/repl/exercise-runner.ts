@@ -5,9 +5,10 @@ import { CodedError } from '../protocol/errors';
 import type { FaultSpec } from '../protocol/faults';
 import type { TranscriptEntry } from '../protocol/transcript';
 import { CHECK_RUNS_DIR, PLAYGROUND_MODULE } from '../tutor';
+import { loadExerciseCheck } from '../tutor/node/exercise-check';
 import type { ExerciseContext, ExerciseDefinition, ExerciseFacts, ExercisePaths, LessonStartState } from '../tutor';
 import { loadExerciseModule } from './exercise-module';
-import type { PlaygroundTarget } from './playground-repl';
+import type { PlaygroundTarget } from './target';
 
 /** How long one `.check` of a file exercise may run before it is stopped. */
 export const EXERCISE_TIMEOUT_MS = 60_000;
@@ -38,8 +39,8 @@ export interface ExerciseRunOutcome {
 }
 
 /**
- * Runs a lesson's exercise check over the learner's file: the lesson's `run` drives it against
- * the server. Never throws: a failure becomes `facts.error`. Afterwards the sandbox is put
+ * Runs a lesson's exercise check over the learner's file: the `run` of the lesson's check module
+ * drives it against the server. Never throws: a failure becomes `facts.error`. Afterwards the sandbox is put
  * back in the lesson's start state.
  */
 export async function runExercise(options: RunExerciseOptions): Promise<ExerciseRunOutcome> {
@@ -113,7 +114,8 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
     aborted.catch(() => undefined);
-    facts.result = await Promise.race([exercise.run(context), aborted]);
+    const check = await loadExerciseCheck(paths.lessonDir, exercise);
+    facts.result = await Promise.race([check(context), aborted]);
   } catch (error) {
     facts.error = {
       code: typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : (error as Error)?.name ?? 'Error',

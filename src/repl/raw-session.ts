@@ -1,4 +1,4 @@
-import { parseCommandLine, REDACTED, redactArgs } from '../protocol';
+import { parseCommandLine, REDACTED, redactArgs, stuffMultiline } from '../protocol';
 import type { ReplClient } from './client-tracker';
 
 /** What a raw exchange printed: the lines, and whether the connection is now closed. */
@@ -40,12 +40,8 @@ export class RawSession {
     const reply = await this.#client.send(line);
     this.#saslResponseDue = reply.status === '+';
     const lines = [reply.line];
-    if (reply.body !== undefined) {
-      const text = reply.body.toString('utf8').replace(/\r\n$/, '');
-      // Shown as it crossed the wire: dot-stuffed (RFC 1939 §3), then the terminator.
-      if (text !== '') lines.push(...text.split('\r\n').map((l) => (l.startsWith('.') ? `.${l}` : l)));
-      lines.push('.');
-    }
+    // Shown as it crossed the wire: dot-stuffed, then the terminator (RFC 1939 §3).
+    if (reply.body !== undefined) lines.push(...stuffMultiline(reply.body).toString('utf8').replace(/\r\n$/, '').split('\r\n'));
     return { lines, closed: this.closed };
   }
 

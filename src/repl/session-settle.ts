@@ -1,5 +1,5 @@
 import type { TranscriptEntry } from '../protocol/transcript';
-import type { TranscriptLog } from './playground-repl';
+import type { TranscriptLog } from './target';
 
 /** How long to wait for the server to let go of closed sessions before going on anyway. */
 export const SETTLE_TIMEOUT_MS = 1_000;

@@ -1,5 +1,3 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { FaultSpec } from '../protocol/faults';
 import type { TranscriptEntry } from '../protocol/transcript';
 import type { LessonStartState } from './lesson';
@@ -66,18 +64,26 @@ export interface ExerciseDefinition {
   /** The official solution, relative to the lesson folder. */
   solution: string;
   /**
-   * Runs the learner's file when `.check` runs; what it resolves with becomes
-   * `facts.exercise.result`, which the goals judge. What it throws is caught and becomes
-   * `facts.exercise.error`.
+   * The check module, relative to the lesson folder (e.g. `check.ts`): it exports
+   * {@link ExerciseCheck} `run`, which `.check` calls. The lesson names it and never imports it,
+   * since it reads what the learner's program wrote with Node's modules; the Node front end
+   * loads it when `.check` runs.
    */
-  run(context: ExerciseContext): Promise<unknown>;
+  check: string;
 }
+
+/**
+ * What a check module exports as `run`: runs the learner's file when `.check` runs; what it
+ * resolves with becomes `facts.exercise.result`, which the goals judge. What it throws is
+ * caught and becomes `facts.exercise.error`.
+ */
+export type ExerciseCheck = (context: ExerciseContext) => Promise<unknown>;
 
 /** What the last `.check` found when it ran the learner's file. */
 export interface ExerciseFacts {
   /** The learner's file. */
   file: string;
-  /** What the lesson's `run` resolved with. */
+  /** What the check module's `run` resolved with. */
   result?: unknown;
   /** Why the run did not finish: the file would not load, the run threw, or it timed out. */
   error?: { code: string; message: string };
@@ -98,52 +104,3 @@ export interface ExercisePaths {
 /** The TypeScript type of the `exercise` name the REPL puts in scope for a file exercise. */
 export const EXERCISE_SCOPE_TYPE =
   '{ readonly file: string; readonly workspace: string; readonly template: string; readonly solution: string; readonly lessonDir: string }';
-
-/** The paths of a lesson's exercise for this state directory. */
-export function exercisePaths(lessonDir: string, exercise: Pick<ExerciseDefinition, 'file' | 'template' | 'solution'>, stateDir: string): ExercisePaths {
-  const workspace = path.join(stateDir, WORKSPACE_DIR);
-  return {
-    workspace,
-    file: path.join(workspace, exercise.file),
-    template: path.join(lessonDir, exercise.template),
-    solution: path.join(lessonDir, exercise.solution),
-    lessonDir,
-  };
-}
-
-/**
- * Makes the workspace ready: copies the template in when the learner's file is missing (an
- * existing file is never touched), and writes a tsconfig.json so an editor opened on the
- * workspace resolves `pop3-playground` to this project's client, with its types.
- * @returns true when the file was created from the template now.
- */
-export function prepareExerciseFile(paths: ExercisePaths, projectRoot: string): boolean {
-  mkdirSync(paths.workspace, { recursive: true });
-  writeWorkspaceTsconfig(paths.workspace, projectRoot);
-  if (existsSync(paths.file)) return false;
-  copyFileSync(paths.template, paths.file);
-  return true;
-}
-
-function writeWorkspaceTsconfig(workspace: string, projectRoot: string): void {
-  const file = path.join(workspace, 'tsconfig.json');
-  const config = {
-    compilerOptions: {
-      target: 'es2022',
-      lib: ['es2023'],
-      module: 'commonjs',
-      moduleResolution: 'node10',
-      strict: true,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      noEmit: true,
-      types: ['node'],
-      typeRoots: [path.join(projectRoot, 'node_modules', '@types')],
-      baseUrl: '.',
-      paths: { [PLAYGROUND_MODULE]: [path.join(projectRoot, 'src', 'index.ts')] },
-    },
-    include: ['*.ts'],
-  };
-  // The learner's own changes to it are kept: written only when missing.
-  if (!existsSync(file)) writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
-}

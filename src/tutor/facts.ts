@@ -1,7 +1,7 @@
 import type { TranscriptEntry } from '../protocol/transcript';
 import type { SessionState } from '../protocol/states';
 import type { ExerciseFacts } from './exercise';
-import { seedLookup, UnknownSeedMessageError } from './seed-facts';
+import { UnknownSeedMessageError } from './seed-facts';
 import type { SeedLookup, SeedMessageFacts } from './seed-facts';
 
 /** An error the learner met at the prompt, by its stable codes. */
@@ -60,7 +60,7 @@ export interface FactsInput {
   repl?: Partial<ReplFacts>;
   /** What the last `.check` found when it ran the learner's exercise file (file exercises only). */
   exercise?: ExerciseFacts;
-  /** Finds seed messages by name; the sandbox's bundled seed (sandbox-server/seed) when absent. */
+  /** Finds seed messages by name (the front end reads the seed); without it no name is known. */
   seed?: SeedLookup;
 }
 
@@ -126,7 +126,7 @@ export function createFacts(input: FactsInput): Facts {
     exchanges: (keyword) =>
       groupSessions(transcript).flatMap((s) => (keyword === undefined ? s.exchanges : s.exchanges.filter((x) => x.command.keyword === keyword.toUpperCase()))),
     seed: (name) => {
-      const found = (input.seed ?? seedLookup())(name);
+      const found = input.seed?.(name);
       if (!found) throw new UnknownSeedMessageError(name);
       return found;
     },

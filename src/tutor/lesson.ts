@@ -53,18 +53,32 @@ export interface MistakeDefinition {
   example?: readonly string[];
 }
 
-/** A REPL name the lesson puts in scope, with its TypeScript type for the checker. */
-export interface ScopeEntry {
+/** A REPL name the lesson puts in scope: a value with its type, or an export of the client. */
+export type ScopeEntry = ScopeValueEntry | ScopeClientExportEntry;
+
+/** A name in scope with a value the lesson gives, and its TypeScript type for the checker. */
+export interface ScopeValueEntry {
   name: string;
-  /** TypeScript type text, e.g. `string[]` or `import("…").Pop3Message`. */
+  /** TypeScript type text, e.g. `string[]` or `{ readonly host: string }`. */
   type: string;
   value: unknown;
 }
 
 /**
- * What a lesson's `lesson.ts` default-exports. Lessons import project code as types only
- * (values come from `node:` modules, their own folder and lessons/common), so loading one never
- * runs project code; the loader checks this before loading.
+ * A name in scope for one of the client's exports (`src/client`, e.g. `fetchNew`): the front
+ * end supplies the value and the checker's type, `typeof import(<client module>).<export>`, so
+ * the lesson runs no project code and names no path.
+ */
+export interface ScopeClientExportEntry {
+  name: string;
+  clientExport: string;
+}
+
+/**
+ * What a lesson's `lesson.ts` default-exports. Lessons import project code as types only, and
+ * values only from their own folder, lessons/common and @noble/hashes (no Node module), so
+ * loading one never runs project code and it runs wherever the tutor does; the loader checks
+ * this before loading (docs/lesson-format.md).
  */
 export interface LessonDefinition {
   formatVersion: 1;

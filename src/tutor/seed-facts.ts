@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { CodedError } from '../protocol/errors';
-import { toCanonicalCrlf } from '../protocol/multiline';
 
 /** What a lesson's checks know of one seed message (sandbox-server/seed/manifest.json). */
 export interface SeedMessageFacts {
@@ -29,43 +26,40 @@ export class UnknownSeedMessageError extends CodedError {
   }
 }
 
-interface ManifestMessage {
+/** One message of the seed's manifest (sandbox-server/seed/manifest.json). */
+export interface SeedManifestEntry {
+  /** The message's file, relative to the seed folder. */
   file: string;
   subject: string;
   from: string;
   date: string;
-  tags: string[];
+  tags: readonly string[];
+}
+
+/** The seed as data, however the front end reads it (a folder, a bundle). */
+export interface SeedSource {
+  /** The manifest's messages by seed name. */
+  messages(): Readonly<Record<string, SeedManifestEntry>>;
+  /** The size a server reports for a message file (RFC 1939 §11: CRLF line ends, a final CRLF). */
+  size(file: string): number;
 }
 
 /**
- * The sandbox's bundled seed, read as data: the tutor never imports the server's code (only the
- * CLI does), so it names the folder instead of borrowing sandbox-server's constant.
+ * A lookup over the seed `source` gives. The manifest is asked for on the first lookup and a
+ * message's size on the first lookup of that message, each once, so lessons that never ask
+ * read nothing.
  */
-const BUNDLED_SEED_DIR = path.join(__dirname, '..', '..', 'sandbox-server', 'seed');
-
-const lookups = new Map<string, SeedLookup>();
-
-/**
- * A lookup over the seed in `dir` (the sandbox's bundled seed by default). The manifest is read
- * on the first lookup and a message's file on the first lookup of that message, both once per
- * process, so lessons that never ask read nothing.
- */
-export function seedLookup(dir: string = BUNDLED_SEED_DIR): SeedLookup {
-  const known = lookups.get(dir);
-  if (known) return known;
-  let manifest: Record<string, ManifestMessage> | undefined;
+export function createSeedLookup(source: SeedSource): SeedLookup {
+  let manifest: Readonly<Record<string, SeedManifestEntry>> | undefined;
   const facts = new Map<string, SeedMessageFacts>();
-  const lookup: SeedLookup = (name) => {
+  return (name) => {
     const cached = facts.get(name);
     if (cached) return cached;
-    manifest ??= (JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { messages: Record<string, ManifestMessage> }).messages;
+    manifest ??= source.messages();
     if (!Object.prototype.hasOwnProperty.call(manifest, name)) return undefined;
     const entry = manifest[name]!;
-    const size = toCanonicalCrlf(readFileSync(path.join(dir, entry.file))).length;
-    const found: SeedMessageFacts = { name, subject: entry.subject, from: entry.from, date: entry.date, tags: entry.tags, size };
+    const found: SeedMessageFacts = { name, subject: entry.subject, from: entry.from, date: entry.date, tags: entry.tags, size: source.size(entry.file) };
     facts.set(name, found);
     return found;
   };
-  lookups.set(dir, lookup);
-  return lookup;
 }

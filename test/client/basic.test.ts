@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, type Pop3Client } from '../../src/client';
+import { describe, expect } from 'vitest';
+import { connect } from '../../src/client';
 import type { TranscriptEntry } from '../../src/protocol';
-import { GREETING, LOGIN_STEPS, startFakeServer, type FakeServer } from './fake-server';
+import { fakeServerTest, GREETING, LOGIN_STEPS } from './fake-server';
 
-let fake: FakeServer | undefined;
-let client: Pop3Client | undefined;
-afterEach(async () => {
-  client?.close();
-  await fake?.close();
-  fake = client = undefined;
-});
+const it = fakeServerTest();
 
 describe('a session against the scripted peer', () => {
-  it('logs in, lists, retrieves and quits, tracking the state', async () => {
-    fake = await startFakeServer([
+  it('logs in, lists, retrieves and quits, tracking the state', async ({ fake }) => {
+    await fake.start([
       { send: GREETING },
       ...LOGIN_STEPS,
       { expect: 'STAT' },
@@ -27,7 +21,7 @@ describe('a session against the scripted peer', () => {
       { hangUp: true },
     ]);
     const trace: TranscriptEntry[] = [];
-    client = await connect({ host: fake.host, port: fake.port, trace: (e) => trace.push(e) });
+    const client = await fake.open({ trace: (e) => trace.push(e) });
     expect(client.greeting).toBe(GREETING.trim());
     await client.user('alice');
     await client.pass('wonderland');
@@ -49,24 +43,23 @@ describe('a session against the scripted peer', () => {
     ]);
   });
 
-  it('rejects a -ERR greeting with its response code, and closes', async () => {
-    fake = await startFakeServer([{ send: '-ERR [SYS/TEMP] too many connections, try later\r\n' }, { expectClose: true }]);
-    const error = await connect({ host: fake.host, port: fake.port }).catch((e: unknown) => e);
+  it('rejects a -ERR greeting with its response code, and closes', async ({ fake }) => {
+    await fake.start([{ send: '-ERR [SYS/TEMP] too many connections, try later\r\n' }, { expectClose: true }]);
+    const error = await fake.open().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_REPLY', responseCode: 'SYS/TEMP', command: 'greeting' });
     await fake.done;
   });
 
-  it('passes on the socket error when nothing listens', async () => {
-    fake = await startFakeServer([]);
+  it('passes on the socket error when nothing listens', async ({ fake }) => {
+    await fake.start([]);
     const { port } = fake;
     await fake.close();
-    fake = undefined;
     await expect(connect({ host: '127.0.0.1', port })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
   });
 
-  it('times out a connection whose TLS handshake never starts', async () => {
-    fake = await startFakeServer([{ stall: true }]);
-    const error = await connect({ host: fake.host, port: fake.port, tls: true, connectTimeout: 200 }).catch((e: unknown) => e);
+  it('times out a connection whose TLS handshake never starts', async ({ fake }) => {
+    await fake.start([{ stall: true }]);
+    const error = await fake.open({ tls: true, connectTimeout: 200 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TIMEOUT' });
     expect((error as Error).message).toContain('connect to 127.0.0.1');
   });

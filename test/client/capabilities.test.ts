@@ -1,6 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, parseCapabilities, type Pop3Client } from '../../src/client';
-import { GREETING, startFakeServer, type FakeServer } from './fake-server';
+import { describe, expect } from 'vitest';
+import { parseCapabilities } from '../../src/client';
+import { fakeServerTest, GREETING } from './fake-server';
+
+const it = fakeServerTest();
 
 describe('parseCapabilities (RFC 2449 §5-6)', () => {
   it('reads every standard tag into typed fields, case-insensitively', () => {
@@ -35,15 +37,8 @@ describe('parseCapabilities (RFC 2449 §5-6)', () => {
 });
 
 describe('capa() caching', () => {
-  let fake: FakeServer | undefined;
-  let client: Pop3Client | undefined;
-  afterEach(async () => {
-    client?.close();
-    await fake?.close();
-  });
-
-  it('reads CAPA once per state and again after login (RFC 2449 §5)', async () => {
-    fake = await startFakeServer([
+  it('reads CAPA once per state and again after login (RFC 2449 §5)', async ({ fake }) => {
+    await fake.start([
       { send: GREETING },
       { expect: 'CAPA' },
       { send: '+OK\r\nUSER\r\nSASL PLAIN\r\nLOGIN-DELAY 900 USER\r\n.\r\n' },
@@ -54,7 +49,7 @@ describe('capa() caching', () => {
       { expect: 'CAPA' },
       { send: '+OK\r\nTOP\r\nUIDL\r\nLOGIN-DELAY 900\r\n.\r\n' },
     ]);
-    client = await connect({ host: fake.host, port: fake.port });
+    const client = await fake.open();
     const before = await client.capa();
     expect(await client.capa()).toBe(before);
     expect(before.loginDelay).toEqual({ value: 900, perUser: true });
@@ -66,9 +61,9 @@ describe('capa() caching', () => {
     expect(fake.received.filter((l) => l === 'CAPA')).toHaveLength(2);
   });
 
-  it('reports a server without CAPA as a reply error (RFC 2449 §7)', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'CAPA' }, { send: '-ERR what?\r\n' }]);
-    client = await connect({ host: fake.host, port: fake.port });
+  it('reports a server without CAPA as a reply error (RFC 2449 §7)', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'CAPA' }, { send: '-ERR what?\r\n' }]);
+    const client = await fake.open();
     await expect(client.capa()).rejects.toMatchObject({ code: 'ERR_REPLY' });
   });
 });

@@ -1,23 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, fetchNew, type Pop3Client } from '../../src/client';
-import { GREETING, startFakeServer, type FakeServer } from './fake-server';
+import { describe, expect } from 'vitest';
+import { fetchNew } from '../../src/client';
+import { fakeServerTest, GREETING } from './fake-server';
 
-let fake: FakeServer | undefined;
-let client: Pop3Client | undefined;
-afterEach(async () => {
-  client?.close();
-  await fake?.close();
-  fake = client = undefined;
-});
+const it = fakeServerTest();
 
 const COUNT = 12;
 const reply = (n: number): string => `+OK\r\nSubject: m${n}\r\n\r\nbody ${n}\r\n.\r\n`;
 
 describe('fetchNew keeps its pipeline full with few writes (RFC 2449 §6.6)', () => {
-  it('sends the first window at once, and tops it up several RETRs at a time once half of it is back', async () => {
+  it('sends the first window at once, and tops it up several RETRs at a time once half of it is back', async ({ fake }) => {
     /** Each chunk of RETR lines the server received, as it arrived. */
     const arrivals: string[] = [];
-    fake = await startFakeServer(async (peer) => {
+    await fake.start(async (peer) => {
       peer.socket.on('data', (chunk: Buffer) => {
         const text = chunk.toString('latin1');
         if (text.startsWith('RETR')) arrivals.push(text.trim().split('\r\n').map((l) => l.slice(5)).join(','));
@@ -49,7 +43,7 @@ describe('fetchNew keeps its pipeline full with few writes (RFC 2449 §6.6)', ()
         if (next > COUNT) return;
       }
     });
-    const pop = (client = await connect({ host: fake.host, port: fake.port, timeout: 2000 }));
+    const pop = await fake.open({ timeout: 2000 });
     const result = await fetchNew(pop, { seen: [], window: 4 });
     expect(result.fetched.map((f) => f.message.subject)).toEqual(Array.from({ length: COUNT }, (_, i) => `m${i + 1}`));
     // The first window leaves together; as replies come back, the window is refilled once half

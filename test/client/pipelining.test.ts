@@ -1,20 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, type Pop3Client } from '../../src/client';
-import { GREETING, startFakeServer, type FakeServer } from './fake-server';
+import { describe, expect } from 'vitest';
+import { fakeServerTest, GREETING } from './fake-server';
 
-let fake: FakeServer | undefined;
-let client: Pop3Client | undefined;
-afterEach(async () => {
-  client?.close();
-  await fake?.close();
-  fake = client = undefined;
-});
+const it = fakeServerTest();
 
 const reply = (n: number): string => `+OK\r\nSubject: message ${n}\r\n\r\n..body ${n}\r\n.\r\n`;
 
 describe('replies are matched to commands strictly in order', () => {
-  it('pipelines when the server advertises PIPELINING (RFC 2449 §6.6)', async () => {
-    fake = await startFakeServer([
+  it('pipelines when the server advertises PIPELINING (RFC 2449 §6.6)', async ({ fake }) => {
+    await fake.start([
       { send: GREETING },
       { expect: 'CAPA' },
       { send: '+OK\r\nPIPELINING\r\nTOP\r\n.\r\n' },
@@ -26,7 +19,7 @@ describe('replies are matched to commands strictly in order', () => {
       { expect: 'NOOP' },
       { send: `${reply(1)}+OK 2 200\r\n${reply(2)}+OK\r\nSubject: message 3\r\n.\r\n+OK done\r\n`, chunks: [7, 30, 11, 50] },
     ]);
-    const pop = (client = await connect({ host: fake.host, port: fake.port, timeout: 2000 }));
+    const pop = await fake.open({ timeout: 2000 });
     expect((await pop.capa()).pipelining).toBe(true);
     const [one, scan, two, three, noop] = await Promise.all([pop.retr(1), pop.list(2), pop.retr(2), pop.top(3, 0), pop.noop()]);
     expect(one.text).toBe('Subject: message 1\r\n\r\n.body 1\r\n');
@@ -37,9 +30,9 @@ describe('replies are matched to commands strictly in order', () => {
     await fake.done;
   });
 
-  it('sends one command at a time without PIPELINING', async () => {
+  it('sends one command at a time without PIPELINING', async ({ fake }) => {
     const waitingWhileReplying: number[] = [];
-    fake = await startFakeServer(async (peer) => {
+    await fake.start(async (peer) => {
       await peer.send(GREETING);
       for (const n of [1, 2, 3]) {
         expect(await peer.readLine()).toBe(`RETR ${n}`);
@@ -49,15 +42,15 @@ describe('replies are matched to commands strictly in order', () => {
         await peer.send(reply(n));
       }
     });
-    const pop = (client = await connect({ host: fake.host, port: fake.port, timeout: 2000 }));
+    const pop = await fake.open({ timeout: 2000 });
     const messages = await Promise.all([pop.retr(1), pop.retr(2), pop.retr(3)]);
     expect(messages.map((m) => m.subject)).toEqual(['message 1', 'message 2', 'message 3']);
     expect(waitingWhileReplying).toEqual([0, 0, 0]);
   });
 
-  it('never pipelines when told not to', async () => {
+  it('never pipelines when told not to', async ({ fake }) => {
     let pending = -1;
-    fake = await startFakeServer(async (peer) => {
+    await fake.start(async (peer) => {
       await peer.send(GREETING);
       expect(await peer.readLine()).toBe('CAPA');
       await peer.send('+OK\r\nPIPELINING\r\n.\r\n');
@@ -68,15 +61,15 @@ describe('replies are matched to commands strictly in order', () => {
       expect(await peer.readLine()).toBe('NOOP');
       await peer.send('+OK\r\n');
     });
-    const pop = (client = await connect({ host: fake.host, port: fake.port, pipelining: false }));
+    const pop = await fake.open({ pipelining: false });
     await pop.capa();
     await Promise.all([pop.noop(), pop.noop()]);
     expect(pending).toBe(0);
   });
 
-  it('keeps login commands out of a pipeline', async () => {
+  it('keeps login commands out of a pipeline', async ({ fake }) => {
     let pending = -1;
-    fake = await startFakeServer(async (peer) => {
+    await fake.start(async (peer) => {
       await peer.send(GREETING);
       expect(await peer.readLine()).toBe('CAPA');
       await peer.send('+OK\r\nPIPELINING\r\nUSER\r\n.\r\n');
@@ -87,7 +80,7 @@ describe('replies are matched to commands strictly in order', () => {
       expect(await peer.readLine()).toBe('PASS wonderland');
       await peer.send('-ERR [AUTH] USER first\r\n');
     });
-    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+    const pop = await fake.open();
     await pop.capa();
     const results = await Promise.allSettled([pop.user('alice'), pop.pass('wonderland')]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);

@@ -1,6 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, type Pop3Client } from '../../src/client';
-import { GREETING, startFakeServer, type FakeServer } from './fake-server';
+import { describe, expect } from 'vitest';
+import { fakeServerTest, GREETING } from './fake-server';
 
 /**
  * A plain connection reads every chunk into one reused buffer: whatever the client hands out
@@ -8,13 +7,7 @@ import { GREETING, startFakeServer, type FakeServer } from './fake-server';
  * the RETR size hint ("+OK n octets") may size the message buffer but never its content.
  */
 
-let fake: FakeServer | undefined;
-let client: Pop3Client | undefined;
-afterEach(async () => {
-  client?.close();
-  await fake?.close();
-  fake = client = undefined;
-});
+const it = fakeServerTest();
 
 /** `count` lines of one repeated letter, a dot-stuffed line among them; canonical and wire form. */
 function letterMessage(letter: string, count: number): { canonical: string; wire: string } {
@@ -25,11 +18,11 @@ function letterMessage(letter: string, count: number): { canonical: string; wire
 }
 
 describe('bytes handed out survive later reads', () => {
-  it('keeps each retrieved message intact while later replies arrive', async () => {
+  it('keeps each retrieved message intact while later replies arrive', async ({ fake }) => {
     const a = letterMessage('a', 2_000); // ~156 KB: several reads
     const b = letterMessage('b', 2_000);
     const c = letterMessage('c', 5);
-    fake = await startFakeServer([
+    await fake.start([
       { send: GREETING },
       { expect: 'RETR 1' },
       { send: `+OK ${a.canonical.length} octets\r\n${a.wire}` },
@@ -40,7 +33,7 @@ describe('bytes handed out survive later reads', () => {
       { expect: 'LIST' },
       { send: '+OK\r\n1 10\r\n2 20\r\n.\r\n' },
     ]);
-    const pop = (client = await connect({ host: fake.host, port: fake.port, timeout: 2000 }));
+    const pop = await fake.open({ timeout: 2000 });
     const first = await pop.retr(1);
     const second = await pop.retr(2);
     const third = await pop.retr(3);
@@ -51,16 +44,16 @@ describe('bytes handed out survive later reads', () => {
     expect(listing).toEqual([{ n: 1, size: 10 }, { n: 2, size: 20 }]);
   });
 
-  it('keeps every stream chunk intact after the stream has ended', async () => {
+  it('keeps every stream chunk intact after the stream has ended', async ({ fake }) => {
     const a = letterMessage('s', 3_000);
-    fake = await startFakeServer([
+    await fake.start([
       { send: GREETING },
       { expect: 'RETR 1' },
       { send: `+OK ${a.canonical.length} octets\r\n${a.wire}+OK after\r\n`, chunks: [100, 20_000, 1] },
       { expect: 'NOOP' },
       { send: '+OK in step\r\n' },
     ]);
-    const pop = (client = await connect({ host: fake.host, port: fake.port, timeout: 2000 }));
+    const pop = await fake.open({ timeout: 2000 });
     const parts: Buffer[] = [];
     for await (const part of pop.retrStream(1)) parts.push(part as Buffer);
     expect(parts.length).toBeGreaterThan(1);
@@ -69,10 +62,10 @@ describe('bytes handed out survive later reads', () => {
     expect((await pop.send('NOOP')).text).toBe('after');
   });
 
-  it('reads pipelined replies that share one chunk, each with its own body', async () => {
+  it('reads pipelined replies that share one chunk, each with its own body', async ({ fake }) => {
     const a = letterMessage('p', 40);
     const b = letterMessage('q', 60);
-    fake = await startFakeServer([
+    await fake.start([
       { send: GREETING },
       { expect: 'CAPA' },
       { send: '+OK\r\nPIPELINING\r\nUIDL\r\n.\r\n' },
@@ -81,7 +74,7 @@ describe('bytes handed out survive later reads', () => {
       { expect: 'DELE 1' },
       { send: `+OK ${a.canonical.length} octets\r\n${a.wire}+OK ${b.canonical.length} octets\r\n${b.wire}+OK marked\r\n` },
     ]);
-    const pop = (client = await connect({ host: fake.host, port: fake.port, timeout: 2000 }));
+    const pop = await fake.open({ timeout: 2000 });
     await pop.capa();
     const [one, two, dele] = await Promise.all([pop.retr(1), pop.retr(2), pop.dele(1)]);
     expect(one.text).toBe(a.canonical);
@@ -101,15 +94,15 @@ describe('the "+OK n octets" hint', () => {
     ['not a size', 'octets 12'],
   ];
   for (const [name, text] of cases) {
-    it(`returns exactly the body when the hint is ${name}`, async () => {
-      fake = await startFakeServer([
+    it(`returns exactly the body when the hint is ${name}`, async ({ fake }) => {
+      await fake.start([
         { send: GREETING },
         { expect: 'RETR 1' },
         { send: `+OK ${text}\r\n${body.wire}`, chunks: [5, 40_000] },
         { expect: 'NOOP' },
         { send: '+OK in step\r\n' },
       ]);
-      const pop = (client = await connect({ host: fake.host, port: fake.port, timeout: 2000, maxMessageSize: 1024 * 1024 }));
+      const pop = await fake.open({ timeout: 2000, maxMessageSize: 1024 * 1024 });
       const message = await pop.retr(1);
       expect(message.size).toBe(body.canonical.length);
       expect(message.text).toBe(body.canonical);

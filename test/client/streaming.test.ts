@@ -1,14 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, type Pop3Client } from '../../src/client';
-import { GREETING, startFakeServer, type FakeServer } from './fake-server';
+import { describe, expect } from 'vitest';
+import { fakeServerTest, GREETING } from './fake-server';
 
-let fake: FakeServer | undefined;
-let client: Pop3Client | undefined;
-afterEach(async () => {
-  client?.close();
-  await fake?.close();
-  fake = client = undefined;
-});
+const it = fakeServerTest();
 
 /** A message of `lines` numbered lines, some starting with a dot; returns canonical and wire form. */
 function bigMessage(lines: number): { canonical: Buffer; wire: Buffer } {
@@ -23,10 +16,10 @@ function bigMessage(lines: number): { canonical: Buffer; wire: Buffer } {
 }
 
 describe('retrStream', () => {
-  it('pauses the socket while the consumer is slow, then delivers every byte', async () => {
+  it('pauses the socket while the consumer is slow, then delivers every byte', async ({ fake }) => {
     const { canonical, wire } = bigMessage(250_000); // about 19 MiB
     let written = 0;
-    fake = await startFakeServer([
+    await fake.start([
       { send: GREETING },
       { expect: 'RETR 1' },
       { run: async (peer) => {
@@ -39,7 +32,7 @@ describe('retrStream', () => {
       { expect: 'NOOP' },
       { send: '+OK in step\r\n' },
     ]);
-    const pop = (client = await connect({ host: fake.host, port: fake.port, timeout: 400 }));
+    const pop = await fake.open({ timeout: 400 });
     const stream = pop.retrStream(1);
     const iterator = stream[Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -55,10 +48,10 @@ describe('retrStream', () => {
     expect((await pop.noop()).text).toBe('in step');
   });
 
-  it('drains the rest of the reply when the consumer stops early, keeping the session in step', async () => {
+  it('drains the rest of the reply when the consumer stops early, keeping the session in step', async ({ fake }) => {
     const { wire } = bigMessage(20_000);
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 1' }, { send: wire }, { expect: 'NOOP' }, { send: '+OK still in step\r\n' }]);
-    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+    await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: wire }, { expect: 'NOOP' }, { send: '+OK still in step\r\n' }]);
+    const pop = await fake.open();
     for await (const part of pop.retrStream(1)) {
       expect(part.length).toBeGreaterThan(0);
       break;
@@ -66,9 +59,9 @@ describe('retrStream', () => {
     expect((await pop.noop()).text).toBe('still in step');
   });
 
-  it('emits the +OK reply before the data', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK 5 octets\r\nabc\r\n.\r\n' }]);
-    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+  it('emits the +OK reply before the data', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK 5 octets\r\nabc\r\n.\r\n' }]);
+    const pop = await fake.open();
     const stream = pop.retrStream(1);
     const status = new Promise((resolve) => stream.once('reply', resolve));
     const parts: Buffer[] = [];
@@ -77,10 +70,10 @@ describe('retrStream', () => {
     expect(Buffer.concat(parts).toString()).toBe('abc\r\n');
   });
 
-  it('retrieves a 20 MiB message with retr()', async () => {
+  it('retrieves a 20 MiB message with retr()', async ({ fake }) => {
     const { canonical, wire } = bigMessage(270_000);
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'RETR 1' }, { send: wire }]);
-    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+    await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: wire }]);
+    const pop = await fake.open();
     const message = await pop.retr(1);
     expect(message.size).toBe(canonical.length);
     expect(message.bytes.equals(canonical)).toBe(true);

@@ -1,14 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, fetchNew, type Pop3Client, type SyncProgress } from '../../src/client';
-import { GREETING, startFakeServer, type FakePeer, type FakeServer } from './fake-server';
+import { describe, expect } from 'vitest';
+import { fetchNew, type SyncProgress } from '../../src/client';
+import { fakeServerTest, GREETING, type FakePeer } from './fake-server';
 
-let fake: FakeServer | undefined;
-let client: Pop3Client | undefined;
-afterEach(async () => {
-  client?.close();
-  await fake?.close();
-  fake = client = undefined;
-});
+const it = fakeServerTest();
 
 /** A maildrop of five messages; uids include `~`, UTF-8 and a duplicate (identical copies). */
 const UIDS = ['uid-1', 'qq~mail~2', 'uid-1', 'ünï-4', 'uid-5'];
@@ -44,10 +38,10 @@ function maildropServer(pipelining: boolean, log: string[]): (peer: FakePeer) =>
 }
 
 describe('fetchNew: leave mail on the server', () => {
-  it('fetches only new messages, reports vanished uids and duplicates, with progress', async () => {
+  it('fetches only new messages, reports vanished uids and duplicates, with progress', async ({ fake }) => {
     const log: string[] = [];
-    fake = await startFakeServer(maildropServer(false, log));
-    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+    await fake.start(maildropServer(false, log));
+    const pop = await fake.open();
     const progress: SyncProgress[] = [];
     const seenByCallback: string[] = [];
     const result = await fetchNew(pop, {
@@ -77,10 +71,10 @@ describe('fetchNew: leave mail on the server', () => {
     expect(log.every((l) => l.endsWith('(+0 bytes waiting)'))).toBe(true);
   });
 
-  it('pipelines the RETRs when the server advertises PIPELINING', async () => {
+  it('pipelines the RETRs when the server advertises PIPELINING', async ({ fake }) => {
     const log: string[] = [];
-    fake = await startFakeServer(maildropServer(true, log));
-    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+    await fake.start(maildropServer(true, log));
+    const pop = await fake.open();
     const result = await fetchNew(pop, { seen: [] });
     expect(result.fetched.map((f) => f.n)).toEqual([1, 2, 4, 5]);
     expect(result.fetched.map((f) => f.message.subject)).toEqual(['m1', 'm2', 'm4', 'm5']);
@@ -88,9 +82,9 @@ describe('fetchNew: leave mail on the server', () => {
     expect(log.some((l) => !l.endsWith('(+0 bytes waiting)'))).toBe(true);
   });
 
-  it('fetches nothing, and skips LIST, when everything was seen', async () => {
-    fake = await startFakeServer(maildropServer(false, []));
-    const pop = (client = await connect({ host: fake.host, port: fake.port }));
+  it('fetches nothing, and skips LIST, when everything was seen', async ({ fake }) => {
+    await fake.start(maildropServer(false, []));
+    const pop = await fake.open();
     const result = await fetchNew(pop, { seen: new Set(UIDS) });
     expect(result).toEqual({ fetched: [], vanished: [], duplicates: [{ n: 3, uid: 'uid-1' }] });
     expect(fake.received).toEqual(['CAPA', 'UIDL']);

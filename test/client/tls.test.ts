@@ -1,7 +1,7 @@
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connect, Pop3StateError, TlsError, type Pop3Client } from '../../src/client';
+import { beforeAll, describe, expect } from 'vitest';
+import { Pop3StateError, TlsError } from '../../src/client';
 import type { TranscriptEntry } from '../../src/protocol';
-import { GREETING, startFakeServer, type FakeServer } from './fake-server';
+import { fakeServerTest, GREETING } from './fake-server';
 import { makeCertificates, type TestCertificates } from './test-certificates';
 
 let certs: TestCertificates;
@@ -11,46 +11,40 @@ beforeAll(async () => {
   [certs, otherCa, wrongName] = await Promise.all([makeCertificates(), makeCertificates(), makeCertificates(['mail.example.org'])]);
 });
 
-let fake: FakeServer | undefined;
-let client: Pop3Client | undefined;
-afterEach(async () => {
-  client?.close();
-  await fake?.close();
-  fake = client = undefined;
-});
+const it = fakeServerTest();
 
 const CAPA_PLAIN = '+OK\r\nUSER\r\nSTLS\r\n.\r\n';
 const CAPA_TLS = '+OK\r\nUSER\r\nSASL PLAIN\r\n.\r\n';
 
 describe('implicit TLS (RFC 8314)', () => {
-  it('verifies the certificate against ca and reads the greeting over TLS', async () => {
-    fake = await startFakeServer([{ startTls: certs }, { send: GREETING }, { expect: 'NOOP' }, { send: '+OK over TLS\r\n' }]);
-    client = await connect({ host: fake.host, port: fake.port, tls: true, ca: certs.ca });
+  it('verifies the certificate against ca and reads the greeting over TLS', async ({ fake }) => {
+    await fake.start([{ startTls: certs }, { send: GREETING }, { expect: 'NOOP' }, { send: '+OK over TLS\r\n' }]);
+    const client = await fake.open({ tls: true, ca: certs.ca });
     expect(client.secure).toBe(true);
     expect((await client.noop()).text).toBe('over TLS');
   });
 
-  it('fails with TlsError for a certificate from an untrusted CA', async () => {
-    fake = await startFakeServer([{ startTls: certs }, { send: GREETING }]);
-    const error = await connect({ host: fake.host, port: fake.port, tls: true, ca: otherCa.ca }).catch((e: unknown) => e);
+  it('fails with TlsError for a certificate from an untrusted CA', async ({ fake }) => {
+    await fake.start([{ startTls: certs }, { send: GREETING }]);
+    const error = await fake.open({ tls: true, ca: otherCa.ca }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TlsError);
     expect(error).toMatchObject({ code: 'TLS_FAILED' });
   });
 
-  it('fails with TlsError when the certificate does not name the host', async () => {
-    fake = await startFakeServer([{ startTls: wrongName }, { send: GREETING }]);
-    await expect(connect({ host: fake.host, port: fake.port, tls: true, ca: wrongName.ca })).rejects.toMatchObject({ code: 'TLS_FAILED' });
+  it('fails with TlsError when the certificate does not name the host', async ({ fake }) => {
+    await fake.start([{ startTls: wrongName }, { send: GREETING }]);
+    await expect(fake.open({ tls: true, ca: wrongName.ca })).rejects.toMatchObject({ code: 'TLS_FAILED' });
   });
 
-  it('fails with TlsError against the system CAs when no ca is given', async () => {
-    fake = await startFakeServer([{ startTls: certs }, { send: GREETING }]);
-    await expect(connect({ host: fake.host, port: fake.port, tls: true })).rejects.toBeInstanceOf(TlsError);
+  it('fails with TlsError against the system CAs when no ca is given', async ({ fake }) => {
+    await fake.start([{ startTls: certs }, { send: GREETING }]);
+    await expect(fake.open({ tls: true })).rejects.toBeInstanceOf(TlsError);
   });
 });
 
 describe('STLS (RFC 2595 §4)', () => {
-  it('discards plaintext sent after the +OK, upgrades, and reads CAPA again', async () => {
-    fake = await startFakeServer([
+  it('discards plaintext sent after the +OK, upgrades, and reads CAPA again', async ({ fake }) => {
+    await fake.start([
       { send: GREETING },
       { expect: 'CAPA' },
       { send: CAPA_PLAIN },
@@ -64,7 +58,7 @@ describe('STLS (RFC 2595 §4)', () => {
       { send: '+OK the real reply\r\n' },
     ]);
     const trace: TranscriptEntry[] = [];
-    const pop = (client = await connect({ host: fake.host, port: fake.port, ca: certs.ca, trace: (e) => trace.push(e) }));
+    const pop = await fake.open({ ca: certs.ca, trace: (e) => trace.push(e) });
     expect((await pop.capa()).stls).toBe(true);
     await pop.stls();
     expect(pop.secure).toBe(true);
@@ -76,8 +70,8 @@ describe('STLS (RFC 2595 §4)', () => {
     await fake.done;
   });
 
-  it("connect({ starttls: 'required' }) upgrades before returning", async () => {
-    fake = await startFakeServer([
+  it("connect({ starttls: 'required' }) upgrades before returning", async ({ fake }) => {
+    await fake.start([
       { send: GREETING },
       { expect: 'CAPA' },
       { send: CAPA_PLAIN },
@@ -87,42 +81,42 @@ describe('STLS (RFC 2595 §4)', () => {
       { expect: 'CAPA' },
       { send: CAPA_TLS },
     ]);
-    client = await connect({ host: fake.host, port: fake.port, ca: certs.ca, starttls: 'required' });
+    const client = await fake.open({ ca: certs.ca, starttls: 'required' });
     expect(client.secure).toBe(true);
   });
 
-  it("connect({ starttls: 'required' }) fails without STLS in CAPA, sending no STLS", async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'CAPA' }, { send: '+OK\r\nUSER\r\n.\r\n' }, { expectClose: true }]);
-    await expect(connect({ host: fake.host, port: fake.port, starttls: 'required' })).rejects.toMatchObject({ code: 'CAPABILITY_MISSING', capability: 'STLS' });
+  it("connect({ starttls: 'required' }) fails without STLS in CAPA, sending no STLS", async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'CAPA' }, { send: '+OK\r\nUSER\r\n.\r\n' }, { expectClose: true }]);
+    await expect(fake.open({ starttls: 'required' })).rejects.toMatchObject({ code: 'CAPABILITY_MISSING', capability: 'STLS' });
     await fake.done;
     expect(fake.received).toEqual(['CAPA']);
   });
 
-  it("connect({ starttls: 'if-available' }) stays in plaintext when STLS is not offered", async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'CAPA' }, { send: '-ERR unknown command\r\n' }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
-    client = await connect({ host: fake.host, port: fake.port, starttls: 'if-available' });
+  it("connect({ starttls: 'if-available' }) stays in plaintext when STLS is not offered", async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'CAPA' }, { send: '-ERR unknown command\r\n' }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
+    const client = await fake.open({ starttls: 'if-available' });
     expect(client.secure).toBe(false);
     expect((await client.noop()).ok).toBe(true);
   });
 
-  it('fails with TlsError and closes when the STLS certificate is not trusted', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'STLS' }, { send: '+OK\r\n' }, { startTls: certs }]);
-    client = await connect({ host: fake.host, port: fake.port, ca: otherCa.ca });
+  it('fails with TlsError and closes when the STLS certificate is not trusted', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'STLS' }, { send: '+OK\r\n' }, { startTls: certs }]);
+    const client = await fake.open({ ca: otherCa.ca });
     await expect(client.stls()).rejects.toBeInstanceOf(TlsError);
     expect(client.state).toBe('CLOSED');
   });
 
-  it('refuses a second STLS locally', async () => {
-    fake = await startFakeServer([{ startTls: certs }, { send: GREETING }]);
-    client = await connect({ host: fake.host, port: fake.port, tls: true, ca: certs.ca });
+  it('refuses a second STLS locally', async ({ fake }) => {
+    await fake.start([{ startTls: certs }, { send: GREETING }]);
+    const client = await fake.open({ tls: true, ca: certs.ca });
     const error = await client.stls().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Pop3StateError);
     expect(error).toMatchObject({ code: 'WRONG_STATE' });
   });
 
-  it('reports -ERR to STLS as a reply error and stays usable', async () => {
-    fake = await startFakeServer([{ send: GREETING }, { expect: 'STLS' }, { send: '-ERR TLS not available\r\n' }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
-    client = await connect({ host: fake.host, port: fake.port });
+  it('reports -ERR to STLS as a reply error and stays usable', async ({ fake }) => {
+    await fake.start([{ send: GREETING }, { expect: 'STLS' }, { send: '-ERR TLS not available\r\n' }, { expect: 'NOOP' }, { send: '+OK\r\n' }]);
+    const client = await fake.open();
     await expect(client.stls()).rejects.toMatchObject({ code: 'ERR_REPLY' });
     expect((await client.noop()).ok).toBe(true);
   });

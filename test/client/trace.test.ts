@@ -1,19 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connect, formatTraceLine, type Pop3Client } from '../../src/client';
+import { describe, expect } from 'vitest';
+import { formatTraceLine } from '../../src/client';
 import type { TranscriptEntry } from '../../src/protocol';
-import { GREETING, startFakeServer, type FakeServer } from './fake-server';
+import { fakeServerTest, GREETING } from './fake-server';
 
-let fake: FakeServer | undefined;
-let client: Pop3Client | undefined;
-afterEach(async () => {
-  client?.close();
-  await fake?.close();
-  fake = client = undefined;
-});
+const it = fakeServerTest();
 
 describe('the trace', () => {
-  it('reads as a short C:/S: transcript, bodies summarised, state tracked', async () => {
-    fake = await startFakeServer([
+  it('reads as a short C:/S: transcript, bodies summarised, state tracked', async ({ fake }) => {
+    await fake.start([
       { send: GREETING },
       { expect: 'USER alice' }, { send: '+OK\r\n' },
       { expect: 'PASS wonderland' }, { send: '+OK maildrop locked and ready\r\n' },
@@ -22,7 +16,7 @@ describe('the trace', () => {
       { expect: 'QUIT' }, { send: '+OK bye\r\n' },
     ]);
     const entries: TranscriptEntry[] = [];
-    const pop = (client = await connect({ host: fake.host, port: fake.port, trace: (e) => entries.push(e) }));
+    const pop = await fake.open({ trace: (e) => entries.push(e) });
     await pop.user('alice');
     await pop.pass('wonderland');
     await pop.retr(1);
@@ -52,6 +46,32 @@ describe('the trace', () => {
     expect(entries.find((e) => e.octets !== undefined)).toMatchObject({ keyword: 'RETR', octets: 25 });
     expect(new Set(entries.map((e) => e.session)).size).toBe(1);
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+  });
+
+  it('keeps the state on a -ERR, except that QUIT\'s -ERR comes from UPDATE (RFC 1939 §6)', async ({ fake }) => {
+    await fake.start([
+      { send: GREETING },
+      { expect: 'USER alice' }, { send: '+OK\r\n' },
+      { expect: 'PASS wrong' }, { send: '-ERR [AUTH] invalid password\r\n' },
+      { expect: 'PASS wonderland' }, { send: '+OK maildrop locked and ready\r\n' },
+      { expect: 'QUIT' }, { send: '-ERR some deleted messages not removed\r\n' },
+    ]);
+    const entries: TranscriptEntry[] = [];
+    const pop = await fake.open({ trace: (e) => entries.push(e) });
+    await pop.user('alice');
+    await expect(pop.pass('wrong')).rejects.toMatchObject({ responseCode: 'AUTH' });
+    expect(pop.state).toBe('AUTHORIZATION');
+    await pop.pass('wonderland');
+    await expect(pop.quit()).rejects.toMatchObject({ code: 'ERR_REPLY' });
+    expect(pop.state).toBe('CLOSED');
+    const replies = entries.filter((e) => e.direction === 'S').map((e) => `${e.status} ${e.stateBefore}>${e.stateAfter}`);
+    expect(replies).toEqual([
+      '+OK AUTHORIZATION>AUTHORIZATION',
+      '+OK AUTHORIZATION>AUTHORIZATION',
+      '-ERR AUTHORIZATION>AUTHORIZATION',
+      '+OK AUTHORIZATION>TRANSACTION',
+      '-ERR TRANSACTION>UPDATE',
+    ]);
   });
 
   it('makes control characters in server lines visible when printed', () => {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createMaildirStorage } from '../../sandbox-server/maildir/storage';
 import { churnKeyOf } from './helpers/churn-message';
-import { killHard, spawnTs, waitForLine, REPO_ROOT } from './helpers/child-output';
+import { killHard, spawnTs, waitForLine, REPO_ROOT } from '../helpers/child-process';
 import { createRandom } from './helpers/random';
 
 /**

@@ -107,7 +107,7 @@ describeWithProgram(isDovecotInstalled(), 'Dovecot', 'Maildir storage and Doveco
 
     const storage = await createMaildirStorage(copy);
     const ours = await storage.list('writer');
-    // Our sizes are the octets RETR sends (RFC 1939 §11, RFC 6856 §2.1). Dovecot's LIST leaves out the line
+    // Our sizes are the octets RETR sends (RFC 1939 §5, LIST, and §11). Dovecot's LIST leaves out the line
     // break it adds to a message without a final newline, so it lists 2 octets fewer for those.
     expect(ours.map((m) => m.size)).toEqual(served.bodies.map((body) => body.length));
     const missingFinalNewline = rawAlice.map((raw) => (raw[raw.length - 1] === 0x0a ? 0 : 2));

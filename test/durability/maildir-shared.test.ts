@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { killHard, spawnTs, waitForLine, REPO_ROOT } from './helpers/child-output';
+import { killHard, spawnTs, waitForLine, REPO_ROOT } from '../helpers/child-process';
 import { RawPop3 } from '../helpers/raw-pop3';
 
 /**

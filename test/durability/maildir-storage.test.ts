@@ -8,7 +8,7 @@ import { accountFolderName, createMaildirStorage, type MaildirStorage } from '..
 import type { Seed } from '../../sandbox-server/seed';
 import { loadSeed } from '../../sandbox-server/seed-loader';
 import type { NewMessage } from '../../sandbox-server/storage';
-import { killHard, spawnTs, waitForLine, REPO_ROOT } from './helpers/child-output';
+import { killHard, spawnTs, waitForLine, REPO_ROOT } from '../helpers/child-process';
 
 /**
  * The Maildir storage on a temporary directory: seeding, restarts, removal, resets, mail

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toCanonicalCrlf } from '../../src/protocol';
 import { loadSeed, SEED_DIR } from '../../sandbox-server/seed-loader';
-import { killHard, spawnTs, waitForLine, REPO_ROOT } from './helpers/child-output';
+import { killHard, spawnTs, waitForLine, REPO_ROOT } from '../helpers/child-process';
 import { createRandom } from './helpers/random';
 import { RawPop3 } from '../helpers/raw-pop3';
 

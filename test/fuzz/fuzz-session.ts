@@ -8,7 +8,7 @@ import { RawPop3, showBytes } from '../helpers/raw-pop3';
  * sent with random splits, pipelined or one at a time, over raw sockets.
  *
  * The oracle is the RFC, read independently of the server's code: every line gets exactly one
- * reply (RFC 1939 §3; checklist F10), a status line of at most 512 octets starting with +OK,
+ * reply (RFC 1939 §3 and §5), a status line of at most 512 octets starting with +OK,
  * -ERR or a SASL "+" (RFC 1939 §3, RFC 5034 §4), a dot-terminated body after +OK to RETR, TOP,
  * CAPA and argument-less LIST and UIDL, and the connection ends only after a reply that says so.
  */
@@ -114,7 +114,7 @@ function mutated(line: fc.Arbitrary<string>): fc.Arbitrary<Buffer> {
   });
 }
 
-/** Inputs known to have crashed POP3 servers (checklist §2: Dovecot NEWS, Cyrus, CVE-2025-59028). */
+/** Inputs that crashed real POP3 servers (Dovecot 2.3.18 and 2.3.19.1 release notes, cyrusimap/cyrus-imapd#1513, CVE-2025-59028). */
 const crashLine = fc.constantFrom(
   '', ':', '\0', ' ', '  ', 'TOP', 'TOP 1', 'TOP 1 -1', 'TOP -1 1', 'RETR', 'AUTH', 'AUTH PLAIN', 'AUTH PLAIN ====',
   'AUTH PLAIN AA==', 'AUTH LOGIN =', 'AUTH XOAUTH2 dXNlcj0BYXV0aD0BAQ==', 'USER', 'PASS', 'USER \0', 'PASS \0', 'APOP', 'APOP alice',

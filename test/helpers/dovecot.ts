@@ -16,13 +16,14 @@
  *   const dovecot = await startDovecot({ users: [{ name: 'alice', password: 'pw', messages: [raw] }] });
  *   try { ... connect to dovecot.host:dovecot.port (STLS with dovecot.ca) ... } finally { await dovecot.close(); }
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants as fsConstants, readFileSync, rmSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { printedSoFar, startProgram, waitForExit } from './child-process';
 import { createTestCertificates } from './dovecot/certificate';
 import { renderDovecotConfig } from './dovecot/config';
 import { maildirOf, writeMailAccounts, type DovecotUser, type MailOwner } from './dovecot/maildir';
@@ -177,19 +178,15 @@ export async function startDovecot(options: DovecotOptions): Promise<DovecotServ
 }
 
 interface Master {
+  /** Its stdout and stderr are kept: start-up errors come before the log is open. */
   child: ChildProcess;
-  /** What the master printed on stdout/stderr (startup errors before the log is open). */
-  output: Buffer[];
   exited: Promise<string>;
 }
 
 function launch(binary: string, configPath: string, baseDir: string): Master {
   // -F: stay in the foreground, so the master is our child and dies with the test run.
-  const child = spawn(binary, ['-F', '-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = startProgram(binary, ['-F', '-c', configPath]);
   running.set(child, baseDir);
-  const output: Buffer[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
   const exited = new Promise<string>((resolve) => {
     child.once('error', (error) => {
       running.delete(child);
@@ -200,7 +197,7 @@ function launch(binary: string, configPath: string, baseDir: string): Master {
       resolve(`dovecot exited (code ${code ?? '-'}, signal ${signal ?? '-'})`);
     });
   });
-  return { child, output, exited };
+  return { child, exited };
 }
 
 type Outcome = { ready: true } | { ready: false; reason: string };
@@ -246,16 +243,13 @@ function probeGreeting(host: string, port: number, timeoutMs: number): Promise<{
 
 async function stopMaster(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM'); // the master stops its login, auth and pop3 processes
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
+  await waitForExit(child, STOP_TIMEOUT_MS);
 }
 
 async function readLogFile(logPath: string, master: Master): Promise<string> {
   const log = await fs.readFile(logPath, 'utf8').catch(() => '');
-  const output = Buffer.concat(master.output).toString('utf8');
+  const output = printedSoFar(master.child);
   return output ? `${log}${log ? '\n' : ''}[dovecot stdout/stderr]\n${output}` : log;
 }
 

@@ -2,8 +2,8 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 
 /**
- * A deliberately dumb POP3 peer for tests of servers (the sandbox, Dovecot): raw bytes out, raw
- * bytes in, no knowledge of the command table or the project's client. Reads wait on data
+ * A deliberately dumb POP3 peer for tests and benchmarks of servers (the sandbox, Dovecot): raw
+ * bytes out, raw bytes in, no knowledge of the command table or the project's client. Reads wait on data
  * events with a timeout whose error shows what did arrive; nothing here sleeps.
  */
 
@@ -62,6 +62,8 @@ export class RawPop3 {
 
   private constructor(socket: net.Socket, options: RawPop3Options) {
     this.#socket = socket;
+    // Each write leaves at once: tests split commands on purpose, and the benchmarks time round trips.
+    socket.setNoDelay(true);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#listen(socket);
     socket.on('close', () => {

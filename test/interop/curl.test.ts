@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { expect, it } from 'vitest';
 import { findProgram } from './find-program';
 import { describeWithProgram } from './programs';
-import { runProgram, type ProgramResult } from './run-program';
+import { runProgram, type ProgramResult } from '../helpers/child-process';
 import { headerSection, useSandbox } from './sandbox-fixture';
 import { loadSeedAccount } from './seed';
 

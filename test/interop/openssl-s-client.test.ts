@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { findProgram } from './find-program';
 import { describeWithProgram } from './programs';
-import { runProgram, type ProgramResult } from './run-program';
+import { runProgram, type ProgramResult } from '../helpers/child-process';
 import { useSandbox } from './sandbox-fixture';
 
 // `openssl s_client`, a TLS client nobody here wrote: its own STLS exchange (-starttls pop3),

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { findProgram } from './find-program';
-import { runProgram } from './run-program';
+import { runProgram } from '../helpers/child-process';
 
 /** The Python interpreter the poplib driver runs under (undefined when missing). */
 export const PYTHON = findProgram('python3');

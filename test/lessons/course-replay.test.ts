@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isReadingOnly, PROGRESS_FILE } from '../../src/tutor';
+import { isReadingOnly } from '../../src/tutor';
+import { PROGRESS_FILE } from '../../src/tutor/node';
 import { loadCourse } from './lesson-attempt';
 import { makeStateDir, ROOT } from './repl-driver';
 

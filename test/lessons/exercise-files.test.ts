@@ -6,7 +6,8 @@ import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
 import * as playground from '../../src/index';
 import { ExerciseLoadError, loadExerciseModule } from '../../src/repl/exercise-module';
-import { exercisePaths, LessonFormatError, prepareExerciseFile, validateLessonDefinition } from '../../src/tutor';
+import { LessonFormatError, validateLessonDefinition } from '../../src/tutor';
+import { ExerciseCheckError, exercisePaths, loadExerciseCheck, prepareExerciseFile } from '../../src/tutor/node';
 import type { Lesson, LoadedLessons } from '../../src/tutor';
 import { lessonById, loadCourse } from './lesson-attempt';
 import { makeStateDir, ROOT, startReplDriver } from './repl-driver';
@@ -47,13 +48,15 @@ describe('loading an exercise file', () => {
 
 describe('the lesson format for file exercises', () => {
   const base = { formatVersion: 1, title: 'T', goals: [{ id: 'g', text: 'x', check: () => false }] };
-  const exercise = { file: 'fetcher.ts', template: 'template/fetcher.ts', solution: 'solution/fetcher.ts', run: async () => undefined };
+  const exercise = { file: 'fetcher.ts', template: 'template/fetcher.ts', solution: 'solution/fetcher.ts', check: 'check.ts' };
 
   it('accepts an exercise and refuses a malformed one, naming the field', () => {
     expect(() => validateLessonDefinition({ ...base, exercise })).not.toThrow();
     expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, file: '../escape.ts' } })).toThrow(/exercise\.file/);
     expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, template: '/abs/t.ts' } })).toThrow(/exercise\.template/);
-    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, run: 'no' } })).toThrow(LessonFormatError);
+    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, check: 'check.js' } })).toThrow(LessonFormatError);
+    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, check: '/abs/check.ts' } })).toThrow(/exercise\.check must be the path of the check module/);
+    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, check: undefined, run: async () => undefined } })).toThrow(/unknown field "run"/);
     expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, extra: 1 } })).toThrow(/unknown field "extra"/);
   });
 });
@@ -88,6 +91,17 @@ describe('the capstone exercise', () => {
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.formatDiagnostic(d, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => p.workspace, getNewLine: () => '\n' }));
     expect(diagnostics).toEqual([]);
   }, 60_000);
+
+  it('names its check module, which the Node front end loads when .check runs, and lesson.ts never imports', async () => {
+    expect(lesson.definition.exercise?.check).toBe('check.ts');
+    expect(readFileSync(path.join(lesson.dir, 'lesson.ts'), 'utf8')).not.toMatch(/from '\.\/check'/);
+    expect(typeof (await loadExerciseCheck(lesson.dir, lesson.definition.exercise!))).toBe('function');
+    const dir = makeStateDir();
+    writeFileSync(path.join(dir, 'no-run.ts'), 'export const check = 1;\n');
+    await expect(loadExerciseCheck(dir, { check: 'no-run.ts' })).rejects.toThrow(ExerciseCheckError);
+    await expect(loadExerciseCheck(dir, { check: 'no-run.ts' })).rejects.toThrow(/no-run\.ts does not export a function run\(context\)/);
+    await expect(loadExerciseCheck(dir, { check: 'missing.ts' })).rejects.toThrow(/missing\.ts did not load/);
+  });
 
   it('declares, for the repository’s own type check, only names the client exports', () => {
     const shim = readFileSync(path.join(lesson.dir, 'pop3-playground.d.ts'), 'utf8');

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { EmbeddedTarget } from '../../src/cli';
-import { isReadingOnly, loadLessons, readManifest } from '../../src/tutor';
+import { isReadingOnly } from '../../src/tutor';
+import { loadLessons, readManifest } from '../../src/tutor/node';
 import type { GoalResult, Lesson, LoadedLessons } from '../../src/tutor';
 import { ROOT, startReplDriver } from './repl-driver';
 

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { EmbeddedTarget } from '../../src/cli';
-import { PROGRESS_FILE, PROGRESS_FORMAT_VERSION } from '../../src/tutor';
+import { PROGRESS_FORMAT_VERSION } from '../../src/tutor';
+import { PROGRESS_FILE } from '../../src/tutor/node';
 import type { Lesson } from '../../src/tutor';
 import { makeStateDir, startStreamedRepl } from '../helpers/repl-streams';
 import type { StreamedRepl } from '../helpers/repl-streams';

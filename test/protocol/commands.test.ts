@@ -84,6 +84,37 @@ describe('command table', () => {
   });
 });
 
+describe('state transitions and pipelining in the table', () => {
+  it('moves a session to TRANSACTION on a +OK to any login from AUTHORIZATION (RFC 1939 §4, RFC 5034 §4)', () => {
+    for (const k of ['PASS', 'APOP', 'AUTH', 'RPOP'] as const) expect(COMMANDS[k].onOk, k).toEqual({ AUTHORIZATION: 'TRANSACTION' });
+  });
+
+  it('ends the session with QUIT: CLOSED from AUTHORIZATION, UPDATE from TRANSACTION (RFC 1939 §4, §6)', () => {
+    expect(COMMANDS.QUIT.onOk).toEqual({ AUTHORIZATION: 'CLOSED', TRANSACTION: 'UPDATE' });
+  });
+
+  it('leaves the state alone for every other command', () => {
+    const moving = KEYWORDS.filter((k) => Object.keys(COMMANDS[k].onOk).length > 0);
+    expect(moving.sort()).toEqual(['APOP', 'AUTH', 'PASS', 'QUIT', 'RPOP']);
+  });
+
+  it('only moves from a state the command is valid in, to a state a session can be in', () => {
+    for (const keyword of KEYWORDS) {
+      const spec = COMMANDS[keyword];
+      for (const [from, to] of Object.entries(spec.onOk)) {
+        if (spec.states.length > 0) expect(spec.states, keyword).toContain(from);
+        expect([...POP3_STATES, 'CLOSED'], keyword).toContain(to);
+      }
+    }
+  });
+
+  it('lets a client pipeline the TRANSACTION commands and CAPA, nothing that logs in, secures or ends the session (RFC 2449 §6.6)', () => {
+    const pipelinable = KEYWORDS.filter((k) => COMMANDS[k].pipelinable);
+    expect(pipelinable.sort()).toEqual(['CAPA', 'DELE', 'LIST', 'NOOP', 'RETR', 'RSET', 'STAT', 'TOP', 'UIDL']);
+    for (const k of ['USER', 'PASS', 'APOP', 'AUTH', 'STLS', 'UTF8', 'QUIT'] as const) expect(COMMANDS[k].pipelinable, k).toBe(false);
+  });
+});
+
 describe('expectsMultiline', () => {
   it.each([
     ['LIST', [], true],

@@ -17,7 +17,7 @@ import {
   ProtocolError,
   TransportError,
 } from '../../src/protocol';
-import { LessonFormatError } from '../../src/tutor/loader';
+import { LessonFormatError } from '../../src/tutor/lesson-format';
 import { SandboxError } from '../../sandbox-server/errors';
 
 describe('typed errors', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { Recoverable } from 'node:repl';
-import { addedChunks, createEvaluator, EvalInterruptedError, looksUnfinished } from '../../src/repl/evaluator';
+import { addedChunks } from '../../src/repl/added-chunks';
+import { createEvaluator, EvalInterruptedError } from '../../src/repl/evaluator';
+import { looksUnfinished } from '../../src/repl/recoverable';
 
 const PROJECT = path.join(__dirname, '..', '..', 'tsconfig.json');
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
-import { loadLessons } from '../../src/tutor';
+import { loadLessons } from '../../src/tutor/node';
 import { firstTwoLessonsDir, makeStateDir, startHarness } from './repl-harness';
 
 let embedded: EmbeddedTarget;

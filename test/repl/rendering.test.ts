@@ -62,7 +62,7 @@ describe('markdown rendering without colour', () => {
 
 describe('history hygiene', () => {
   it('knows which lines carry a password', async () => {
-    const { carriesSecret } = await import('../../src/repl/playground-repl');
+    const { carriesSecret } = await import('../../src/repl/history');
     expect(carriesSecret('PASS wonderland')).toBe(true);
     expect(carriesSecret('apop alice 0123abcd')).toBe(true);
     expect(carriesSecret('AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=')).toBe(true);

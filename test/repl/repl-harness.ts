@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
 import type { PlaygroundTarget } from '../../src/repl';
-import { loadLessons } from '../../src/tutor';
+import { loadLessons } from '../../src/tutor/node';
 import { makeStateDir, ROOT, startStreamedRepl } from '../helpers/repl-streams';
 import type { StreamedRepl } from '../helpers/repl-streams';
 

@@ -91,7 +91,7 @@ describe('line limits (RFC 2449 §4)', () => {
   });
 });
 
-describe('bad commands in a row', () => {
+describe('bad commands in a row (project limit MAX_BAD_COMMANDS, src/protocol/limits.ts)', () => {
   test('the 20th bad command in a row closes the session and says why; a good one resets the count', async ({ server }) => {
     const client = await server.ready();
     for (let i = 0; i < 19; i++) expect(await client.command('BOGUS')).toMatch(/^-ERR unknown command/);

@@ -22,7 +22,7 @@ describe('AUTH PLAIN (RFC 5034 §4, RFC 4616)', () => {
     expect(await client.command(b64('alice\0alice\0wonderland'))).toMatch(/^\+OK alice's maildrop/);
   });
 
-  test('the PLAIN test vector decodes to test NUL test NUL test, and fails as a login here', async ({ server }) => {
+  test('the initial response of the RFC 5034 §6 example decodes to test NUL test NUL test, and fails as a login here', async ({ server }) => {
     expect(decodeBase64Strict('dGVzdAB0ZXN0AHRlc3Q=').toString('latin1')).toBe('test\0test\0test');
     const client = await server.ready();
     expect(await client.command('AUTH PLAIN dGVzdAB0ZXN0AHRlc3Q=')).toBe('-ERR [AUTH] authentication failed');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
-import { createFacts, UnknownSeedMessageError, evaluateGoals, findMistake, loadLessons, nextHint, solutionLinesAllowed, allGoalsMet } from '../../src/tutor';
+import { createFacts, UnknownSeedMessageError, evaluateGoals, findMistake, nextHint, solutionLinesAllowed, allGoalsMet } from '../../src/tutor';
+import { loadLessons, seedFolderLookup } from '../../src/tutor/node';
 import type { Lesson, LessonDefinition } from '../../src/tutor';
 import { aliceLogsIn, passFirst, transcript, wrongPassword } from './transcript-fixtures';
 
@@ -37,7 +38,7 @@ describe('facts', () => {
   });
 
   it('knows the seed messages by name: subject and size as the server reports it', () => {
-    const facts = createFacts({ transcript: [], values: [] });
+    const facts = createFacts({ transcript: [], values: [], seed: seedFolderLookup() });
     // bare-lf is stored with LF line ends; its size counts CRLF (RFC 1939 §11).
     const bare = facts.seed('bare-lf');
     expect(bare.name).toBe('bare-lf');
@@ -47,6 +48,8 @@ describe('facts', () => {
     const own = createFacts({ transcript: [], values: [], seed: (name) => (name === 'x' ? { name, subject: 'X', from: '', date: '', tags: [], size: 3 } : undefined) });
     expect(own.seed('x').size).toBe(3);
     expect(() => own.seed('bare-lf')).toThrow(/no seed message named "bare-lf"/);
+    // The core reads nothing itself: without a seed from the front end, no name is known.
+    expect(() => createFacts({ transcript: [], values: [] }).seed('bare-lf')).toThrow(UnknownSeedMessageError);
   });
 
   it('has empty defaults before anything happened', () => {
@@ -137,7 +140,7 @@ describe('the shipped lessons', () => {
     expect(lessons.map((l) => l.id).slice(0, 2)).toEqual(['01-first-contact', '02-user-and-pass']);
     // Reading-only lessons (no goals) are allowed; every lesson with goals fails them when nothing was done.
     for (const lesson of lessons.filter((l) => (l.definition.goals ?? []).length > 0)) {
-      const results = evaluateGoals(lesson, createFacts({ transcript: [], values: [] }));
+      const results = evaluateGoals(lesson, createFacts({ transcript: [], values: [], seed: seedFolderLookup() }));
       expect(results.filter((r) => r.met || r.error), lesson.id).toEqual([]);
       expect(lesson.definition.solution?.length, lesson.id).toBeGreaterThan(0);
       for (const goal of lesson.definition.goals ?? []) expect(goal.hints?.length, goal.id).toBeGreaterThan(0);

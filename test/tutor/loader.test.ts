@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
-import { LessonFormatError, loadLessons, validateLessonDefinition } from '../../src/tutor';
+import { LessonFormatError, validateLessonDefinition } from '../../src/tutor';
+import { loadLessons } from '../../src/tutor/node';
 import { lessonSource, writeLessonsDir } from './lesson-fixtures';
 
 describe('lesson loader', () => {
@@ -35,16 +36,19 @@ describe('lesson loader', () => {
     ]);
   });
 
-  it('lets lessons import values from node:, their own folder and lessons/common, and refuses project code as a value', async () => {
+  it('lets lessons import values from their own folder, lessons/common and @noble/hashes, and refuses node: modules and project code as values', async () => {
     const TUTOR = path.join(__dirname, '..', '..', 'src', 'tutor').replace(/\\/g, '/');
     const withImport = (line: string): string => `${line}\n${lessonSource('Imports')}`;
-    const dir = writeLessonsDir(['01-shared', '02-own-file', '03-project-value', '04-bad-shared'], {
-      '01-shared': { readme: '#\n', lesson: withImport("import { twice } from '../common';\nimport * as path from 'node:path';") },
+    const dir = writeLessonsDir(['01-shared', '02-own-file', '03-project-value', '04-bad-shared', '05-node', '06-node-inside'], {
+      '01-shared': { readme: '#\n', lesson: withImport("import { twice } from '../common';\nimport { md5 } from '@noble/hashes/legacy';") },
       '02-own-file': { readme: '#\n', lesson: withImport("export { helper } from './helper';") },
       '03-project-value': { readme: '#\n', lesson: withImport(`import {\n  createFacts,\n} from '${TUTOR}';`) },
       '04-bad-shared': { readme: '#\n', lesson: withImport("import { bad } from '../common/bad';") },
+      '05-node': { readme: '#\n', lesson: withImport("import * as path from 'node:path';") },
+      '06-node-inside': { readme: '#\n', lesson: withImport("import { read } from './reader';") },
     });
     writeFileSync(path.join(dir, '02-own-file', 'helper.ts'), "import type { Facts } from '../../x';\nexport const helper = 1;\n");
+    writeFileSync(path.join(dir, '06-node-inside', 'reader.ts'), "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;\n");
     mkdirSync(path.join(dir, 'common'));
     writeFileSync(path.join(dir, 'common', 'index.ts'), "export { twice } from './twice';\n");
     writeFileSync(path.join(dir, 'common', 'twice.ts'), 'export const twice = (n: number): number => n * 2;\n');
@@ -54,14 +58,60 @@ describe('lesson loader', () => {
     expect(problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([
       [path.join('03-project-value', 'lesson.ts'), expect.stringMatching(/^imports ".*src\/tutor" as a value: .*`import type`$/)],
       [path.join('common', 'bad.ts'), expect.stringMatching(/^imports ".*src\/tutor" as a value/)],
+      [path.join('05-node', 'lesson.ts'), expect.stringMatching(/^imports "node:path" as a value: a lesson imports values only from its own folder, \.\.\/common and @noble\/hashes, no node: module/)],
+      [path.join('06-node-inside', 'reader.ts'), expect.stringMatching(/^imports "node:fs" as a value/)],
     ]);
     await expect(loadLessons(writeLessonsDir(['common'], {}))).rejects.toThrow(/"common" holds the lessons' shared helpers/);
+  });
+
+  it('holds a file exercise\'s check module, which only the Node front end loads, to its own rule: node: modules allowed', async () => {
+    const TUTOR = path.join(__dirname, '..', '..', 'src', 'tutor').replace(/\\/g, '/');
+    const exercise = (check: string): string => `exercise: { file: 'main.ts', template: 'template.ts', solution: 'template.ts', check: '${check}' },`;
+    const dir = writeLessonsDir(['01-node-check', '02-project-check', '03-no-check', '04-imports-check'], {
+      '01-node-check': { readme: '#\n', lesson: lessonSource('Node check', exercise('check.ts')) },
+      '02-project-check': { readme: '#\n', lesson: lessonSource('Project check', exercise('check.ts')) },
+      '03-no-check': { readme: '#\n', lesson: lessonSource('No check', exercise('missing.ts')) },
+      '04-imports-check': { readme: '#\n', lesson: `import { run } from './check';\n${lessonSource('Imports check', exercise('check.ts'))}` },
+    });
+    for (const folder of ['01-node-check', '02-project-check', '03-no-check', '04-imports-check']) writeFileSync(path.join(dir, folder, 'template.ts'), 'export {};\n');
+    const nodeCheck = "import { readFileSync } from 'node:fs';\nexport async function run(): Promise<unknown> { return readFileSync; }\n";
+    writeFileSync(path.join(dir, '01-node-check', 'check.ts'), nodeCheck);
+    writeFileSync(path.join(dir, '02-project-check', 'check.ts'), `import { loadLessons } from '${TUTOR}/node';\nexport const run = loadLessons;\n`);
+    writeFileSync(path.join(dir, '04-imports-check', 'check.ts'), nodeCheck);
+    const { lessons, problems } = await loadLessons(dir);
+    expect(lessons.map((l) => [l.id, l.definition.exercise?.check])).toEqual([['01-node-check', 'check.ts']]);
+    expect(problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([
+      [path.join('02-project-check', 'check.ts'), expect.stringMatching(/^imports ".*src\/tutor\/node" as a value: a check module imports values only from node: modules/)],
+      [path.join('03-no-check', 'missing.ts'), 'is missing (named by exercise in lesson.ts)'],
+      [path.join('04-imports-check', 'check.ts'), expect.stringMatching(/^imports "node:fs" as a value: a lesson imports/)],
+    ]);
   });
 
   it('checks seed message names when it knows them', async () => {
     const dir = writeLessonsDir(['01-seed'], { '01-seed': { readme: '#\n', lesson: lessonSource('Seed', "start: { mailboxes: { alice: ['no-such-mail'] } },") } });
     const { problems } = await loadLessons(dir, { isSeedMessage: (name) => name === 'welcome' });
     expect(problems.map((p) => p.reason)).toEqual(['start.mailboxes.alice: no seed message named "no-such-mail"']);
+  });
+
+  it('checks the client exports scope entries name against the client, loading it only then', async () => {
+    const dir = writeLessonsDir(['01-known', '02-unknown', '03-typed-too'], {
+      '01-known': { readme: '#\n', lesson: lessonSource('Known', "scope: [{ name: 'fetchNew', clientExport: 'fetchNew' }],") },
+      '02-unknown': { readme: '#\n', lesson: lessonSource('Unknown', "scope: [{ name: 'f', clientExport: 'fetchAll' }],") },
+      '03-typed-too': { readme: '#\n', lesson: lessonSource('Typed', "scope: [{ name: 'f', clientExport: 'fetchNew', type: 'string' }],") },
+    });
+    const { lessons, problems } = await loadLessons(dir);
+    expect(lessons.map((l) => [l.id, l.definition.scope])).toEqual([['01-known', [{ name: 'fetchNew', clientExport: 'fetchNew' }]]]);
+    expect(problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([
+      [path.join('02-unknown', 'lesson.ts'), 'scope[0].clientExport: the client has no export named "fetchAll"'],
+      [path.join('03-typed-too', 'lesson.ts'), 'scope[0]: give either type and value, or clientExport (the client then gives both)'],
+    ]);
+    // Another client module names other exports.
+    const other = path.join(writeLessonsDir([], {}), 'client.ts');
+    writeFileSync(other, 'export const fetchAll = 1;\n');
+    expect((await loadLessons(dir, { clientModule: other })).problems.map((p) => p.reason)).toEqual([
+      'scope[0].clientExport: the client has no export named "fetchNew"',
+      'scope[0]: give either type and value, or clientExport (the client then gives both)',
+    ]);
   });
 
   it('refuses a manifest it cannot follow', async () => {
@@ -89,6 +139,10 @@ describe('lesson loader', () => {
     expect(check({ ...base, mistakes: [{ id: 'm', when: () => true }] })).toBe('mistakes[0].hint must be a non-empty string');
     expect(check({ ...base, solution: [1] })).toBe('solution must be an array of REPL input lines');
     expect(check({ ...base, scope: [{ name: 'not valid', type: 'string' }] })).toBe('scope[0].name must be an identifier');
+    expect(check({ ...base, scope: [{ name: 'f', clientExport: 'fetchNew' }] })).toBe('ok');
+    expect(check({ ...base, scope: [{ name: 'f', clientExport: 'no way' }] })).toBe('scope[0].clientExport must be the name of an export of the client');
+    expect(check({ ...base, scope: [{ name: 'f', type: 'string', value: 1, typo: true }] })).toBe('scope[0]: unknown field "typo"');
+    expect(check({ ...base, scope: [{ name: 'f', value: 1 }] })).toBe('scope[0].type must be TypeScript type text');
     expect(check({ ...base, start: { mailbox: {} } })).toBe('start: unknown field "mailbox"');
     expect(check({ ...base, start: { mailboxes: { alice: 'all' } } })).toBe('start.mailboxes.alice must be "seed" or an array of seed message names');
   });

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { runProgram } from '../child-process';
 
 /** Files of a throw-away certificate authority and the server certificate it signed. */
 export interface TestCertificates {
@@ -56,11 +56,7 @@ export async function createTestCertificates(dir: string, names: readonly string
   return { caPem: await fs.readFile(file('ca.pem'), 'utf8'), certPath: file('server.pem'), keyPath: file('server.key') };
 }
 
-function runOpenssl(args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    execFile('openssl', args, { timeout: OPENSSL_TIMEOUT_MS }, (error, _stdout, stderr) => {
-      if (error) reject(new Error(`openssl ${args[0]} failed: ${error.message}\n${stderr}`));
-      else resolve();
-    });
-  });
+async function runOpenssl(args: string[]): Promise<void> {
+  const result = await runProgram('openssl', args, { timeoutMs: OPENSSL_TIMEOUT_MS });
+  if (result.code !== 0) throw new Error(`openssl ${args[0]} failed (exit ${result.code ?? result.signal})\n${result.stderr.toString('utf8')}`);
 }

@@ -1,21 +1,15 @@
-import * as path from 'node:path';
 import type { TranscriptEntry } from '../protocol/transcript';
-import {
-  allGoalsMet,
-  createFacts,
-  evaluateGoals,
-  findMistake,
-  lessonProgress,
-  markDone,
-  nextHint,
-  PROGRESS_FILE,
-  readProgress,
-  solutionLinesAllowed,
-  writeProgress,
-  emptyProgress,
-  isReadingOnly,
-} from '../tutor';
-import type { ErrorFact, ExerciseFacts, Facts, GoalResult, Lesson, MistakeDefinition, NextHint, Progress } from '../tutor';
+import type { ExerciseFacts } from './exercise';
+import { createFacts } from './facts';
+import type { ErrorFact, Facts } from './facts';
+import { allGoalsMet, evaluateGoals, findMistake, nextHint, solutionLinesAllowed } from './goals';
+import type { GoalResult, NextHint } from './goals';
+import { isReadingOnly } from './lesson';
+import type { Lesson, MistakeDefinition } from './lesson';
+import { emptyProgress, lessonProgress, markDone, recordGoalVerdicts, recordHintShown } from './progress';
+import type { Progress } from './progress';
+import type { ProgressStore } from './progress-store';
+import type { SeedLookup } from './seed-facts';
 
 /** How many evaluated values a lesson's facts keep (the newest). */
 export const MAX_VALUES_KEPT = 50;
@@ -31,16 +25,40 @@ export interface CheckOutcome {
   mistake?: MistakeDefinition;
 }
 
+/** The solution lines the learner may see now, and how many there are in all. */
+export interface SolutionView {
+  lines: readonly string[];
+  total: number;
+  passed: boolean;
+  failedChecks: number;
+}
+
 /** Lesson status for the menu. */
 export type LessonStatus = 'done' | 'current' | 'pending';
 
+/** Options of {@link LessonSession}. */
+export interface LessonSessionOptions {
+  /** The lessons, in order. */
+  lessons: readonly Lesson[];
+  /** Where progress is kept. */
+  store: ProgressStore;
+  /** Reads a name in the learner's scope (undefined when not declared); checks call it. */
+  variable?: (name: string) => unknown;
+  /** The seed messages `facts.seed(name)` knows. */
+  seed?: SeedLookup;
+  /** The clock for completion and first-met times. */
+  now?: () => Date;
+}
+
 /**
- * The tutor's state inside the REPL: which lesson is current, the facts collected since it
- * started, goal verdicts, and the progress file. It prints nothing; the REPL does.
+ * One learner's way through the lessons: which lesson is current, the facts collected since it
+ * started, goal verdicts, hints and solution, and progress kept in a {@link ProgressStore}. It
+ * prints nothing and knows no front end: the REPL (or another) feeds it facts and shows what
+ * it returns.
  */
-export class LessonRunner {
+export class LessonSession {
   readonly lessons: readonly Lesson[];
-  readonly progressFile: string;
+  readonly #store: ProgressStore;
   #progress: Progress;
   #index = 0;
   #transcript: TranscriptEntry[] = [];
@@ -53,23 +71,32 @@ export class LessonRunner {
   #exercise: ExerciseFacts | undefined;
   #results: GoalResult[] = [];
   #mistakesShown = new Set<string>();
-  #variable: (name: string) => unknown;
-  /** Set when the progress file could not be read; progress then lives in memory only. */
+  readonly #variable: ((name: string) => unknown) | undefined;
+  readonly #seed: SeedLookup | undefined;
+  readonly #now: () => Date;
+  /** Set when stored progress could not be read; progress then lives in memory only. */
   readonly progressProblem: string | undefined;
 
-  constructor(lessons: readonly Lesson[], stateDir: string, variable: (name: string) => unknown) {
-    this.lessons = lessons;
-    this.progressFile = path.join(stateDir, PROGRESS_FILE);
-    this.#variable = variable;
+  constructor(options: LessonSessionOptions) {
+    this.lessons = options.lessons;
+    this.#store = options.store;
+    this.#variable = options.variable;
+    this.#seed = options.seed;
+    this.#now = options.now ?? (() => new Date());
     let problem: string | undefined;
     try {
-      this.#progress = readProgress(this.progressFile);
+      this.#progress = this.#store.load();
     } catch (error) {
       problem = (error as Error).message;
       this.#progress = emptyProgress();
     }
     this.progressProblem = problem;
     this.#index = this.#resumeIndex();
+  }
+
+  /** Where progress is kept, as the learner is told. */
+  get progressLocation(): string {
+    return this.#store.location;
   }
 
   /**
@@ -88,14 +115,17 @@ export class LessonRunner {
     return pending >= 0 ? pending : 0;
   }
 
+  /** The lesson the learner is in (undefined when no lesson loaded). */
   get current(): Lesson | undefined {
     return this.lessons[this.#index];
   }
 
+  /** The current lesson's place in {@link lessons}, from 0. */
   get index(): number {
     return this.#index;
   }
 
+  /** Progress as last loaded or saved (with what other writers had saved by then). */
   get progress(): Readonly<Progress> {
     return this.#progress;
   }
@@ -106,6 +136,7 @@ export class LessonRunner {
     return this.#progress.lessons[lesson.id]?.status === 'done' ? 'done' : 'pending';
   }
 
+  /** True once the lesson was passed (in this visit or before). */
   isDone(lesson: Lesson): boolean {
     return this.#progress.lessons[lesson.id]?.status === 'done';
   }
@@ -130,7 +161,7 @@ export class LessonRunner {
     this.#progress.current = lesson.id;
     lessonProgress(this.#progress, lesson.id);
     // A reading lesson has nothing to check: showing it is doing it.
-    if (isReadingOnly(lesson)) markDone(this.#progress, lesson.id);
+    if (isReadingOnly(lesson)) markDone(this.#progress, lesson.id, this.#now());
     this.clearFacts();
     this.save();
   }
@@ -148,33 +179,45 @@ export class LessonRunner {
     this.#results = this.current ? evaluateGoals(this.current, this.facts()) : [];
   }
 
+  /** A transcript entry: the server's session log, or the client's trace with another server. */
   recordEntry(entry: TranscriptEntry): void {
     this.#transcript.push(entry);
   }
 
+  /** A value an evaluation produced (the newest {@link MAX_VALUES_KEPT} are kept). */
   recordValue(value: unknown): void {
     this.#values.push(value);
     if (this.#values.length > MAX_VALUES_KEPT) this.#values.shift();
   }
 
+  /** An error the learner met, by its stable codes. */
   recordError(fact: ErrorFact): void {
     this.#errors.push(fact);
   }
 
+  /** A line typed in raw mode, secrets already redacted. */
   recordRawLine(line: string): void {
     this.#rawLines.push(line);
   }
 
+  /** A raw-mode session opened. */
   recordRawSession(): void {
     this.#rawSessions++;
   }
 
+  /** A client the learner's `connect` created. */
   recordClient(): void {
     this.#clients++;
   }
 
+  /** Records that `.trace` is on or off (it stays so across lessons). */
   setTrace(on: boolean): void {
     this.#trace = on;
+  }
+
+  /** True while `.trace on` is in force. */
+  get trace(): boolean {
+    return this.#trace;
   }
 
   /** Keeps what the last `.check` found running the learner's exercise file. */
@@ -187,7 +230,7 @@ export class LessonRunner {
     return createFacts({
       transcript: [...this.#transcript],
       values: [...this.#values],
-      variable: this.#variable,
+      ...(this.#variable ? { variable: this.#variable } : {}),
       repl: {
         rawSessions: this.#rawSessions,
         rawLines: [...this.#rawLines],
@@ -196,6 +239,7 @@ export class LessonRunner {
         errors: [...this.#errors],
       },
       ...(this.#exercise ? { exercise: this.#exercise } : {}),
+      ...(this.#seed ? { seed: this.#seed } : {}),
     });
   }
 
@@ -205,8 +249,9 @@ export class LessonRunner {
   }
 
   /**
-   * Evaluates the goals again. `explicit` (a `.check`) counts a failed check, which unlocks
-   * the solution gradually.
+   * Evaluates the goals again and records the verdicts in progress (per goal: met, and with
+   * `explicit`, a `.check`, one more check that found it unmet). An explicit check that fails
+   * counts a failed check, which unlocks the solution gradually.
    */
   check(explicit = false): CheckOutcome {
     const lesson = this.current;
@@ -216,15 +261,19 @@ export class LessonRunner {
     const changed = results.some((r, i) => r.met !== this.#results[i]?.met);
     this.#results = results;
     const met = allGoalsMet(results);
+    const now = this.#now();
+    const entry = lessonProgress(this.#progress, lesson.id);
+    let dirty = recordGoalVerdicts(entry, results, explicit, now);
     let completedNow = false;
     if (met && !this.isDone(lesson)) {
-      markDone(this.#progress, lesson.id);
+      markDone(this.#progress, lesson.id, now);
       completedNow = true;
-      this.save();
+      dirty = true;
     } else if (!met && explicit) {
-      lessonProgress(this.#progress, lesson.id).failedChecks++;
-      this.save();
+      entry.failedChecks++;
+      dirty = true;
     }
+    if (dirty) this.save();
     const mistake = met ? undefined : findMistake(lesson, facts, this.#mistakesShown);
     if (mistake) this.#mistakesShown.add(mistake.id);
     return { results, changed, completedNow, ...(mistake ? { mistake } : {}) };
@@ -237,14 +286,14 @@ export class LessonRunner {
     const entry = lessonProgress(this.#progress, lesson.id);
     const hint = nextHint(lesson, this.#results, entry.hints);
     if (hint) {
-      entry.hints[hint.goalId] = hint.tier;
+      recordHintShown(entry, hint.goalId, hint.tier);
       this.save();
     }
     return hint;
   }
 
   /** The solution lines the learner may see now, and how many there are in all. */
-  solution(): { lines: readonly string[]; total: number; passed: boolean; failedChecks: number } {
+  solution(): SolutionView {
     const lesson = this.current;
     const all = lesson?.definition.solution ?? [];
     if (!lesson) return { lines: [], total: 0, passed: false, failedChecks: 0 };
@@ -253,23 +302,31 @@ export class LessonRunner {
     return { lines: all.slice(0, solutionLinesAllowed(lesson, passed, failedChecks)), total: all.length, passed, failedChecks };
   }
 
-  /** Forgets all progress (after confirmation) and goes back to the first lesson. */
+  /** Forgets all progress (after confirmation), in the store too, and goes back to the first lesson. */
   forgetAll(): void {
     this.#progress = emptyProgress();
     this.#index = 0;
     const first = this.lessons[0];
     if (first) this.#progress.current = first.id;
     this.clearFacts();
-    this.save();
+    if (this.progressProblem) return;
+    try {
+      this.#store.replace(this.#progress);
+    } catch {
+      // Forgotten in memory at least; the store is as it was.
+    }
   }
 
-  /** Writes the progress file; a failure leaves progress in memory and is reported once. */
+  /**
+   * Saves progress, merged with what other writers saved meanwhile (which it then holds too).
+   * A failure leaves progress in memory: a read-only state directory must not stop the lesson.
+   */
   save(): void {
     if (this.progressProblem) return;
     try {
-      writeProgress(this.progressFile, this.#progress);
+      this.#progress = this.#store.save(this.#progress);
     } catch {
-      // A read-only state directory must not stop the lesson.
+      // Kept in memory; the next save tries again.
     }
   }
 }

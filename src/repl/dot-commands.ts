@@ -1,0 +1,112 @@
+import { isReadingOnly } from '../tutor';
+import type { LessonSession } from '../tutor';
+import type { ReplClient } from './client-tracker';
+import type { CommandHost } from './commands';
+import type { Evaluator } from './evaluator';
+import type { LessonControl } from './lesson-control';
+import type { RawMode } from './raw-mode';
+import type { Screen } from './screen';
+
+/** What the dot-commands work with. */
+export interface CommandHostOptions<C extends ReplClient, O extends object> {
+  session: LessonSession;
+  screen: Screen;
+  control: LessonControl<C, O>;
+  raw: RawMode<C, O>;
+  evaluator: Evaluator;
+}
+
+/** The host behind each dot-command of the table in ./commands. */
+export function createCommandHost<C extends ReplClient, O extends object>(options: CommandHostOptions<C, O>): CommandHost {
+  const { session, screen, control, raw, evaluator } = options;
+  return {
+    showMenu: () => screen.menu(session),
+    async goToLesson(query) {
+      const lesson = session.find(query);
+      if (!lesson) {
+        screen.noLessonMatches(query);
+        screen.menu(session);
+        return;
+      }
+      await control.start(lesson);
+    },
+    async goRelative(step) {
+      const current = session.current;
+      const next = session.lessons[session.index + step];
+      if (!next) {
+        screen.noLessonThere(step > 0);
+        return;
+      }
+      if (step > 0 && current && !session.isDone(current) && !isReadingOnly(current)) screen.leavingUnfinished(current);
+      await control.start(next);
+    },
+    showHint() {
+      const hint = session.takeHint();
+      if (hint) {
+        screen.hint(hint);
+        return;
+      }
+      const lesson = session.current;
+      screen.noHint(!lesson || isReadingOnly(lesson) ? 'reading' : session.results.every((r) => r.met) ? 'all-met' : 'no-more');
+    },
+    async runCheck() {
+      const lesson = session.current;
+      if (!lesson) return;
+      if (isReadingOnly(lesson)) {
+        screen.nothingToCheck();
+        return;
+      }
+      await control.runExerciseCheck(lesson);
+      screen.outcome(session, session.check(true), true);
+    },
+    showSolution: () => screen.solution(session.solution()),
+    async reset(arg) {
+      const words = arg.trim().split(/\s+/).filter(Boolean);
+      if (words[0] === 'all') {
+        if (words[1] !== 'confirm') {
+          screen.confirmForgetAll(session.progressLocation);
+          return;
+        }
+        session.forgetAll();
+        screen.allForgotten();
+        const first = session.lessons[0];
+        if (first) await control.start(first);
+        return;
+      }
+      const lesson = session.current;
+      if (!lesson) return;
+      await control.closeSessions();
+      session.clearFacts();
+      await control.injectScope(lesson);
+      await control.applyState(lesson);
+      screen.lessonReset(lesson, session.results);
+    },
+    setTrace(arg) {
+      const word = arg.trim().toLowerCase();
+      if (word !== 'on' && word !== 'off' && word !== '') {
+        screen.usage('.trace on|off');
+        return;
+      }
+      session.setTrace(word === '' ? !session.trace : word === 'on');
+      screen.traceSwitched(session.trace);
+    },
+    async toggleRaw() {
+      if (raw.active) raw.leave();
+      else await raw.enter();
+    },
+    showProgress: () => screen.progress(session),
+    showHelp: () => screen.help(),
+    showType(expression) {
+      if (expression.trim() === '') {
+        screen.usage('.type <expression>');
+        return;
+      }
+      screen.type(evaluator.typeOf(expression), evaluator.typeChecked);
+    },
+    async clearScope() {
+      await control.injectScope(session.current);
+      screen.scopeCleared();
+    },
+    lessonNames: () => session.lessons.flatMap((l) => [String(l.number), l.id]),
+  };
+}

@@ -1,0 +1,340 @@
+import { Console } from 'node:console';
+import { Writable } from 'node:stream';
+import { inspect } from 'node:util';
+import { formatTranscriptEntry } from '../protocol/transcript';
+import type { TranscriptEntry } from '../protocol/transcript';
+import { isReadingOnly } from '../tutor';
+import type { CheckOutcome, GoalResult, Lesson, LessonProblem, LessonSession, NextHint, SolutionView } from '../tutor';
+import { DOT_COMMANDS } from './commands';
+import type { FriendlyError } from './error-hints';
+import { EVAL_INTERRUPTED } from './evaluator';
+import { createMarkdownRenderer } from './markdown';
+import type { MarkdownRenderer } from './markdown';
+import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
+import { createPainter } from './style';
+import type { OutputStyle, Painter } from './style';
+
+/** Options of {@link Screen}. */
+export interface ScreenOptions {
+  output: NodeJS.WritableStream;
+  style: OutputStyle;
+  /** A renderer made for `style` ahead of time (loading one takes ~150 ms); default: made on first use. */
+  markdown?: MarkdownRenderer;
+  /** Stack traces with errors. */
+  debug?: boolean;
+}
+
+/** What the welcome says about the REPL and its server. */
+export interface WelcomeFacts {
+  description: string;
+  accounts: readonly { name: string; password?: string }[];
+  typeChecked: boolean;
+  /** How the evaluator compiles, for fast mode's line. */
+  mode: string;
+  problems: readonly LessonProblem[];
+  progressProblem: string | undefined;
+  /** False with --server: lessons cannot prepare mailboxes there. */
+  canPrepareMailboxes: boolean;
+}
+
+/**
+ * Everything the REPL prints: the welcome, menus, lesson text and goals, values, errors with
+ * their hints, the trace, raw replies and the dot-commands' answers. Colour only with a colour
+ * style; text that comes from the learner's code or the server is sanitised.
+ */
+export class Screen {
+  readonly style: OutputStyle;
+  /** The learner's own `console`: untrusted output (a message body), sanitised and never coloured. */
+  readonly learnerConsole: Console;
+  readonly #output: NodeJS.WritableStream;
+  readonly #paint: Painter;
+  readonly #debug: boolean;
+  #markdown: MarkdownRenderer | undefined;
+
+  constructor(options: ScreenOptions) {
+    this.style = options.style;
+    this.#output = options.output;
+    this.#paint = createPainter(options.style);
+    this.#markdown = options.markdown;
+    this.#debug = options.debug ?? false;
+    const output = options.output;
+    const learnerStream = new Writable({
+      write(chunk: Buffer | string, _enc, done) {
+        output.write(sanitizeForTerminal(chunk.toString()));
+        done();
+      },
+    });
+    this.learnerConsole = new Console({ stdout: learnerStream, stderr: learnerStream, colorMode: false });
+  }
+
+  /** One line as it is (text the REPL wrote itself). */
+  print(text = ''): void {
+    this.#output.write(`${text}\n`);
+  }
+
+  /** One line of untrusted text (from the server or the learner's code), sanitised. */
+  printSafe(text: string): void {
+    this.print(sanitizeForTerminal(text));
+  }
+
+  /** Echoes a piped input line, which no terminal echoed. */
+  echo(line: string): void {
+    this.#output.write(`${sanitizeForTerminal(line)}\n`);
+  }
+
+  // ---- lessons ---------------------------------------------------------------------------
+
+  welcome(facts: WelcomeFacts): void {
+    const p = this.#paint;
+    this.print(p.bold('POP3 playground: learn how mail is fetched, by fetching it.'));
+    this.print(`Server: ${facts.description}`);
+    const accounts = facts.accounts.map((a) => (a.password !== undefined ? `${a.name}/${a.password}` : a.name)).join(', ');
+    if (accounts) this.print(`Accounts: ${accounts}`);
+    this.print(`In scope: ${p.cyan('connect')}, ${p.cyan('sandbox')}. Try ${p.cyan('const pop = await connect(sandbox)')}`);
+    this.print(p.dim(facts.typeChecked ? 'Type checking is on (--fast skips it). .help lists the commands.' : `Fast mode: no type checking (${facts.mode}). .help lists the commands.`));
+    for (const problem of facts.problems) this.print(p.red(`Lesson not loaded: ${problem.path}: ${problem.reason}`));
+    if (facts.progressProblem) this.print(p.red(`Progress not loaded (kept in memory only): ${facts.progressProblem}`));
+    if (!facts.canPrepareMailboxes) this.print(p.dim('Lessons cannot prepare mailboxes on this server; they assume its mail as it is.'));
+  }
+
+  noLessons(): void {
+    this.print('No lessons are loaded: the prompt is yours.');
+  }
+
+  menu(session: LessonSession): void {
+    const p = this.#paint;
+    this.print(p.bold(`Lessons (${this.#tick} done, ${p.yellow('▶')} current, ${p.dim('·')} pending):`));
+    for (const lesson of session.lessons) {
+      const summary = lesson.definition.summary ? p.dim(` - ${lesson.definition.summary}`) : '';
+      this.print(`  ${this.#statusMark(session, lesson)} ${String(lesson.number).padStart(2)}. ${lesson.definition.title}${summary}`);
+    }
+    this.print(p.dim('  .lesson <number or name> to go to one'));
+  }
+
+  /** A lesson's heading, prose and goals; `exerciseFile` is the learner's file of a file exercise. */
+  lesson(session: LessonSession, lesson: Lesson, exerciseFile: string | undefined): void {
+    const p = this.#paint;
+    // Numbers follow the manifest, so a lesson that failed to load leaves a gap rather than renumbering.
+    const count = Math.max(session.lessons.length, ...session.lessons.map((l) => l.number));
+    this.print(p.bold(`── Lesson ${lesson.number} of ${count}: ${lesson.definition.title} ──`.replace(/─/g, this.style.terminal ? '─' : '-')));
+    this.#output.write(this.#render(lesson.markdown));
+    if (exerciseFile) this.print(`Your file: ${p.cyan(exerciseFile)}\nEdit it in your editor; ${p.cyan('.check')} runs it against the sandbox.`);
+    if (isReadingOnly(lesson)) {
+      this.print(p.dim('A reading lesson: nothing to check. .next when you are ready.'));
+    } else {
+      this.print(p.bold('Goals:'));
+      this.goals(session.results);
+      this.print(p.dim('.hint for a hint, .check to check, .help for every command'));
+    }
+  }
+
+  goals(results: readonly GoalResult[]): void {
+    for (const r of results) this.print(`  ${r.met ? this.#tick : this.#cross} ${this.#inline(r.text)}`);
+  }
+
+  /** What an evaluation of the goals changed: the goals (all of them when `full`), completion, a mistake's hint. */
+  outcome(session: LessonSession, outcome: CheckOutcome, full: boolean): void {
+    const p = this.#paint;
+    if (full || outcome.changed) this.goals(outcome.results);
+    const lesson = session.current;
+    if (outcome.completedNow && lesson) {
+      const last = session.index === session.lessons.length - 1;
+      this.print(p.green(p.bold(`Lesson ${lesson.number} complete!`)) + (last ? ' That was the last lesson.' : ' Type .next for the next lesson, or .solution to compare notes.'));
+    }
+    if (outcome.mistake) this.print(`${p.yellow('Hint:')} ${this.#inline(outcome.mistake.hint)}`);
+  }
+
+  noLessonMatches(query: string): void {
+    this.print(`No lesson matches "${sanitizeForTerminal(query)}".`);
+  }
+
+  noLessonThere(forward: boolean): void {
+    this.print(forward ? 'That was the last lesson. .lessons shows them all.' : 'This is the first lesson.');
+  }
+
+  leavingUnfinished(lesson: Lesson): void {
+    this.print(this.#paint.dim(`(Lesson ${lesson.number} is not done yet; .lesson ${lesson.number} brings you back.)`));
+  }
+
+  hint(hint: NextHint): void {
+    this.print(`${this.#paint.yellow(`Hint ${hint.tier}/${hint.tiers}`)} for "${this.#inline(hint.goalText)}":`);
+    this.#output.write(this.#render(hint.text));
+  }
+
+  /** Why `.hint` has nothing to show. */
+  noHint(why: 'reading' | 'all-met' | 'no-more'): void {
+    if (why === 'reading') this.print('Nothing to do here but read. .next when you are ready.');
+    else if (why === 'all-met') this.print('Every goal is met. .next for the next lesson.');
+    else this.print('No more hints for this goal. .check shows what is missing; .solution opens bit by bit after failed checks.');
+  }
+
+  nothingToCheck(): void {
+    this.print('A reading lesson: nothing to check.');
+  }
+
+  solution(solution: SolutionView): void {
+    if (solution.total === 0) {
+      this.print('This lesson has no solution to show.');
+      return;
+    }
+    if (solution.lines.length === 0) {
+      this.print('The solution opens once you pass the lesson, or a line at a time after failed .check runs (from the second). Try .hint first.');
+      return;
+    }
+    const label = solution.passed ? 'The solution, to compare notes:' : `The solution so far (${solution.lines.length} of ${solution.total} lines; another failed .check shows one more):`;
+    this.print(this.#paint.bold(label));
+    for (const line of solution.lines) this.print(`  ${this.#paint.cyan(line)}`);
+  }
+
+  confirmForgetAll(location: string): void {
+    this.print(`This forgets ALL progress in ${location}. Type ${this.#paint.bold('.reset all confirm')} to go ahead.`);
+  }
+
+  allForgotten(): void {
+    this.print('All progress forgotten.');
+  }
+
+  lessonReset(lesson: Lesson, results: readonly GoalResult[]): void {
+    this.print(`Lesson ${lesson.number} reset: sessions closed, mailbox back to its starting state, variables forgotten.`);
+    this.goals(results);
+  }
+
+  progress(session: LessonSession): void {
+    const done = session.lessons.filter((l) => session.isDone(l)).length;
+    this.print(`Progress: ${done} of ${session.lessons.length} lessons done.`);
+    this.print(`Saved in ${session.progressLocation}${session.progressProblem ? ` (not writable this time: ${session.progressProblem})` : ''}`);
+    for (const lesson of session.lessons) {
+      const entry = session.progress.lessons[lesson.id];
+      const hints = entry ? Object.values(entry.hints).reduce((a, b) => a + b, 0) : 0;
+      const extra = entry ? this.#paint.dim(` (${hints} hint${hints === 1 ? '' : 's'}${entry.completedAt ? `, done ${entry.completedAt.slice(0, 10)}` : ''})`) : '';
+      this.print(`  ${this.#statusMark(session, lesson)} ${String(lesson.number).padStart(2)}. ${lesson.definition.title}${extra}`);
+    }
+  }
+
+  help(): void {
+    this.print(this.#paint.bold('Commands:'));
+    for (const c of DOT_COMMANDS) this.print(`  .${c.name}${c.args ? ` ${c.args}` : ''}`.padEnd(30) + c.help);
+    this.print('  .exit'.padEnd(30) + 'Leave (Ctrl-D works too); progress is saved');
+    this.print('  .editor'.padEnd(30) + 'Enter several lines at once (Ctrl-D to run them)');
+    this.print(this.#paint.dim('In scope: connect, sandbox. Tab completes names, methods and commands. Ctrl-C cancels a pending await.'));
+  }
+
+  usage(synopsis: string): void {
+    this.print(`Usage: ${synopsis}`);
+  }
+
+  /** `.type`'s answer: the type, or why there is none. */
+  type(type: string | undefined, typeChecked: boolean): void {
+    this.print(type ? sanitizeForTerminal(type) : typeChecked ? 'No type information for that.' : 'Types are not checked in --fast mode.');
+  }
+
+  scopeCleared(): void {
+    this.print('Variables forgotten; connect and sandbox are still in scope.');
+  }
+
+  traceSwitched(on: boolean): void {
+    this.print(on ? 'Trace on: every command (C:) and reply (S:) is shown, passwords as ***.' : 'Trace off.');
+  }
+
+  // ---- sessions, mailboxes and file exercises -------------------------------------------
+
+  sessionsClosed(count: number): void {
+    if (count > 0) this.print(this.#paint.dim(`(closed ${count} open session${count === 1 ? '' : 's'})`));
+  }
+
+  mailboxNotPrepared(error: unknown): void {
+    this.print(this.#paint.red(`Could not prepare the mailbox for this lesson: ${(error as Error).message}`));
+  }
+
+  exerciseNotPrepared(file: string, error: unknown): void {
+    this.print(this.#paint.red(`Could not prepare ${file}: ${(error as Error).message}`));
+  }
+
+  exerciseRunning(file: string): void {
+    this.print(this.#paint.dim(`Running ${file} against the server...`));
+  }
+
+  /** What an exercise run asked to show, and why it did not finish, if it did not. */
+  exerciseRan(reports: readonly string[], error: { message: string } | undefined): void {
+    for (const line of reports) this.printSafe(`  ${line}`);
+    if (error) this.print(`${this.#paint.red('✘')} ${sanitizeForTerminal(error.message)}`);
+  }
+
+  // ---- raw mode --------------------------------------------------------------------------
+
+  rawEntered(host: string, port: number, greeting: string): void {
+    this.print(this.#paint.dim(`Raw mode: connected to ${host}:${port}. Type POP3 commands (e.g. CAPA, USER alice); .raw leaves.`));
+    this.printSafe(greeting);
+  }
+
+  rawLeft(): void {
+    this.print(this.#paint.dim('Left raw mode; back to TypeScript.'));
+  }
+
+  rawClosedByServer(): void {
+    this.print(this.#paint.dim('Connection closed by the server.'));
+  }
+
+  // ---- evaluation ------------------------------------------------------------------------
+
+  /** An error as one friendly line and its hint; the stack too with --debug. */
+  error(friendly: FriendlyError, error: unknown): void {
+    const p = this.#paint;
+    this.print(`${p.red('✘')} ${sanitizeForTerminal(friendly.message)}`);
+    if (friendly.hint) this.print(`  ${p.yellow('Hint:')} ${this.#inline(friendly.hint)}`);
+    if (this.#debug && error instanceof Error && error.stack && friendly.fact.code !== EVAL_INTERRUPTED) this.printSafe(error.stack);
+  }
+
+  unawaitedRejection(): void {
+    this.print(this.#paint.dim('A promise was rejected and nothing awaited it:'));
+  }
+
+  /** An evaluated value, inspected; coloured only when nothing in it needs escaping, so mail never reaches the terminal raw. */
+  value(value: unknown): void {
+    if (value === undefined) return;
+    const inspectOptions = { depth: 4, maxArrayLength: 50, maxStringLength: 20_000, breakLength: this.style.width };
+    const plain = withoutAsyncIds(inspect(value, { ...inspectOptions, colors: false }));
+    if (!this.style.colour || hasUnsafeCharacters(plain)) this.print(sanitizeForTerminal(plain));
+    else this.print(withoutAsyncIds(inspect(value, { ...inspectOptions, colors: true })));
+  }
+
+  /** One trace line: commands cyan, +OK green, -ERR red, events dim. */
+  trace(entry: TranscriptEntry): void {
+    const p = this.#paint;
+    const line = sanitizeForTerminal(formatTranscriptEntry(entry));
+    if (entry.direction === 'C') this.print(p.cyan(line));
+    else if (entry.direction === 'S') this.print(entry.status === '-ERR' ? p.red(line) : p.green(line));
+    else this.print(p.dim(line));
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  get #tick(): string {
+    return this.#paint.green('✔');
+  }
+
+  get #cross(): string {
+    return this.#paint.red('✘');
+  }
+
+  #statusMark(session: LessonSession, lesson: Lesson): string {
+    const status = session.status(lesson);
+    return status === 'done' ? this.#tick : status === 'current' ? this.#paint.yellow('▶') : this.#paint.dim('·');
+  }
+
+  /** Inline markdown of a goal or hint line: code spans and bold. */
+  #inline(md: string): string {
+    const p = this.#paint;
+    return md.replace(/`([^`]+)`/g, (_, code: string) => (this.style.colour ? p.cyan(code) : `\`${code}\``)).replace(/\*\*([^*]+)\*\*/g, (_, b: string) => p.bold(b));
+  }
+
+  #render(md: string): string {
+    this.#markdown ??= createMarkdownRenderer(this.style);
+    return this.#markdown(md);
+  }
+}
+
+/** Drops the async-hook ids node:repl's domain adds to promises (noise for a learner). */
+function withoutAsyncIds(text: string): string {
+  return text.replace(/,?\s*\[Symbol\((?:async_id_symbol|trigger_async_id_symbol)\)\]: \d+/g, '').replace(/Promise \{\s+([^\n{}]*?)\s*\}/g, 'Promise { $1 }');
+}

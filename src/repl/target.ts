@@ -1,0 +1,47 @@
+import type { FaultSpec } from '../protocol/faults';
+import type { TranscriptEntry } from '../protocol/transcript';
+import type { LessonStartState } from '../tutor';
+
+/** The connection options of the server the REPL talks to (`sandbox` at the prompt). */
+export interface SandboxConnection {
+  host: string;
+  port: number;
+  /** PEM of the CA that signed the server's certificate. */
+  ca?: string;
+  /** The implicit-TLS port (RFC 8314), when there is one. */
+  tlsPort?: number;
+  /** Connect with implicit TLS (a --server given with --tls). */
+  tls?: boolean;
+  accounts: readonly { name: string; password?: string }[];
+}
+
+/** The server's session log, when the server runs in this process. */
+export interface TranscriptLog {
+  readonly entries: readonly TranscriptEntry[];
+  on(event: 'entry', listener: (entry: TranscriptEntry) => void): unknown;
+  off(event: 'entry', listener: (entry: TranscriptEntry) => void): unknown;
+}
+
+/** The POP3 server the REPL is pointed at: the embedded sandbox, or another with --server. */
+export interface PlaygroundTarget {
+  connection: SandboxConnection;
+  /** One line for the welcome, e.g. "the sandbox on 127.0.0.1:40110". */
+  description: string;
+  /** Facts come from this log when present, else from the client trace. */
+  log?: TranscriptLog;
+  /** Puts the mailboxes and faults in a lesson's starting state (embedded sandbox only). */
+  applyState?(state: LessonStartState | undefined): Promise<void>;
+  /** Resolves once the server has let go of every closed session (so no login meets [IN-USE]). */
+  settle?(): Promise<void>;
+  /** Switches faults on for every account, or off, leaving the mailboxes alone (embedded sandbox only). */
+  setFaults?(faults: FaultSpec | undefined): void;
+}
+
+/** The TypeScript type of `sandbox` at the prompt. */
+export const SANDBOX_SCOPE_TYPE =
+  '{ readonly host: string; readonly port: number; readonly ca?: string; readonly tlsPort?: number; readonly accounts: readonly { readonly name: string; readonly password?: string }[] }';
+
+/** `sandbox` as the learner holds it: the target's connection options, frozen all the way down. */
+export function frozenConnection(connection: SandboxConnection): Readonly<SandboxConnection> {
+  return Object.freeze({ ...connection, accounts: Object.freeze(connection.accounts.map((a) => Object.freeze({ ...a }))) });
+}
