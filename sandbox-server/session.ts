@@ -1,4 +1,4 @@
-import type { ByteTransport, FaultSpec, Keyword, LineResult, Pop3State, TlsSession, TranscriptEntry, TranscriptEvent, TransportInfo } from '../src/protocol';
+import type { ByteTransport, FaultSpec, Keyword, LineResult, Pop3State, TlsDetails, TlsSession, TranscriptEntry, TranscriptEvent, TransportInfo } from '../src/protocol';
 import {
   formatStatusLine,
   isKeyword,
@@ -493,7 +493,7 @@ export class Session implements SessionContext {
   /** RFC 2595 §4: the handshake starts right after the +OK; the session stays in AUTHORIZATION. */
   async #startTls(discarded: number): Promise<void> {
     const upgrade = this.#transport.upgradeToTls;
-    let details;
+    let details: TlsDetails;
     try {
       // The STLS handler replied +OK only where the transport can upgrade and there is a context.
       if (!upgrade) throw new Error('the transport cannot start TLS');
