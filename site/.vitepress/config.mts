@@ -38,11 +38,15 @@ function basePath(value: string | undefined): string {
   return `/${value.replace(/^\/+|\/+$/g, '')}/`;
 }
 
+const base = basePath(process.env.DOCS_BASE);
+
 export default defineConfig({
   title: 'POP3 playground',
   description: 'Learn how email is fetched: POP3 lessons whose examples run in the page against a real sandbox server.',
   lang: 'en',
-  base: basePath(process.env.DOCS_BASE),
+  base,
+  // An icon of its own, so no browser asks the server's root for /favicon.ico.
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: `${base}favicon.svg` }]],
   cleanUrls: false,
   lastUpdated: false,
   themeConfig: {

@@ -162,17 +162,19 @@ export class LessonRuntime {
   }
 
   async #request(request: (id: number) => EvalRequest): Promise<RunResult> {
-    await this.#ready;
     const id = ++this.#nextId;
+    try {
+      await this.#ready;
+    } catch (error) {
+      // Said where the reader looks: request(id) routes this run's output to its block.
+      request(id);
+      this.#options.listener.output(id, `✘ The page's sandbox and evaluator did not start: ${(error as Error).message}\n`);
+      return { errored: true, refused: false, rawOpen: false };
+    }
     const done = new Promise<RunResult>((resolve) => this.#pending.set(id, { resolve }));
     this.#eval.postMessage(request(id));
     this.#watch();
     return done;
-  }
-
-  /** The id the next run will have, so output can be routed before it starts. */
-  get nextRunId(): number {
-    return this.#nextId + 1;
   }
 
   /** Runs a block's lines: REPL input for ```ts, raw lines for ```pop3. */

@@ -32,9 +32,8 @@ export const RUN_TIMEOUT_MS = 30_000;
 export async function openLesson(browser: Browser, server: SiteServer, id: string): Promise<WatchedPage> {
   const watched = await openWatchedPage(browser, server.origin);
   await watched.page.goto(`${server.root}lessons/${id}.html`);
-  // Hydrated once Vue has mounted the lesson bar (its count comes from the browser's progress).
-  await watched.page.locator('.lesson-bar').waitFor();
-  await watched.page.locator('#app[data-v-app]').waitFor({ state: 'attached' });
+  // Interactive once Vue has mounted the page (the lesson bar then shows the browser's progress).
+  await watched.page.locator('.lesson-bar[data-mounted="true"]').waitFor();
   return watched;
 }
 

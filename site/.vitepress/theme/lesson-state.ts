@@ -3,7 +3,7 @@
  * the goals, the prompt, trace and progress. The runtime (two Web Workers) is loaded on the
  * first Run, so reading a page costs no worker, transpiler or sandbox.
  */
-import { reactive } from 'vue';
+import { reactive, toRaw } from 'vue';
 import { withBase } from 'vitepress';
 import type { RuntimeAssets } from '../../runtime/page-runtime';
 import type { TranscriptEntry } from '../../../src/protocol/transcript';
@@ -54,6 +54,8 @@ export interface LessonState {
   /** Set while the runtime starts, and after a problem. */
   notice: string | undefined;
   completedNow: boolean;
+  /** True once the page is interactive in the browser (its stored progress read). */
+  mounted: boolean;
 }
 
 const storage = (): Storage | undefined => (typeof localStorage === 'undefined' ? undefined : localStorage);
@@ -93,6 +95,7 @@ export class LessonPage {
       hint: undefined,
       notice: undefined,
       completedNow: false,
+      mounted: false,
     }) as LessonState;
   }
 
@@ -100,6 +103,7 @@ export class LessonPage {
   loadStoredProgress(): void {
     const store = storage();
     if (store) this.state.progress = loadProgress(store);
+    this.state.mounted = true;
   }
 
   /** Progress imported from a file (the terminal's progress.json), merged into what this browser keeps. */
@@ -121,10 +125,11 @@ export class LessonPage {
       const runtime = startLessonRuntime({
         lessonId: this.state.data.id,
         lessonNumber: this.state.data.number,
-        start: this.state.data.start,
+        // Plain data, not Vue's proxies: it is posted to the workers (structured clone).
+        start: toRaw(this.state.data).start,
         base: withBase('/'),
         assets: this.#assets,
-        progress: () => this.state.progress,
+        progress: () => toRaw(this.state.progress),
         trace: this.state.trace,
         listener: {
           output: (run, text) => this.#output(run, text),
@@ -193,12 +198,20 @@ export class LessonPage {
   /** Run: the earlier blocks that have not run in this scope first, in order, then this one (the reader's copy when edited). */
   run(index: number): Promise<void> {
     return this.#enqueue(async () => {
-      const runtime = await this.#runtimeStarted();
-      for (let i = 0; i < index; i++) {
-        const earlier = this.state.data.blocks[i];
-        if (earlier && earlier.mode !== 'norun' && !this.state.blocks[i]?.ran) await this.#runBlock(runtime, i, undefined);
+      try {
+        const runtime = await this.#runtimeStarted();
+        for (let i = 0; i < index; i++) {
+          const earlier = this.state.data.blocks[i];
+          if (earlier && earlier.mode !== 'norun' && !this.state.blocks[i]?.ran) await this.#runBlock(runtime, i, undefined);
+        }
+        await this.#runBlock(runtime, index, this.state.blocks[index]?.edited);
+      } catch (error) {
+        const block = this.state.blocks[index];
+        if (!block) return;
+        block.output += `✘ ${(error as Error).message}\n`;
+        block.status = 'failed';
+        block.runs++;
       }
-      await this.#runBlock(runtime, index, this.state.blocks[index]?.edited);
     });
   }
 
