@@ -5,6 +5,8 @@
  * The page ends this worker when synchronous code stops it from answering (a runaway loop).
  */
 import { Buffer } from 'buffer';
+// Node's setImmediate, which mailparser and lesson code may call (the npm polyfill installs it globally).
+import 'setimmediate';
 import * as client from '../../src/client/browser';
 import type { Pop3Client } from '../../src/client/browser';
 import { messagePortTransport } from '../../src/ports/message-port-transport';

@@ -7,9 +7,10 @@ import { formatWithOptions, inspect } from 'node-inspect-extracted';
 
 /**
  * The options the REPL prints a value with (src/repl/screen.ts): deep enough for a reply or a
- * listing, long strings kept, lines broken at 80 columns (the width of piped output).
+ * listing, long strings kept, lines broken at 100 columns (the width the lessons' output blocks
+ * are written at, test/lessons/repl-driver.ts).
  */
-const VALUE_OPTIONS = { depth: 4, maxArrayLength: 50, maxStringLength: 20_000, breakLength: 80, colors: false } as const;
+const VALUE_OPTIONS = { depth: 4, maxArrayLength: 50, maxStringLength: 20_000, breakLength: 100, colors: false } as const;
 
 /** An evaluated value, as the REPL prints it. */
 export function formatValue(value: unknown): string {
