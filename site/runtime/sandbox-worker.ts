@@ -8,6 +8,7 @@
 import type { SandboxCore } from '../../sandbox-server/browser';
 import { createBrowserSandbox, messagePortTransport } from '../../sandbox-server/browser';
 import type { TranscriptEntry } from '../../src/protocol/transcript';
+import type { ByteTransport } from '../../src/protocol/transport';
 import type { LessonStartState } from '../../src/tutor/lesson';
 import { waitForSessionsClosed } from '../../src/repl/session-settle';
 import { applyStartState } from '../../src/tutor/start-state';
@@ -20,6 +21,8 @@ const post = (event: SandboxEvent): void => scope.postMessage(event);
 let seed: { manifest: string; files: Map<string, Uint8Array> } | undefined;
 let sandbox: SandboxCore | undefined;
 let control: MessagePort | undefined;
+/** The connections of the current eval worker: dropped when it is replaced (ended in a loop), as a closed socket drops. */
+let connections = new Set<ByteTransport>();
 /** Entries since the lesson (re)started: what a new eval worker's facts start from. */
 let entries: TranscriptEntry[] = [];
 
@@ -67,10 +70,16 @@ async function freshSandbox(start: LessonStartState | undefined): Promise<Sandbo
 function attach(port: MessagePort): void {
   control?.close();
   control = port;
+  // The old worker's sessions end without UPDATE (RFC 1939 §6), freeing their maildrop locks.
+  for (const transport of connections) transport.destroy();
+  connections = new Set();
   port.onmessage = ({ data }: MessageEvent<ControlRequest>) => {
     if (data.type === 'connect') {
-      if (sandbox) sandbox.accept(messagePortTransport(data.port, { remote: 'the page' }));
-      else data.port.close();
+      if (!sandbox) return data.port.close();
+      const transport = messagePortTransport(data.port, { remote: 'the page' });
+      const mine = connections;
+      mine.add(transport);
+      void sandbox.accept(transport).done.then(() => mine.delete(transport));
     } else if (data.type === 'log') {
       toControl({ type: 'log', entries });
     } else if (data.type === 'settle') {
