@@ -63,8 +63,8 @@ describe('the lesson pages', () => {
       const hover = page.locator('.run-block[data-block="1"] .twoslash-hover', { hasText: /^pop$/ }).first();
       await hover.hover();
       await expect.poll(() => page.locator('.v-popper__popper--shown').first().textContent()).toContain('Pop3Client');
-      await page.keyboard.press('Control+K');
-      await page.keyboard.type('RPOP');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.locator('#localsearch-input').fill('RPOP');
       await expect.poll(() => page.locator('#localsearch-list').textContent()).toContain('RPOP');
       expect(watched.errors).toEqual([]);
     } finally {

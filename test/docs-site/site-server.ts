@@ -69,5 +69,5 @@ export async function serveWithPreview(): Promise<SiteServer> {
     cwd: REPO_ROOT,
     env: { ...process.env, DOCS_BASE: SITE_BASE },
   });
-  return started(child, /Local:/, port);
+  return started(child, /served at|Local:/, port);
 }
