@@ -242,10 +242,16 @@ async function init(data: Extract<EvalRequest, { type: 'init' }>, port: MessageP
       if (origin === 'prompt') session.recordClient();
     },
   });
+  // The log so far arrives once; entries sent before it are in it (the port keeps order), so
+  // only those after it are recorded one by one.
+  let synced = false;
   control.onmessage = ({ data: event }: MessageEvent<ControlEvent>) => {
-    if (event.type === 'entry') session.recordEntry(event.entry);
-    else if (event.type === 'log') for (const entry of event.entries) session.recordEntry(entry);
-    else if (event.type === 'settled') {
+    if (event.type === 'entry') {
+      if (synced) session.recordEntry(event.entry);
+    } else if (event.type === 'log') {
+      for (const entry of event.entries) session.recordEntry(entry);
+      synced = true;
+    } else if (event.type === 'settled') {
       settling.get(event.id)?.();
       settling.delete(event.id);
     }
