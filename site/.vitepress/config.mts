@@ -55,8 +55,7 @@ export default defineConfig({
       { text: 'Client API', link: '/api/' },
     ],
     sidebar,
-    // The button's accessible name holds its visible text, shortcut included (WCAG 2.5.3).
-    search: { provider: 'local', options: { translations: { button: { buttonText: 'Search', buttonAriaLabel: 'Search Ctrl K' } } } },
+    search: { provider: 'local' },
     outline: [2, 3],
     runtime,
   } as DefaultTheme.Config & { runtime: unknown },
