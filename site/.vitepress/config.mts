@@ -60,6 +60,8 @@ export default defineConfig({
     runtime,
   } as DefaultTheme.Config & { runtime: unknown },
   markdown: {
+    // Themes whose every token colour keeps 4.5:1 on the code background (WCAG 1.4.3).
+    theme: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
     // Shown plainly: raw protocol lines and what a block printed (grammars without rules).
     languages: ['pop3', 'output'].map((name) => ({ name, scopeName: `text.${name}`, patterns: [], repository: {} })),
     codeTransformers: [
