@@ -41,8 +41,11 @@ export interface RuntimeManifest {
   seed: string;
 }
 
-/** Bundles the workers and copies the seed; returns the manifest it wrote. */
-export async function buildRuntime(options: { minify?: boolean } = {}): Promise<RuntimeManifest> {
+/**
+ * Bundles the workers and copies the seed; returns the manifest it wrote. `dev` (npm run docs)
+ * keeps fixed names, so the running dev server's pages still find the workers after a rebuild.
+ */
+export async function buildRuntime(options: { dev?: boolean } = {}): Promise<RuntimeManifest> {
   rmSync(RUNTIME_DIR, { recursive: true, force: true });
   mkdirSync(RUNTIME_DIR, { recursive: true });
   const result = await build({
@@ -54,11 +57,11 @@ export async function buildRuntime(options: { minify?: boolean } = {}): Promise<
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    minify: options.minify ?? true,
+    minify: !options.dev,
     // util.inspect prints class names (`Pop3Client {}`, as the READMEs show): keep them.
     keepNames: true,
     sourcemap: 'linked',
-    entryNames: '[name]-[hash]',
+    entryNames: options.dev ? '[name]' : '[name]-[hash]',
     chunkNames: 'chunks/[name]-[hash]',
     metafile: true,
     logLevel: 'warning',

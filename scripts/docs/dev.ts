@@ -12,7 +12,7 @@ const GENERATE = [path.join(REPO_ROOT, 'src', 'register.js')];
 
 /** Runs the generator in a fresh process, so changed lesson modules are loaded anew. */
 function generate(withApi: boolean): boolean {
-  const args = ['-r', ...GENERATE, path.join(__dirname, 'generate.ts'), ...(withApi ? [] : ['--no-api'])];
+  const args = ['-r', ...GENERATE, path.join(__dirname, 'generate.ts'), '--dev', ...(withApi ? [] : ['--no-api'])];
   return spawnSync(process.execPath, args, { cwd: REPO_ROOT, stdio: 'inherit' }).status === 0;
 }
 

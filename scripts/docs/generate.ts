@@ -4,7 +4,7 @@
  * (typedoc over src/client). Run before `vitepress dev` and `vitepress build` (npm run docs,
  * npm run docs:build); the output is not committed.
  *
- *   node -r ./src/register.js scripts/docs/generate.ts [--no-api]
+ *   node -r ./src/register.js scripts/docs/generate.ts [--no-api] [--dev]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,7 +96,7 @@ export function writeApiPages(): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const lessons = await writeLessonPages();
-  await buildRuntime();
+  await buildRuntime({ dev: process.argv.includes('--dev') });
   if (!process.argv.includes('--no-api')) writeApiPages();
   console.log(`docs: ${lessons.length} lesson pages${process.argv.includes('--no-api') ? '' : ' and the API reference'} in ${Date.now() - started} ms`);
 }
