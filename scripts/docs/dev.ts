@@ -1,7 +1,7 @@
 /**
- * `npm run docs`: the docs site with live reload. Generates the pages, starts `vitepress dev`,
- * and writes the pages again whenever a lesson (or the client, for the API reference) changes;
- * VitePress then reloads the open page.
+ * `npm run docs`: the docs site with live reload. Generates the pages and the workers, starts
+ * `vitepress dev`, and generates again whenever a lesson or the code the workers bundle changes
+ * (the client: the API reference too); VitePress then reloads the open page.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { watch } from 'node:fs';
@@ -29,11 +29,12 @@ function main(): void {
   if (!generate(true)) process.exitCode = 1;
   const vitepress = path.join(REPO_ROOT, 'node_modules', 'vitepress', 'bin', 'vitepress.js');
   const server = spawn(process.execPath, [vitepress, 'dev', SITE_DIR, ...process.argv.slice(2)], { cwd: REPO_ROOT, stdio: 'inherit' });
-  const lessonsChanged = debounced(() => generate(false));
+  // Lessons and the code the workers bundle rebuild the pages and workers; the client, the API reference too.
+  const codeChanged = debounced(() => generate(false));
   const clientChanged = debounced(() => generate(true));
   const watchers = [
-    watch(path.join(REPO_ROOT, 'lessons'), { recursive: true }, lessonsChanged),
-    watch(path.join(REPO_ROOT, 'src', 'client'), { recursive: true }, clientChanged),
+    ...['lessons', 'sandbox-server', path.join('site', 'runtime')].map((dir) => watch(path.join(REPO_ROOT, dir), { recursive: true }, codeChanged)),
+    watch(path.join(REPO_ROOT, 'src'), { recursive: true }, (_event, file) => (String(file).startsWith('client') ? clientChanged() : codeChanged())),
   ];
   const stop = (): void => {
     for (const watcher of watchers) watcher.close();
