@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openWatchedPage } from '../browser/launch';
 import { siteLessons } from './lesson-driver';
-import { serveWithPreview, serveWithPython, SITE_BASE } from './site-server';
+import { serveWithPreview, serveWithPython, siteBase } from './site-server';
 import type { SiteServer } from './site-server';
 
 // The static build works from any static server under the base path it was built for, and a
@@ -29,7 +29,7 @@ describe.each([
     await server?.close();
   });
 
-  it(`loads every page under ${SITE_BASE} with no console error and no request to another origin`, async () => {
+  it(`loads every page under ${siteBase()} with no console error and no request to another origin`, async () => {
     const watched = await openWatchedPage(browser, server.origin);
     try {
       for (const page of pages()) {

@@ -14,7 +14,9 @@ import { killHard, REPO_ROOT, startProgram, waitForOutput } from '../helpers/chi
 export const DIST_DIR = path.join(REPO_ROOT, 'site', '.vitepress', 'dist');
 
 /** The base path the site was built for (DOCS_BASE, as `npm run test:docs` sets it), with its slashes. */
-export const SITE_BASE = `/${(process.env.DOCS_BASE ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
+export function siteBase(): string {
+  return `/${(process.env.DOCS_BASE ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace(/^\/\/$/, '/');
+}
 
 /** A running server of the built site. */
 export interface SiteServer {
@@ -37,13 +39,13 @@ function freePort(): Promise<number> {
 }
 
 function assertBuilt(): void {
-  if (!existsSync(path.join(DIST_DIR, 'index.html'))) throw new Error(`no built site in ${DIST_DIR}: run \`DOCS_BASE=${SITE_BASE} npm run docs:build\` first`);
+  if (!existsSync(path.join(DIST_DIR, 'index.html'))) throw new Error(`no built site in ${DIST_DIR}: run \`DOCS_BASE=${siteBase()} npm run docs:build\` first`);
 }
 
 async function started(child: ChildProcess, ready: RegExp, port: number): Promise<SiteServer> {
   await waitForOutput(child, ready, 0, 30_000);
   const origin = `http://127.0.0.1:${port}`;
-  return { origin, root: `${origin}${SITE_BASE}`, close: () => killHard(child) };
+  return { origin, root: `${origin}${siteBase()}`, close: () => killHard(child) };
 }
 
 /**
@@ -53,8 +55,8 @@ async function started(child: ChildProcess, ready: RegExp, port: number): Promis
 export async function serveWithPython(): Promise<SiteServer> {
   assertBuilt();
   const top = mkdtempSync(path.join(os.tmpdir(), 'pop3-docs-'));
-  if (SITE_BASE === '/') throw new Error('serveWithPython serves under a base path: build with DOCS_BASE set');
-  symlinkSync(DIST_DIR, path.join(top, SITE_BASE.replace(/\/$/, '')));
+  if (siteBase() === '/') throw new Error('serveWithPython serves under a base path: build with DOCS_BASE set');
+  symlinkSync(DIST_DIR, path.join(top, siteBase().replace(/\/$/, '')));
   const port = await freePort();
   const child = startProgram('python3', ['-u', '-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', top], { cwd: top });
   return started(child, /Serving HTTP/, port);
@@ -67,7 +69,7 @@ export async function serveWithPreview(): Promise<SiteServer> {
   const vitepress = path.join(REPO_ROOT, 'node_modules', 'vitepress', 'bin', 'vitepress.js');
   const child = startProgram(process.execPath, [vitepress, 'preview', 'site', '--port', String(port), '--host', '127.0.0.1'], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DOCS_BASE: SITE_BASE },
+    env: { ...process.env, DOCS_BASE: siteBase() },
   });
   return started(child, /served at|Local:/, port);
 }
