@@ -123,6 +123,7 @@ async function terminalRuns(fast: boolean): Promise<{ cold: number[]; warm: numb
     const child = startProgram(process.execPath, args, { env: { ...process.env, NO_COLOR: '1', NODE_NO_READLINE: '1' }, stdin: 'pipe' });
     await waitForOutput(child, /Goals:[\s\S]*\n> $/, 0, 60_000);
     const run = async (name: string): Promise<number> => {
+      const from = printedSoFar(child).length;
       const started = process.hrtime.bigint();
       for (const line of example(name)) {
         const since = printedSoFar(child).length;
@@ -130,8 +131,7 @@ async function terminalRuns(fast: boolean): Promise<{ cold: number[]; warm: numb
         await waitForOutput(child, /\n> $/, since, 60_000);
       }
       const took = Number(process.hrtime.bigint() - started) / 1e6;
-      const printed = printedSoFar(child);
-      const mine = printed.slice(printed.lastIndexOf(`const ${name} =`));
+      const mine = printedSoFar(child).slice(from);
       // Goal lines (indented ✘) may follow; an error line starts with ✘.
       if (!RAN.test(mine) || /^✘/m.test(mine)) throw new Error(`the example did not run in the terminal:\n${mine}`);
       return took;
