@@ -43,7 +43,12 @@ function assertBuilt(): void {
 }
 
 async function started(child: ChildProcess, ready: RegExp, port: number): Promise<SiteServer> {
-  await waitForOutput(child, ready, 0, 30_000);
+  try {
+    await waitForOutput(child, ready, 0, 30_000);
+  } catch (error) {
+    await killHard(child); // A server that never said it was ready is not left behind.
+    throw error;
+  }
   const origin = `http://127.0.0.1:${port}`;
   return { origin, root: `${origin}${siteBase()}`, close: () => killHard(child) };
 }
