@@ -12,6 +12,7 @@ import type { LoadedLessons } from './tutor';
 // would also load the goal facts and the seed (~20 ms).
 import { loadLessons } from './tutor/node/lesson-folders';
 import { resolveStateDir } from './tutor/node/state-dir';
+import { applyStartState } from './tutor/start-state';
 import type { PlaygroundTarget } from './repl/target';
 import type { ByteTransport } from './protocol/transport';
 import { createMemoryPair } from './ports/memory-transport';
@@ -127,14 +128,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
   const { waitForSessionsClosed } = await import('./repl/session-settle');
   const [sandbox, seed] = await Promise.all([startSandbox({}), loadSeed()]);
   const seedNames = new Set(seed.messages.keys());
-  const applyState = async (state: LessonStartState | undefined): Promise<void> => {
-    for (const account of sandbox.accounts) {
-      const mailbox = state?.mailboxes?.[account.name];
-      await sandbox.resetMailbox(account.name, mailbox === undefined || mailbox === 'seed' ? undefined : mailbox);
-    }
-    sandbox.setFaults(state?.faults);
-    for (const [account, spec] of Object.entries(state?.accountFaults ?? {})) sandbox.setFaults(spec, account);
-  };
+  const applyState = (state: LessonStartState | undefined): Promise<void> => applyStartState(sandbox, state);
   const tls = sandbox.tlsPort !== undefined ? `, implicit TLS on port ${sandbox.tlsPort}` : '';
   return {
     target: {

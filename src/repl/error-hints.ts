@@ -1,5 +1,5 @@
 import type { ErrorFact } from '../tutor/facts';
-import { isTsError } from './recoverable';
+import { isTsError } from './ts-error';
 
 /** A learner-facing account of an error: one line, an optional hint, and its stable codes. */
 export interface FriendlyError {
