@@ -1,10 +1,12 @@
 import { Pop3Error, TransportError } from '../protocol';
+import { makeVisible } from '../protocol/visible';
 import type { Pop3Reply } from './types';
 
 /**
  * The client's errors, each with a stable `code`. Protocol errors (LineTooLongError,
  * MalformedReplyError, MessageTooLargeError, InvalidArgumentError) come from src/protocol.
- * No message ever contains a secret: commands are named with describeCommand().
+ * No message ever contains a secret: commands are named with describeCommand(). Text that came
+ * from the server is made visible (makeVisible), so printing a message cannot drive a terminal.
  */
 
 /** The server answered `-ERR`. Carries the reply and its response code (RFC 2449 §8). */
@@ -15,7 +17,7 @@ export class Pop3ReplyError extends Pop3Error {
   readonly command: string;
   readonly reply: Pop3Reply;
   constructor(command: string, reply: Pop3Reply) {
-    super('ERR_REPLY', `${command} failed: ${reply.line}`);
+    super('ERR_REPLY', `${command} failed: ${makeVisible(reply.line)}`);
     this.command = command;
     this.reply = reply;
     this.responseCode = reply.code;
@@ -89,6 +91,7 @@ export class CleartextRefusedError extends Pop3Error {
 /** The TLS handshake failed (certificate not trusted, wrong name, protocol error...). */
 export class TlsError extends TransportError {
   constructor(detail: string, options?: { cause?: unknown }) {
-    super('TLS_FAILED', `TLS failed: ${detail}`, options);
+    // Node's messages quote the server's certificate names.
+    super('TLS_FAILED', `TLS failed: ${makeVisible(detail)}`, options);
   }
 }

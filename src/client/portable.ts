@@ -30,4 +30,4 @@ export {
 } from './sasl';
 export { fetchNew, type FetchedMessage, type FetchNewOptions, type FetchNewResult, type SyncProgress } from './sync';
 export { formatTraceLine, printTraceEntry } from './trace';
-export { makeVisible } from './visible';
+export { makeVisible } from '../protocol/visible';
