@@ -15,6 +15,7 @@ import {
   type TlsSession,
   type TranscriptEntry,
 } from '../protocol';
+import { BodyBuffer } from './body-buffer';
 import { ConnectionClosedError, Pop3StateError, Pop3TimeoutError, TlsError } from './errors';
 import type { Pop3Reply } from './types';
 
@@ -96,11 +97,8 @@ interface BodyInProgress {
   pending: Pending;
   status: Pop3Reply;
   decoder: MultilineDecoder;
-  /** The body being buffered (no sink): written in place, its first `length` octets used. */
-  bytes: Buffer;
-  length: number;
-  /** Octets the +OK line announced (RETR), to size `bytes` once. */
-  expected: number;
+  /** Where the body goes when no sink streams it. */
+  buffer: BodyBuffer | undefined;
   /** Lines so far, counted only while tracing. */
   lines: number;
 }
@@ -421,7 +419,7 @@ export class Connection {
       const decoder = new MultilineDecoder({ maxLineLength: CLIENT_MAX_BODY_LINE, maxSize });
       const hint = request.keyword === 'RETR' && !request.sink ? OCTETS_HINT.exec(reply.text) : null;
       const expected = hint ? Math.min(Number(hint[1]), maxSize) : 0;
-      this.#body = { pending, status: reply, decoder, bytes: EMPTY, length: 0, expected, lines: 0 };
+      this.#body = { pending, status: reply, decoder, buffer: request.sink ? undefined : new BodyBuffer(expected, maxSize), lines: 0 };
       request.sink?.start?.(reply);
       return true;
     }
@@ -451,7 +449,7 @@ export class Connection {
             this.#clearTimer();
           }
         } else {
-          appendPieces(body, pieces, length);
+          body.buffer?.append(pieces);
         }
       }
       if (!done) return undefined;
@@ -465,7 +463,7 @@ export class Connection {
   #completeBody(body: BodyInProgress): void {
     this.#body = undefined;
     const { pending, status } = body;
-    if (!pending.request.sink) status.body = finishBody(body);
+    if (body.buffer) status.body = body.buffer.finish();
     this.#trace('S', pending.request.keyword, pending.request.shownArgs, `(${body.lines} ${body.lines === 1 ? 'line' : 'lines'})`, {
       octets: body.decoder.size,
     });
@@ -710,8 +708,6 @@ export class Connection {
   }
 }
 
-const EMPTY = Buffer.alloc(0);
-
 /** Copies decoded pieces into a new chunk of `length` octets. */
 function joinPieces(pieces: readonly Buffer[], length: number): Buffer {
   const chunk = Buffer.allocUnsafe(length);
@@ -721,34 +717,6 @@ function joinPieces(pieces: readonly Buffer[], length: number): Buffer {
     at += piece.length;
   }
   return chunk;
-}
-
-/**
- * Copies decoded pieces to the end of the body buffer. The buffer is allocated once at the size
- * the +OK line announced when it did, else at the first chunk's size, and doubles when full.
- */
-function appendPieces(body: BodyInProgress, pieces: readonly Buffer[], length: number): void {
-  const needed = body.length + length;
-  if (needed > body.bytes.length) {
-    const grown = Buffer.allocUnsafe(Math.max(needed, body.expected, body.length > 0 ? body.bytes.length * 2 : 0));
-    grown.set(body.bytes.subarray(0, body.length));
-    body.bytes = grown;
-  }
-  let at = body.length;
-  for (const piece of pieces) {
-    body.bytes.set(piece, at);
-    at += piece.length;
-  }
-  body.length = at;
-}
-
-/** The buffered body, trimmed to its length (copied when most of the buffer went unused). */
-function finishBody(body: BodyInProgress): Buffer {
-  const { bytes, length } = body;
-  if (length === bytes.length) return bytes;
-  if (length === 0) return Buffer.alloc(0);
-  // A wrong size hint or doubling may leave room: a view keeps it all, so copy when it is a lot.
-  return bytes.length - length <= length / 4 ? bytes.subarray(0, length) : Buffer.from(bytes.subarray(0, length));
 }
 
 function countLines(data: Buffer): number {
