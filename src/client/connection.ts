@@ -16,7 +16,13 @@ import {
   type TranscriptEntry,
 } from '../protocol';
 import { BodyBuffer } from './body-buffer';
-import { ConnectionClosedError, Pop3StateError, Pop3TimeoutError, TlsError } from './errors';
+import {
+  ConnectionClosedError,
+  Pop3AbortError,
+  Pop3StateError,
+  Pop3TimeoutError,
+  TlsError,
+} from './errors';
 import type { Pop3Reply } from './types';
 
 const LF = 0x0a;
@@ -80,7 +86,10 @@ export interface ConnectionSettings {
   /** Base TLS options for STLS: the host name to verify (RFC 2595 §2.4), the CA... */
   tlsOptions: tls.ConnectionOptions;
   trace?: (entry: TranscriptEntry) => void;
+  /** Cancels everything, for the connection's whole life. */
   signal?: AbortSignal;
+  /** Cancels waiting for the greeting (connect()'s `connectSignal`). */
+  connectSignal?: AbortSignal;
 }
 
 interface Pending {
@@ -101,6 +110,18 @@ interface BodyInProgress {
   buffer: BodyBuffer | undefined;
   /** Lines so far, counted only while tracing. */
   lines: number;
+}
+
+/** How a connection ends, and what the commands still waiting (or issued later) learn of it. */
+interface Ending {
+  byClient: boolean;
+  /** Why, for ConnectionClosedError and the CLOSE trace line. */
+  detail?: string;
+  /** Each waiting command's error; by default a ConnectionClosedError naming it. */
+  errorFor?: (pending: Pending) => unknown;
+  /** The error of a command issued after the end; by default Pop3StateError. */
+  closedWith?: (label: string) => unknown;
+  cause?: unknown;
 }
 
 /**
@@ -126,6 +147,8 @@ export class Connection {
   #quitting = false;
   #closed = false;
   #paused = false;
+  /** The error of commands issued after the end, when the end said more than "closed". */
+  #closedWith: ((label: string) => unknown) | undefined;
   /** Command lines waiting for the end of this turn of the event loop, to leave in one write. */
   #outgoing: Buffer[] = [];
   #transportError: Error | undefined;
@@ -150,7 +173,9 @@ export class Connection {
       const request: CommandRequest = {
         keyword: 'GREETING', shownArgs: [], label: 'greeting', wire: Buffer.alloc(0), multiline: false, barrier: true, greeting: true,
       };
-      this.#queue.push({ request, written: true, settled: false, resolve, reject, timeout: settings.timeout });
+      const pending: Pending = { request, written: true, settled: false, resolve, reject, timeout: settings.timeout };
+      if (settings.connectSignal) this.#watch(pending, settings.connectSignal);
+      this.#queue.push(pending);
     });
     this.greetingReply.catch(() => undefined);
     transport.on('data', this.#onData);
@@ -162,7 +187,8 @@ export class Connection {
     this.#armTimer();
     const signal = settings.signal;
     if (signal) {
-      const onAbort = (): void => this.#destroy(signal.reason, true);
+      const cancelled = (label: string): Pop3AbortError => new Pop3AbortError(label, signal.reason, true);
+      const onAbort = (): void => this.#destroy({ byClient: true, errorFor: (p) => cancelled(p.request.label), closedWith: cancelled });
       if (signal.aborted) queueMicrotask(onAbort);
       else signal.addEventListener('abort', onAbort, { once: true });
       this.#closeListeners.push(() => signal.removeEventListener('abort', onAbort));
@@ -207,26 +233,28 @@ export class Connection {
    * continuation); rejects on timeout, abort, closed connection or a protocol violation.
    */
   request(request: CommandRequest): Promise<Pop3Reply> {
+    if (this.#closed && this.#closedWith) return Promise.reject(this.#closedWith(request.label));
     if (this.#closed || this.#quitting) {
-      const reason = this.#settings.signal?.aborted ? this.#settings.signal.reason : undefined;
-      return Promise.reject(reason ?? new Pop3StateError(`cannot send ${request.label}: the connection is ${this.#closed ? 'closed' : 'closing after QUIT'}`));
+      return Promise.reject(new Pop3StateError(`cannot send ${request.label}: the connection is ${this.#closed ? 'closed' : 'closing after QUIT'}`));
     }
-    if (request.signal?.aborted) return Promise.reject(request.signal.reason);
+    if (request.signal?.aborted) return Promise.reject(new Pop3AbortError(request.label, request.signal.reason, false));
     return new Promise<Pop3Reply>((resolve, reject) => {
       const pending: Pending = {
         request, written: false, settled: false, resolve, reject, timeout: request.timeout ?? this.#settings.timeout,
       };
-      const signal = request.signal;
-      if (signal) {
-        const onAbort = (): void => this.#abortPending(pending, signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        pending.cleanup = () => signal.removeEventListener('abort', onAbort);
-      }
+      if (request.signal) this.#watch(pending, request.signal);
       this.#queue.push(pending);
       this.#pump();
       // Bytes that arrived before this command was sent are read as its reply, in order.
       if (this.#reader.buffered > 0 && !this.#body && pending.written) this.#run(undefined, false);
     });
+  }
+
+  /** Cancels `pending` when `signal` aborts, until it settles. */
+  #watch(pending: Pending, signal: AbortSignal): void {
+    const onAbort = (): void => this.#abortPending(pending, signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.cleanup = () => signal.removeEventListener('abort', onAbort);
   }
 
   /** True while an AUTH exchange sent through `send()` waits for the next client line. */
@@ -244,7 +272,7 @@ export class Connection {
 
   /** Closes at once, without QUIT: pending commands reject with ConnectionClosedError. */
   close(): void {
-    this.#destroy(undefined, true);
+    this.#destroy({ byClient: true });
   }
 
   // ---- writing -------------------------------------------------------------------------
@@ -323,7 +351,7 @@ export class Connection {
     // During STLS the handshake's own failure says more; the upgrade reports it.
     if (this.#closed || this.#upgrading) return;
     const detail = this.#quitting ? 'the server closed the connection after QUIT' : 'the server closed the connection';
-    this.#destroy(undefined, false, detail);
+    this.#destroy({ byClient: false, detail });
   };
 
   /**
@@ -495,7 +523,7 @@ export class Connection {
     this.#settle(pending, reply);
     if (request.keyword === 'QUIT') {
       // RFC 1939 §6: the session ends with this reply; the server closes, and so do we.
-      this.#destroy(undefined, true, 'the session ended with QUIT');
+      this.#destroy({ byClient: true, detail: 'the session ended with QUIT' });
       return;
     }
     this.#pump();
@@ -615,11 +643,11 @@ export class Connection {
     if (!pending.written) {
       const index = this.#queue.indexOf(pending);
       if (index !== -1) this.#queue.splice(index, 1);
-      this.#rejectPending(pending, reason);
+      this.#rejectPending(pending, new Pop3AbortError(pending.request.label, reason, false));
       return;
     }
     // Cancelled after it was sent: its reply would be read as the next command's.
-    this.#fail(reason, pending);
+    this.#fail(new Pop3AbortError(pending.request.label, reason, true), pending);
   }
 
   /** Fails `culprit` (default: the command being answered) with `error` and closes. */
@@ -628,38 +656,35 @@ export class Connection {
     const target = culprit ?? this.#queue.find((p) => p.written) ?? this.#queue[0];
     if (target) this.#rejectPending(target, error);
     const what = error instanceof Error ? error.message : String(error);
-    this.#destroy(undefined, true, `the connection was closed after an error (${what})`, error);
+    this.#destroy({ byClient: true, detail: `the connection was closed after an error (${what})`, cause: error });
   }
 
   /**
-   * Closes the transport and rejects everything still queued: with `reason` when given (abort),
-   * else with ConnectionClosedError naming each command.
+   * Closes the transport and rejects everything still queued: by default with
+   * ConnectionClosedError naming each command (Pop3StateError for what QUIT left unsent).
    */
-  #destroy(reason: unknown, byClient: boolean, detail?: string, cause?: unknown): void {
+  #destroy(ending: Ending): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#stopTimer();
+    this.#closedWith = ending.closedWith;
     const before = this.#state;
     this.#state = 'CLOSED';
-    const text = detail ?? (byClient ? 'the connection was closed by the client' : 'the server closed the connection');
+    const text = ending.detail ?? (ending.byClient ? 'the connection was closed by the client' : 'the server closed the connection');
     const quitDone = this.#quitting && !this.#queue.some((p) => p.request.keyword === 'QUIT' && !p.settled);
     for (const pending of this.#queue.splice(0)) {
       if (pending.settled) continue;
-      if (reason !== undefined) this.#rejectPending(pending, reason);
+      if (ending.errorFor) this.#rejectPending(pending, ending.errorFor(pending));
       else if (!pending.written && quitDone) {
         this.#rejectPending(pending, new Pop3StateError(`cannot send ${pending.request.label}: the session ended with QUIT`));
       } else {
-        this.#rejectPending(
-          pending,
-          new ConnectionClosedError(pending.request.label, text, { cause: cause ?? this.#transportError }),
-        );
+        this.#rejectPending(pending, new ConnectionClosedError(pending.request.label, text, { cause: ending.cause ?? this.#transportError }));
       }
     }
     if (this.#body) this.#body = undefined;
     this.#transport.destroy();
-    this.#trace('*', 'CLOSE', [], `CLOSE ${quitDone ? 'after QUIT' : byClient ? 'by the client' : 'by the server'}`, {
-      before,
-    });
+    const by = quitDone ? 'after QUIT' : ending.byClient ? 'by the client' : 'by the server';
+    this.#trace('*', 'CLOSE', [], `CLOSE ${by}`, { before });
     for (const listener of this.#closeListeners.splice(0)) listener();
   }
 

@@ -58,6 +58,21 @@ export class Pop3TimeoutError extends TransportError {
 }
 
 /**
+ * An AbortSignal cancelled the call (or the connection). `cause` is the signal's reason. A call
+ * cancelled before it was sent leaves the connection open; one cancelled while its reply was on
+ * the way closes it, since that reply would be read as the next command's.
+ */
+export class Pop3AbortError extends TransportError {
+  /** The cancelled command, secrets redacted, or `connect to HOST:PORT` / `greeting` / `fetchNew`. */
+  readonly command: string;
+  constructor(command: string, reason: unknown, closed: boolean) {
+    const why = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+    super('ABORTED', `${command} cancelled: ${makeVisible(why)}${closed ? '; the connection was closed' : ''}`, { cause: reason });
+    this.command = command;
+  }
+}
+
+/**
  * Nothing can be sent: the connection is closed or closing (code `NOT_CONNECTED`), or the
  * command would break the session on this connection (code `WRONG_STATE`, e.g. a second STLS).
  */

@@ -11,6 +11,7 @@ export {
   CapabilityMissingError,
   CleartextRefusedError,
   ConnectionClosedError,
+  Pop3AbortError,
   Pop3ReplyError,
   Pop3StateError,
   Pop3TimeoutError,

@@ -21,7 +21,10 @@ export interface Pop3Reply {
 
 /** Options that apply to one call. */
 export interface CommandOptions {
-  /** Cancels this call; a call cancelled mid-reply closes the connection. */
+  /**
+   * Cancels this call with Pop3AbortError (code `ABORTED`, `cause` the signal's reason); a call
+   * cancelled mid-reply closes the connection.
+   */
   signal?: AbortSignal;
   /** Idle timeout for this call in milliseconds, instead of the connection's. */
   timeout?: number;
@@ -52,8 +55,17 @@ export interface ConnectOptions {
   connectTimeout?: number;
   /** Receives every trace entry; `true` prints them (`C:` / `S:` lines, secrets redacted). */
   trace?: boolean | ((entry: TranscriptEntry) => void);
-  /** Cancels every call on the connection, and closes it. */
+  /**
+   * Bounds the connection's whole life: aborting it cancels every call on the connection, and
+   * closes it (calls reject with Pop3AbortError). To bound only connect(), use `connectSignal`.
+   */
   signal?: AbortSignal;
+  /**
+   * Bounds only connect(): opening the connection, the greeting and, with `starttls`, the
+   * upgrade. Once connect() has resolved it has no effect, so `AbortSignal.timeout(ms)` belongs
+   * here, not in `signal`, where it would close the connection `ms` after it opened.
+   */
+  connectSignal?: AbortSignal;
   /** Allow a password in cleartext to a host that is not loopback. Default false. */
   allowCleartext?: boolean;
   /** Largest message accepted, in octets (default CLIENT_MAX_MESSAGE_SIZE, 256 MiB). */

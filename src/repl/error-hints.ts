@@ -47,6 +47,7 @@ const CODE_HINTS: Record<string, string> = {
   ECONNREFUSED: 'Nothing is listening there. For the embedded sandbox use `await connect(sandbox)`.',
   ECONNRESET: 'The server dropped the connection. Connect again.',
   ABORT_ERR: 'Cancelled. The connections that were waiting were closed; connect again.',
+  ABORTED: 'Cancelled (`err.cause` says why). A command cancelled while its reply was on the way closes the connection; connect again.',
   EVAL_INTERRUPTED: 'Your variables and progress are kept. Loops that never end need a way out (a `break` or a counter).',
 };
 
