@@ -7,22 +7,22 @@ import { ConnectionClosedError, Pop3AbortError, Pop3TimeoutError, TlsError } fro
 import { openMessageStream } from './message-stream';
 import type { Pop3Client } from './pop3-client';
 import { startSession, startTransportSession, throwIfCancelled } from './start-session';
+import { DEFAULT_CONNECT_DEADLINE_MS, DEFAULT_CONNECT_TIMEOUT_MS } from './timing';
 import type { ConnectOptions } from './types';
-
-/** Project policy: opening the connection (TCP, and TLS for port 995) takes at most this long. */
-export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
 /**
  * Opens a POP3 connection and reads the greeting (RFC 1939 §4), over TCP to `host` and `port`,
  * or over `transport` when given. With `tls`, TLS starts at once (RFC 8314); with `starttls`,
  * the client reads CAPA and upgrades with STLS (RFC 2595 §4). Certificates are always
- * verified, against `ca` when given. All of it obeys `connectSignal`.
+ * verified, against `ca` when given. Opening the connection and reading the greeting share one
+ * deadline (`deadline`, default DEFAULT_CONNECT_DEADLINE_MS); all of it obeys `connectSignal`.
  * @throws Pop3TimeoutError, TlsError, Pop3ReplyError (a -ERR greeting),
  *   CapabilityMissingError (`starttls: 'required'` without STLS), ConnectionClosedError,
  *   Pop3AbortError (`signal` or `connectSignal` aborted), or the socket's own error (e.g. ECONNREFUSED).
  */
 export async function connect(options: ConnectOptions = {}): Promise<Pop3Client> {
   if (options.transport) return startTransportSession(options.transport, options, openMessageStream);
+  const openedAt = performance.now();
   const host = options.host ?? 'localhost';
   const implicitTls = options.tls !== undefined && options.tls !== false;
   const port = options.port ?? (implicitTls ? 995 : 110);
@@ -36,10 +36,12 @@ export async function connect(options: ConnectOptions = {}): Promise<Pop3Client>
   throwIfCancelled(`connect to ${host}:${port}`, options);
   // A plain socket reads into one reused buffer (TLS sockets decrypt into buffers of their own).
   const reads = implicitTls ? undefined : new SocketReads();
+  const limit = Math.min(options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS, options.deadline ?? DEFAULT_CONNECT_DEADLINE_MS);
   const signals = [options.signal, options.connectSignal].filter((s) => s !== undefined);
-  const socket = await openSocket(host, port, implicitTls ? tlsOptions : undefined, options.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS, signals, reads);
+  const socket = await openSocket(host, port, implicitTls ? tlsOptions : undefined, limit, signals, reads);
   const transport = new NodeSocketTransport(socket, { local: isLoopback(socket.remoteAddress ?? host), ...(reads ? { reads } : {}) });
   return startSession(transport, options, {
+    openedAt,
     serverName: host,
     connectedTo: `to ${host}:${socket.remotePort ?? '?'} (${implicitTls ? 'pop3s, implicit TLS' : 'pop3'})`,
     tlsOptions,
@@ -80,7 +82,7 @@ function openSocket(
       fail(tlsOptions && tcpUp ? new TlsError(`${error.message} (${host}:${port})`, { cause: error }) : error);
     };
     const onClose = (): void => fail(new ConnectionClosedError('connect', `the connection to ${host}:${port} closed during set-up`));
-    const timer = setTimeout(() => fail(new Pop3TimeoutError(`connect to ${host}:${port}`, timeout)), timeout);
+    const timer = setTimeout(() => fail(new Pop3TimeoutError(`connect to ${host}:${port}`, timeout, 'deadline')), timeout);
     for (const signal of signals) signal.addEventListener('abort', onAbort, { once: true });
     socket.once('error', onError);
     socket.once('close', onClose);

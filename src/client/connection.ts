@@ -23,11 +23,16 @@ import {
   Pop3TimeoutError,
   TlsError,
 } from './errors';
+import { now, ReplyTimers, type TimedReply } from './reply-timers';
+import { DEFAULT_CONNECT_DEADLINE_MS, DEFAULT_REPLY_DEADLINE_MS, multilineDeadline } from './timing';
 import type { Pop3Reply } from './types';
 
 const LF = 0x0a;
 const CR = 0x0d;
-/** RFC 1939 §5: "+OK 120 octets", the usual RETR status line, sizes the message buffer up front. */
+/**
+ * RFC 1939 §5: "+OK 120 octets", the usual RETR status line, sizes the message buffer up front
+ * and lengthens the reply's deadline.
+ */
 const OCTETS_HINT = /^(\d{1,12}) octets\b/i;
 
 /** Receives the body of a multi-line reply as it arrives, instead of buffering it. */
@@ -74,6 +79,8 @@ export interface CommandRequest {
   user?: string;
   signal?: AbortSignal;
   timeout?: number;
+  /** Deadline in milliseconds, instead of the connection's or the default for its reply. */
+  deadline?: number;
 }
 
 /** Settings of a {@link Connection}. */
@@ -82,6 +89,10 @@ export interface ConnectionSettings {
   /** Where the CONNECT trace line says the connection goes: `to 127.0.0.1:110 (pop3)`. */
   connectedTo: string;
   timeout: number;
+  /** Deadline for every exchange, replacing the defaults of src/client/timing.ts. */
+  deadline?: number;
+  /** When opening the connection began (performance.now()): the greeting's deadline counts from then. */
+  openedAt: number;
   maxMessageSize: number;
   /** Base TLS options for STLS: the host name to verify (RFC 2595 §2.4), the CA... */
   tlsOptions: tls.ConnectionOptions;
@@ -92,13 +103,14 @@ export interface ConnectionSettings {
   connectSignal?: AbortSignal;
 }
 
-interface Pending {
+interface Pending extends TimedReply {
   request: CommandRequest;
   written: boolean;
   settled: boolean;
   resolve(reply: Pop3Reply): void;
   reject(error: unknown): void;
-  timeout: number;
+  /** Deadline in milliseconds (the call's or the connection's); undefined: the default for its reply. */
+  deadline: number | undefined;
   cleanup?: () => void;
 }
 
@@ -108,6 +120,10 @@ interface BodyInProgress {
   decoder: MultilineDecoder;
   /** Where the body goes when no sink streams it. */
   buffer: BodyBuffer | undefined;
+  /** Octets the +OK line announced (RETR), at most maxMessageSize: they lengthen the deadline. */
+  announced: number;
+  /** Octets received for the body so far: they lengthen the deadline. */
+  received: number;
   /** Lines so far, counted only while tracing. */
   lines: number;
 }
@@ -147,14 +163,18 @@ export class Connection {
   #quitting = false;
   #closed = false;
   #paused = false;
+  /** When the transport was paused for a slow stream consumer (performance.now()). */
+  #pausedAt = 0;
   /** The error of commands issued after the end, when the end said more than "closed". */
   #closedWith: ((label: string) => unknown) | undefined;
   /** Command lines waiting for the end of this turn of the event loop, to leave in one write. */
   #outgoing: Buffer[] = [];
   #transportError: Error | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerFor: Pending | undefined;
-  #timerMs = 0;
+  readonly #timers = new ReplyTimers<Pending>({
+    deadlineOf: (pending) => this.#deadlineOf(pending),
+    // The reply may still come; the connection is out of sync, so it is closed.
+    expired: (pending, kind, limit) => this.#fail(new Pop3TimeoutError(pending.request.label, limit, kind), pending),
+  });
   #seq = 0;
   #user: string | undefined;
   #greeting = '';
@@ -168,12 +188,15 @@ export class Connection {
     this.#settings = settings;
     this.session = settings.session;
     this.#secure = transport.info.secure;
-    // The greeting is the reply to the connection itself (RFC 1939 §4).
+    // The greeting is the reply to the connection itself (RFC 1939 §4), due since it was opened.
     this.greetingReply = new Promise<Pop3Reply>((resolve, reject) => {
       const request: CommandRequest = {
         keyword: 'GREETING', shownArgs: [], label: 'greeting', wire: Buffer.alloc(0), multiline: false, barrier: true, greeting: true,
       };
-      const pending: Pending = { request, written: true, settled: false, resolve, reject, timeout: settings.timeout };
+      const pending: Pending = {
+        request, written: true, settled: false, resolve, reject, timeout: settings.timeout,
+        deadline: settings.deadline ?? DEFAULT_CONNECT_DEADLINE_MS, dueFrom: settings.openedAt, pausedMs: 0,
+      };
       if (settings.connectSignal) this.#watch(pending, settings.connectSignal);
       this.#queue.push(pending);
     });
@@ -184,7 +207,7 @@ export class Connection {
     transport.on('error', this.#onError);
     // Event texts start with the event's name, as in the sandbox's session log.
     this.#trace('*', 'CONNECT', [], `CONNECT ${settings.connectedTo}`, { before: 'CLOSED' });
-    this.#armTimer();
+    this.#timeHead();
     const signal = settings.signal;
     if (signal) {
       const cancelled = (label: string): Pop3AbortError => new Pop3AbortError(label, signal.reason, true);
@@ -241,6 +264,7 @@ export class Connection {
     return new Promise<Pop3Reply>((resolve, reject) => {
       const pending: Pending = {
         request, written: false, settled: false, resolve, reject, timeout: request.timeout ?? this.#settings.timeout,
+        deadline: request.deadline ?? this.#settings.deadline, dueFrom: undefined, pausedMs: 0,
       };
       if (request.signal) this.#watch(pending, request.signal);
       this.#queue.push(pending);
@@ -266,8 +290,10 @@ export class Connection {
   resumeReading(): void {
     if (!this.#paused || this.#closed) return;
     this.#paused = false;
+    const head = this.#queue[0];
+    if (head) head.pausedMs += now() - this.#pausedAt;
     this.#transport.resume();
-    this.#armTimer();
+    this.#timeHead();
   }
 
   /** Closes at once, without QUIT: pending commands reject with ConnectionClosedError. */
@@ -305,7 +331,7 @@ export class Connection {
     // replies complete) leave in one write: one system call, one segment for the server.
     this.#outgoing.push(request.wire);
     if (this.#outgoing.length === 1) afterThisTurn(this.#flush);
-    if (this.#timerFor === undefined) this.#armTimer();
+    if (this.#timers.current === undefined) this.#timeHead();
   }
 
   readonly #flush = (): void => {
@@ -324,7 +350,7 @@ export class Connection {
 
   readonly #onData = (data: Uint8Array): void => {
     if (this.#closed) return;
-    if (this.#timerFor) this.#restartTimer();
+    this.#timers.touch();
     // Node's socket adapter hands out Buffers; other transports' plain bytes are viewed as one.
     const chunk = data instanceof Buffer ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     this.#run(chunk, this.#transport.lendsChunks);
@@ -445,9 +471,11 @@ export class Connection {
       this.#trace('S', request.keyword, request.shownArgs, status.line, { status: '+OK', code: reply.code });
       const maxSize = this.#settings.maxMessageSize;
       const decoder = new MultilineDecoder({ maxLineLength: CLIENT_MAX_BODY_LINE, maxSize });
-      const hint = request.keyword === 'RETR' && !request.sink ? OCTETS_HINT.exec(reply.text) : null;
-      const expected = hint ? Math.min(Number(hint[1]), maxSize) : 0;
-      this.#body = { pending, status: reply, decoder, buffer: request.sink ? undefined : new BodyBuffer(expected, maxSize), lines: 0 };
+      const hint = request.keyword === 'RETR' ? OCTETS_HINT.exec(reply.text) : null;
+      const announced = hint ? Math.min(Number(hint[1]), maxSize) : 0;
+      this.#body = {
+        pending, status: reply, decoder, buffer: request.sink ? undefined : new BodyBuffer(announced, maxSize), announced, received: 0, lines: 0,
+      };
       request.sink?.start?.(reply);
       return true;
     }
@@ -461,6 +489,7 @@ export class Connection {
    */
   #feedBody(body: BodyInProgress, input: Buffer, lent: boolean): Buffer | undefined {
     const pieces = this.#pieces;
+    body.received += input.length;
     try {
       const { length, done, rest } = body.decoder.pushInto(input, pieces);
       if (length > 0) {
@@ -471,10 +500,11 @@ export class Connection {
           const chunk = pieces.length === 1 && !lent && pieces[0]!.buffer === input.buffer ? pieces[0]! : joinPieces(pieces, length);
           pieces.length = 0;
           if (!sink.data(chunk) && !done && !this.#paused) {
-            // Back-pressure: stop reading until the consumer catches up (no idle timeout meanwhile).
+            // Back-pressure: stop reading until the consumer catches up (neither clock runs meanwhile).
             this.#paused = true;
+            this.#pausedAt = now();
             this.#transport.pause();
-            this.#clearTimer();
+            this.#timers.time(undefined);
           }
         } else {
           body.buffer?.append(pieces);
@@ -532,8 +562,8 @@ export class Connection {
   #settle(pending: Pending, reply: Pop3Reply): void {
     const index = this.#queue.indexOf(pending);
     if (index !== -1) this.#queue.splice(index, 1);
-    if (this.#timerFor === pending) this.#clearTimer();
-    this.#armTimer();
+    if (this.#timers.current === pending) this.#timers.time(undefined);
+    this.#timeHead();
     if (pending.settled) return;
     pending.settled = true;
     pending.cleanup?.();
@@ -545,6 +575,10 @@ export class Connection {
 
   #startTls(pending: Pending, reply: Pop3Reply): void {
     this.#upgrading = true;
+    // The handshake has a deadline of its own, counted from the +OK.
+    pending.deadline = pending.request.deadline ?? this.#settings.deadline ?? DEFAULT_CONNECT_DEADLINE_MS;
+    pending.dueFrom = now();
+    this.#timers.deadlineChanged(pending);
     // RFC 2595 §4 / dinhvh/libetpan#386: bytes after the +OK were not protected; drop them.
     const injected = this.#reader.takeBuffered();
     this.#reader.clear();
@@ -583,59 +617,18 @@ export class Connection {
 
   // ---- timeouts, aborts, closing -------------------------------------------------------
 
-  #armTimer(): void {
+  /** Times the reply being read: the first command sent, unless reading is paused. */
+  #timeHead(): void {
     const head = this.#queue[0];
-    if (!head?.written || this.#paused || this.#closed) {
-      this.#clearTimer();
-      return;
-    }
-    if (this.#timerFor === head && this.#timer) {
-      this.#restartTimer();
-      return;
-    }
-    this.#timerFor = head;
-    // One timer serves reply after reply: refresh() restarts it, even after it has fired.
-    if (this.#timer && this.#timerMs === head.timeout) {
-      this.#restartTimer();
-      return;
-    }
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timerMs = head.timeout;
-    this.#timer = setTimeout(this.#onTimer, head.timeout);
+    this.#timers.time(head?.written && !this.#paused && !this.#closed ? head : undefined);
   }
 
-  /** Counts the timer's time again from now. */
-  #restartTimer(): void {
-    const timer = this.#timer;
-    // Node's timer object restarts in place; a browser's timer id is replaced.
-    if (typeof timer === 'object') {
-      timer.refresh();
-    } else {
-      clearTimeout(timer);
-      this.#timer = setTimeout(this.#onTimer, this.#timerMs);
-    }
-  }
-
-  /** Nothing is timed any more; the timer may still run out, and then finds nothing to do. */
-  #clearTimer(): void {
-    this.#timerFor = undefined;
-  }
-
-  /** Stops the timer for good, so that a closed connection keeps no timer alive. */
-  #stopTimer(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerFor = undefined;
-  }
-
-  readonly #onTimer = (): void => {
-    const pending = this.#timerFor;
-    if (pending) this.#onTimeout(pending);
-  };
-
-  #onTimeout(pending: Pending): void {
-    // The reply may still come; the connection is out of sync, so it is closed.
-    this.#fail(new Pop3TimeoutError(pending.request.label, pending.timeout), pending);
+  /** The deadline of `pending`'s reply in milliseconds: its own, or the default for its reply (src/client/timing.ts). */
+  #deadlineOf(pending: Pending): number {
+    if (pending.deadline !== undefined) return pending.deadline;
+    if (!pending.request.multiline) return DEFAULT_REPLY_DEADLINE_MS;
+    const body = this.#body?.pending === pending ? this.#body : undefined;
+    return multilineDeadline(body ? Math.max(body.received, body.announced) : 0);
   }
 
   #abortPending(pending: Pending, reason: unknown): void {
@@ -666,7 +659,7 @@ export class Connection {
   #destroy(ending: Ending): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#stopTimer();
+    this.#timers.stop();
     this.#closedWith = ending.closedWith;
     const before = this.#state;
     this.#state = 'CLOSED';

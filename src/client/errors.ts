@@ -45,15 +45,30 @@ export class ConnectionClosedError extends TransportError {
   }
 }
 
-/** No data arrived within the idle timeout (or the connection took too long to open). */
+/** Which clock ran out: no data for the idle timeout, or the whole exchange past its deadline. */
+export type TimeoutKind = 'idle' | 'deadline';
+
+/**
+ * A reply (or the connection, or the greeting) took too long: no data arrived within the idle
+ * timeout (`kind: 'idle'`), or the exchange did not complete by its deadline (`kind: 'deadline'`).
+ * The connection is closed, since a late reply would be read as the next command's.
+ */
 export class Pop3TimeoutError extends TransportError {
-  /** The command that timed out, secrets redacted, or `connect` / `greeting`. */
+  /** The command that timed out, secrets redacted, or `connect to HOST:PORT` / `greeting`. */
   readonly command: string;
+  /** The limit that ran out, in milliseconds. */
   readonly timeout: number;
-  constructor(command: string, timeout: number) {
-    super('TIMEOUT', `no reply to ${command} within ${timeout} ms; the connection was closed`);
+  readonly kind: TimeoutKind;
+  constructor(command: string, timeout: number, kind: TimeoutKind = 'idle') {
+    super(
+      'TIMEOUT',
+      kind === 'idle'
+        ? `no reply to ${command} within ${timeout} ms; the connection was closed`
+        : `${command} did not complete within its ${timeout} ms deadline; the connection was closed`,
+    );
     this.command = command;
     this.timeout = timeout;
+    this.kind = kind;
   }
 }
 

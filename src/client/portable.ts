@@ -1,5 +1,5 @@
 /** What the client exports wherever it runs: all but connect(), which each build brings (index.ts, browser.ts). */
-export { DEFAULT_TIMEOUT_MS } from './start-session';
+export { DEFAULT_CONNECT_DEADLINE_MS, DEFAULT_REPLY_DEADLINE_MS, DEADLINE_OCTETS_PER_SECOND, DEFAULT_TIMEOUT_MS } from './timing';
 export { isLoopback } from '../protocol/address';
 export { Pop3Client, type SaslMechanismName } from './pop3-client';
 export type { MessageStream } from './message-stream';
@@ -16,6 +16,7 @@ export {
   Pop3StateError,
   Pop3TimeoutError,
   TlsError,
+  type TimeoutKind,
 } from './errors';
 export {
   apopDigest,

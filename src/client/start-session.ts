@@ -4,11 +4,9 @@ import { Connection } from './connection';
 import { CapabilityMissingError, Pop3AbortError, Pop3ReplyError } from './errors';
 import type { OpenMessageStream } from './message-stream';
 import { Pop3Client } from './pop3-client';
+import { DEFAULT_TIMEOUT_MS } from './timing';
 import { printTraceEntry } from './trace';
 import type { CommandOptions, ConnectOptions } from './types';
-
-/** Project policy: a command waits at most this long for data before it fails. */
-export const DEFAULT_TIMEOUT_MS = 30_000;
 
 let sessions = 0;
 
@@ -20,6 +18,8 @@ export interface SessionOrigin {
   connectedTo: string;
   /** Base TLS options for STLS: the host name to verify, the CA. */
   tlsOptions: tls.ConnectionOptions;
+  /** When connect() began (performance.now()): the deadline for the greeting counts from then. */
+  openedAt: number;
   /** Makes retrStream()'s Node stream; absent in the browser build. */
   openMessageStream?: OpenMessageStream;
 }
@@ -39,6 +39,8 @@ export async function startSession(transport: ByteTransport, options: ConnectOpt
     session: `c${sessions}`,
     connectedTo: origin.connectedTo,
     timeout: options.timeout ?? DEFAULT_TIMEOUT_MS,
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    openedAt: origin.openedAt,
     maxMessageSize: options.maxMessageSize ?? CLIENT_MAX_MESSAGE_SIZE,
     tlsOptions: origin.tlsOptions,
     ...(trace ? { trace } : {}),
@@ -79,9 +81,11 @@ export function startTransportSession(
   options: ConnectOptions,
   openMessageStream?: OpenMessageStream,
 ): Promise<Pop3Client> {
+  const openedAt = performance.now();
   throwIfCancelled('connect', options);
   const { remote, kind, secure } = transport.info;
   return startSession(transport, options, {
+    openedAt,
     serverName: options.host ?? remote,
     connectedTo: `${remote === kind ? '' : `to ${remote} `}over ${kind} (${secure ? 'pop3s' : 'pop3'})`,
     tlsOptions: { host: options.host ?? 'localhost', ...(options.ca !== undefined ? { ca: options.ca } : {}) },

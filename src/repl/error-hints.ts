@@ -34,7 +34,7 @@ const CODE_HINTS: Record<string, string> = {
   CONNECTION_CLOSED: 'The connection is gone. Connect again: `pop = await connect(sandbox)` (declare `pop` with `let` to reuse the name).',
   NOT_CONNECTED: 'This client is closed. Connect again: `pop = await connect(sandbox)`.',
   WRONG_STATE: 'That command does not fit this session now; `pop.state` says which state it is in (RFC 1939 §3).',
-  TIMEOUT: 'No reply in time, so the client closed the connection. Connect again.',
+  TIMEOUT: 'No reply in time, so the client closed the connection (`err.kind`: `idle` when nothing came, `deadline` when it came too slowly). Connect again.',
   CLEARTEXT_REFUSED: 'The client will not send a password in cleartext to this host: use `tls: true`, `starttls: "required"`, or `allowCleartext: true` if you accept the risk.',
   // Used when the cause's code is none of TLS_CAUSE_HINTS'.
   TLS_FAILED:

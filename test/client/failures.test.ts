@@ -24,7 +24,7 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
       const pop = await fake.open();
       const error = await pop.retr(1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Pop3TimeoutError);
-      expect(error).toMatchObject({ code: 'TIMEOUT', command: 'RETR 1', timeout: 300 });
+      expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'idle', command: 'RETR 1', timeout: 300 });
       expect(pop.state).toBe('CLOSED');
       await expect(pop.noop()).rejects.toBeInstanceOf(Pop3StateError);
     });
