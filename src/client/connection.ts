@@ -22,9 +22,10 @@ import {
   Pop3StateError,
   Pop3TimeoutError,
   TlsError,
+  UnsolicitedReplyError,
 } from './errors';
 import { now, ReplyTimers, type TimedReply } from './reply-timers';
-import { DEFAULT_CONNECT_DEADLINE_MS, DEFAULT_REPLY_DEADLINE_MS, multilineDeadline } from './timing';
+import { DEFAULT_CONNECT_DEADLINE_MS, DEFAULT_REPLY_DEADLINE_MS, FAREWELL_GRACE_MS, multilineDeadline } from './timing';
 import type { Pop3Reply } from './types';
 
 const LF = 0x0a;
@@ -128,6 +129,14 @@ interface BodyInProgress {
   lines: number;
 }
 
+/** Bytes that arrived while no command was waiting for a reply. */
+interface Stray {
+  data: Buffer;
+  /** The first line, once complete (a `-ERR` waits for the server to close: its farewell). */
+  line: string | undefined;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 /** How a connection ends, and what the commands still waiting (or issued later) learn of it. */
 interface Ending {
   byClient: boolean;
@@ -138,6 +147,8 @@ interface Ending {
   /** The error of a command issued after the end; by default Pop3StateError. */
   closedWith?: (label: string) => unknown;
   cause?: unknown;
+  /** The CLOSE trace line, when `by the client` / `by the server` does not say enough. */
+  closeText?: string;
 }
 
 /**
@@ -165,6 +176,11 @@ export class Connection {
   #paused = false;
   /** When the transport was paused for a slow stream consumer (performance.now()). */
   #pausedAt = 0;
+  /** True while received bytes are being processed: commands are written afterwards, never mid-chunk. */
+  #processing = false;
+  #pumpLater = false;
+  /** Unsolicited bytes being read; nothing is written meanwhile. */
+  #stray: Stray | undefined;
   /** The error of commands issued after the end, when the end said more than "closed". */
   #closedWith: ((label: string) => unknown) | undefined;
   /** Command lines waiting for the end of this turn of the event loop, to leave in one write. */
@@ -269,7 +285,7 @@ export class Connection {
       if (request.signal) this.#watch(pending, request.signal);
       this.#queue.push(pending);
       this.#pump();
-      // Bytes that arrived before this command was sent are read as its reply, in order.
+      // In an open SASL exchange, a line the server sent early answers this response (RFC 5034 §4).
       if (this.#reader.buffered > 0 && !this.#body && pending.written) this.#run(undefined, false);
     });
   }
@@ -304,7 +320,12 @@ export class Connection {
   // ---- writing -------------------------------------------------------------------------
 
   #pump(): void {
-    if (this.#upgrading || this.#closed || this.#quitting) return;
+    if (this.#processing) {
+      this.#pumpLater = true;
+      return;
+    }
+    // Unsolicited bytes hold everything back: the server may be closing (FAREWELL_GRACE_MS).
+    if (this.#upgrading || this.#closed || this.#quitting || this.#stray) return;
     let inFlight = 0;
     let barrierInFlight = false;
     for (const pending of this.#queue) {
@@ -361,10 +382,20 @@ export class Connection {
    * `lent`: the chunk's memory is reused after this call, so whatever is kept is copied.
    */
   #run(chunk: Buffer | undefined, lent: boolean): void {
+    const outermost = !this.#processing;
+    this.#processing = true;
     try {
       this.#process(chunk, lent);
     } catch (error) {
       this.#fail(error);
+    } finally {
+      if (outermost) this.#processing = false;
+    }
+    // Commands go out once the chunk is read: bytes received before a command was written are
+    // never its reply.
+    if (outermost && this.#pumpLater) {
+      this.#pumpLater = false;
+      this.#pump();
     }
   }
 
@@ -376,6 +407,10 @@ export class Connection {
   readonly #onTransportClose = (): void => {
     // During STLS the handshake's own failure says more; the upgrade reports it.
     if (this.#closed || this.#upgrading) return;
+    if (this.#stray) {
+      this.#endStray(this.#stray);
+      return;
+    }
     const detail = this.#quitting ? 'the server closed the connection after QUIT' : 'the server closed the connection';
     this.#destroy({ byClient: false, detail });
   };
@@ -383,7 +418,8 @@ export class Connection {
   /**
    * Feeds received bytes through the body decoder or the line reader, completing replies in
    * order. A body is decoded straight from the chunk; only bytes that must wait (a partial
-   * status line, unsolicited bytes) go to the line reader, copied when the chunk is lent.
+   * status line, bytes during STLS or an open SASL exchange) go to the line reader, copied when
+   * the chunk is lent. Bytes that arrive while no command waits go to #onUnsolicited.
    */
   #process(chunk: Buffer | undefined, lent: boolean): void {
     let input = chunk !== undefined && chunk.length > 0 ? chunk : undefined;
@@ -397,10 +433,17 @@ export class Connection {
         continue;
       }
       const head = this.#queue[0];
+      if (!head?.written && !this.#saslOpen) {
+        // No command is waiting for a reply (RFC 1939 §3: each reply answers one command).
+        const waiting = this.#reader.buffered > 0 ? this.#reader.takeBuffered() : undefined;
+        const stray = waiting && input ? Buffer.concat([waiting, input]) : (waiting ?? input);
+        if (stray) this.#onUnsolicited(stray);
+        return;
+      }
       if (input !== undefined) {
         if (this.#upgrading || !head?.written || head.request.keyword === 'STLS') {
-          // Nothing asked yet, or STLS, after whose +OK everything received is discarded
-          // (RFC 2595 §4): the bytes wait in the reader as they arrived.
+          // A SASL exchange waiting for the client's next line (RFC 5034 §4), or STLS, after whose
+          // +OK everything received is discarded (RFC 2595 §4): the bytes wait in the reader.
           this.#reader.push(lent ? Buffer.from(input) : input);
           input = undefined;
         } else if (this.#reader.buffered === 0) {
@@ -423,7 +466,7 @@ export class Connection {
           input = end < input.length ? input.subarray(end) : undefined;
         }
       }
-      if (this.#upgrading || !head?.written) return; // nothing asked: leave unsolicited bytes for the next reply
+      if (this.#upgrading || !head?.written) return;
       const result = this.#reader.next(CLIENT_MAX_STATUS_LINE);
       if (result === undefined) {
         if (input === undefined) return;
@@ -599,9 +642,10 @@ export class Connection {
           this.#secure = true;
           this.#upgrading = false;
           this.#trace('*', 'TLS', [], describeTls(details));
+          // What the server sent after its handshake answers nothing: the next command is not sent yet.
+          const early = this.#reader.takeBuffered();
+          if (early.length > 0) this.#onUnsolicited(early);
           this.#settle(pending, reply);
-          // Anything the server sent after its handshake is already in the reader.
-          this.#run(undefined, false);
         },
         (error: unknown) => {
           this.#upgrading = false;
@@ -613,6 +657,66 @@ export class Connection {
 
   #traceDiscarded(octets: number): void {
     this.#trace('*', 'TLS', [], `TLS discarded ${octets} plaintext octets received after the STLS reply (RFC 2595 §4)`);
+  }
+
+  // ---- unsolicited replies (RFC 1939 §3) -----------------------------------------------
+
+  /**
+   * Bytes arrived while no command was waiting for a reply. Read as the next command's reply,
+   * they would shift every reply after them by one; so nothing more is written, and once the
+   * line is complete the connection ends: with ConnectionClosedError carrying the line as
+   * `serverMessage` when it is a `-ERR` and the server closes within FAREWELL_GRACE_MS (its
+   * farewell), else with UnsolicitedReplyError.
+   */
+  #onUnsolicited(bytes: Buffer): void {
+    let stray = this.#stray;
+    if (!stray) {
+      stray = { data: EMPTY, line: undefined, timer: setTimeout(this.#onStrayTimer, FAREWELL_GRACE_MS) };
+      this.#stray = stray;
+    }
+    if (stray.line !== undefined) {
+      // More after a -ERR: not a farewell.
+      this.#failUnsolicited(stray.line);
+      return;
+    }
+    stray.data = Buffer.concat([stray.data, bytes]); // a copy: the chunk may be lent
+    const lf = stray.data.indexOf(LF);
+    if (lf === -1 || lf >= CLIENT_MAX_STATUS_LINE) {
+      if (stray.data.length >= CLIENT_MAX_STATUS_LINE) this.#failUnsolicited(strayLine(stray.data.subarray(0, CLIENT_MAX_STATUS_LINE)));
+      return;
+    }
+    const line = strayLine(stray.data.subarray(0, lf));
+    stray.line = line;
+    this.#trace('S', '', [], line, { status: statusOf(line) });
+    if (lf + 1 < stray.data.length || statusOf(line) !== '-ERR') this.#failUnsolicited(line);
+  }
+
+  readonly #onStrayTimer = (): void => {
+    const stray = this.#stray;
+    if (stray && !this.#closed) this.#failUnsolicited(stray.line ?? strayLine(stray.data));
+  };
+
+  /** The server closed after unsolicited bytes: its farewell if they were a `-ERR`. */
+  #endStray(stray: Stray): void {
+    const line = stray.line ?? strayLine(stray.data);
+    if (statusOf(line) !== '-ERR') {
+      this.#failUnsolicited(line);
+      return;
+    }
+    if (stray.line === undefined) this.#trace('S', '', [], line, { status: '-ERR' });
+    const detail = 'the server closed the connection';
+    const closed = (label: string): ConnectionClosedError => new ConnectionClosedError(label, detail, { serverMessage: line });
+    this.#destroy({
+      byClient: false, detail, errorFor: (p) => closed(p.request.label), closedWith: closed, closeText: 'CLOSE by the server after its farewell',
+    });
+  }
+
+  #failUnsolicited(line: string): void {
+    if (this.#stray?.line === undefined) this.#trace('S', '', [], line, { status: statusOf(line) });
+    const error = new UnsolicitedReplyError(line);
+    this.#destroy({
+      byClient: true, errorFor: () => error, closedWith: () => error, closeText: 'CLOSE by the client: unsolicited reply (RFC 1939 §3)',
+    });
   }
 
   // ---- timeouts, aborts, closing -------------------------------------------------------
@@ -660,6 +764,8 @@ export class Connection {
     if (this.#closed) return;
     this.#closed = true;
     this.#timers.stop();
+    if (this.#stray) clearTimeout(this.#stray.timer);
+    this.#stray = undefined;
     this.#closedWith = ending.closedWith;
     const before = this.#state;
     this.#state = 'CLOSED';
@@ -677,7 +783,7 @@ export class Connection {
     if (this.#body) this.#body = undefined;
     this.#transport.destroy();
     const by = quitDone ? 'after QUIT' : ending.byClient ? 'by the client' : 'by the server';
-    this.#trace('*', 'CLOSE', [], `CLOSE ${by}`, { before });
+    this.#trace('*', 'CLOSE', [], ending.closeText ?? `CLOSE ${by}`, { before });
     for (const listener of this.#closeListeners.splice(0)) listener();
   }
 
@@ -726,6 +832,8 @@ export class Connection {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 /** Copies decoded pieces into a new chunk of `length` octets. */
 function joinPieces(pieces: readonly Buffer[], length: number): Buffer {
   const chunk = Buffer.allocUnsafe(length);
@@ -741,6 +849,22 @@ function countLines(data: Buffer): number {
   let count = 0;
   for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) count += 1;
   return count;
+}
+
+/** A stray line as text, without its CR. */
+function strayLine(data: Buffer): string {
+  const end = data.length > 0 && data[data.length - 1] === CR ? data.length - 1 : data.length;
+  return data.toString('utf8', 0, end);
+}
+
+/** The status of a line, when it has the shape of one (RFC 1939 §3, RFC 5034 §4). */
+function statusOf(line: string): TranscriptEntry['status'] {
+  try {
+    const { kind } = parseStatusLine(line);
+    return kind === 'ok' ? '+OK' : kind === 'err' ? '-ERR' : '+';
+  } catch {
+    return undefined;
+  }
 }
 
 function describeTls(session: TlsSession): string {

@@ -1,4 +1,4 @@
-import { Pop3Error, TransportError } from '../protocol';
+import { Pop3Error, ProtocolError, TransportError } from '../protocol';
 import { makeVisible } from '../protocol/visible';
 import type { Pop3Reply } from './types';
 
@@ -39,9 +39,16 @@ export class Pop3ReplyError extends Pop3Error {
 export class ConnectionClosedError extends TransportError {
   /** The command in flight, secrets redacted, or `greeting`. */
   readonly command: string | undefined;
-  constructor(command: string | undefined, detail: string, options?: { cause?: unknown }) {
-    super('CONNECTION_CLOSED', command ? `${detail} while waiting for the reply to ${command}` : detail, options);
+  /**
+   * The line the server said goodbye with, as received, when it sent one while no command was
+   * waiting and then closed: `-ERR Disconnected for inactivity.`
+   */
+  readonly serverMessage: string | undefined;
+  constructor(command: string | undefined, detail: string, options?: { cause?: unknown; serverMessage?: string }) {
+    const said = options?.serverMessage === undefined ? detail : `${detail}, saying "${makeVisible(options.serverMessage)}"`;
+    super('CONNECTION_CLOSED', command ? `${said} while waiting for the reply to ${command}` : said, options);
     this.command = command;
+    this.serverMessage = options?.serverMessage;
   }
 }
 
@@ -84,6 +91,24 @@ export class Pop3AbortError extends TransportError {
     const why = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
     super('ABORTED', `${command} cancelled: ${makeVisible(why)}${closed ? '; the connection was closed' : ''}`, { cause: reason });
     this.command = command;
+  }
+}
+
+/**
+ * The server sent a line while no command was waiting for a reply (RFC 1939 §3: each command
+ * gets one reply, in order). Taken as the next command's reply it would shift every reply after
+ * it by one, so the connection is closed instead.
+ */
+export class UnsolicitedReplyError extends ProtocolError {
+  /** The line, control characters made visible (cut at the status-line limit). */
+  readonly line: string;
+  constructor(line: string) {
+    const shown = makeVisible(line);
+    super(
+      'UNSOLICITED_REPLY',
+      `unsolicited reply "${shown}": the server sent it while no command was waiting for a reply (RFC 1939 §3); the connection was closed`,
+    );
+    this.line = shown;
   }
 }
 

@@ -16,6 +16,7 @@ export {
   Pop3StateError,
   Pop3TimeoutError,
   TlsError,
+  UnsolicitedReplyError,
   type TimeoutKind,
 } from './errors';
 export {

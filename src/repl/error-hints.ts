@@ -48,6 +48,7 @@ const CODE_HINTS: Record<string, string> = {
   ECONNRESET: 'The server dropped the connection. Connect again.',
   ABORT_ERR: 'Cancelled. The connections that were waiting were closed; connect again.',
   ABORTED: 'Cancelled (`err.cause` says why). A command cancelled while its reply was on the way closes the connection; connect again.',
+  UNSOLICITED_REPLY: 'The server sent a line no command asked for, so the client closed the connection rather than pair the replies wrongly (RFC 1939 §3). Connect again.',
   EVAL_INTERRUPTED: 'Your variables and progress are kept. Loops that never end need a way out (a `break` or a counter).',
 };
 
