@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it as plainIt, vi } from 'vitest';
-import { connect, type Pop3Client } from '../../src/client';
+import { connect, Pop3TimeoutError, type Pop3Client } from '../../src/client';
 import { createMemoryPair } from '../../src/ports/memory-transport';
-import type { ByteTransport } from '../../src/protocol';
+import { TransportError, type ByteTransport } from '../../src/protocol';
 import { fakeServerTest, GREETING } from './fake-server';
 
 /** A reply sent one byte every 50 ms: never idle for long, never done soon. */
@@ -17,6 +17,8 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
       const pop = await fake.open({ deadline: 400 });
       const started = performance.now();
       const error = await pop.noop().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Pop3TimeoutError);
+      expect(error).toBeInstanceOf(TransportError);
       expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'deadline', command: 'NOOP', timeout: 400 });
       expect((error as Error).message).toBe('NOOP did not complete within its 400 ms deadline; the connection was closed');
       expect(performance.now() - started).toBeLessThan(SLOW_LINE.length * 50);

@@ -6,7 +6,7 @@ import {
   Pop3StateError,
   Pop3TimeoutError,
 } from '../../src/client';
-import { InvalidArgumentError } from '../../src/protocol';
+import { InvalidArgumentError, TransportError } from '../../src/protocol';
 import { fakeServerTest, GREETING } from './fake-server';
 
 async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -110,6 +110,7 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
       setTimeout(() => controller.abort(reason), 50);
       const error = await retrieval.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Pop3AbortError);
+      expect(error).toBeInstanceOf(TransportError);
       expect(error).toMatchObject({ code: 'ABORTED', command: 'RETR 1', cause: reason });
       expect((error as Error).message).toBe('RETR 1 cancelled: user pressed Ctrl+C; the connection was closed');
       expect(pop.state).toBe('CLOSED');
