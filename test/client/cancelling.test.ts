@@ -2,12 +2,12 @@ import { describe, expect } from 'vitest';
 import { fakeServerTest, GREETING } from './fake-server';
 
 describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
-  const it = fakeServerTest({ timeout: 300 }, over);
+  const it = fakeServerTest({ timeout: 5_000 }, over);
 
   describe('connectSignal bounds connect() only; signal bounds the connection', () => {
     it('cancels a connect whose greeting does not come, with Pop3AbortError', async ({ fake }) => {
       await fake.start([{ stall: true }]);
-      const error = await fake.open({ timeout: 5_000, connectSignal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+      const error = await fake.open({ connectSignal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ABORTED', command: 'greeting', cause: { name: 'TimeoutError' } });
     });
 
@@ -22,7 +22,7 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
 
     it('bounds the STLS upgrade that connect() makes with starttls', async ({ fake }) => {
       await fake.start([{ send: GREETING }, { expect: 'CAPA' }, { stall: true }]);
-      const error = await fake.open({ timeout: 5_000, starttls: 'if-available', connectSignal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+      const error = await fake.open({ starttls: 'if-available', connectSignal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'ABORTED', command: 'CAPA' });
     });
   });

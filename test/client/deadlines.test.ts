@@ -9,7 +9,8 @@ const SLOW_LINE = `+OK ${'slowly '.repeat(6)}\r\n`;
 const DRIP = { chunks: 'bytes', gapMs: 50 } as const;
 
 describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
-  const it = fakeServerTest({ timeout: 300 }, over);
+  // An idle timeout well past every deadline here: only the deadline can end these waits.
+  const it = fakeServerTest({ timeout: 5_000 }, over);
 
   describe('a deadline holds against a server that drips a byte now and then', () => {
     it('fails a command whose reply drips past the connection deadline, with kind "deadline"', async ({ fake }) => {
@@ -57,8 +58,8 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
       const line = `${'x'.repeat(78)}\r\n`;
       const body = line.repeat(30_000); // about 2.4 MB: enough to pause the transport
       await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: `+OK\r\n${body}.\r\n` }, { expect: 'NOOP' }, { send: '+OK in step\r\n' }]);
-      const pop = await fake.open({ timeout: 5_000 });
-      const stream = pop.retrStream(1, { deadline: 400 });
+      const pop = await fake.open();
+      const stream = pop.retrStream(1, { deadline: 1_000 });
       let octets = 0;
       let first = true;
       for await (const chunk of stream) {
@@ -66,7 +67,7 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
         if (first) {
           first = false;
           // A slow consumer: longer than the deadline, which only bounds the server.
-          await new Promise((resolve) => setTimeout(resolve, 600));
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
         }
       }
       expect(octets).toBe(body.length);
