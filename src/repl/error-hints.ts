@@ -34,7 +34,7 @@ const CODE_HINTS: Record<string, string> = {
   CONNECTION_CLOSED: 'The connection is gone. Connect again: `pop = await connect(sandbox)` (declare `pop` with `let` to reuse the name).',
   NOT_CONNECTED: 'This client is closed. Connect again: `pop = await connect(sandbox)`.',
   WRONG_STATE: 'That command does not fit this session now; `pop.state` says which state it is in (RFC 1939 §3).',
-  TIMEOUT: 'No reply in time, so the client closed the connection. Connect again.',
+  TIMEOUT: 'No reply in time, so the client closed the connection (`err.kind`: `idle` when nothing came, `deadline` when it came too slowly). Connect again.',
   CLEARTEXT_REFUSED: 'The client will not send a password in cleartext to this host: use `tls: true`, `starttls: "required"`, or `allowCleartext: true` if you accept the risk.',
   // Used when the cause's code is none of TLS_CAUSE_HINTS'.
   TLS_FAILED:
@@ -47,6 +47,8 @@ const CODE_HINTS: Record<string, string> = {
   ECONNREFUSED: 'Nothing is listening there. For the embedded sandbox use `await connect(sandbox)`.',
   ECONNRESET: 'The server dropped the connection. Connect again.',
   ABORT_ERR: 'Cancelled. The connections that were waiting were closed; connect again.',
+  ABORTED: 'Cancelled (`err.cause` says why). A command cancelled while its reply was on the way closes the connection; connect again.',
+  UNSOLICITED_REPLY: 'The server sent a line no command asked for, so the client closed the connection rather than pair the replies wrongly (RFC 1939 §3). Connect again.',
   EVAL_INTERRUPTED: 'Your variables and progress are kept. Loops that never end need a way out (a `break` or a counter).',
 };
 
