@@ -149,7 +149,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
 
   /** One input: a raw line in raw mode, else TypeScript, its value recorded and shown; then the goals. */
   function evaluate(code: string): Promise<Error | undefined> | undefined {
-    if (raw.active) return raw.line(code.replace(/\r?\n$/, '')).then(afterEvaluation).then(() => undefined);
+    if (raw.active) return raw.line(code.replace(/\r?\n$/, ''), () => queue.waiting > 0).then(afterEvaluation).then(() => undefined);
     if (code.trim() === '') return undefined;
     return evaluator.evalCode(code, { signal: tracker.signal }).then(
       ({ value }) => {
