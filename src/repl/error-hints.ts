@@ -31,8 +31,8 @@ const RESPONSE_CODE_HINTS: Record<string, string> = {
 // Hints for the project's stable error codes, whichever side raised them.
 const CODE_HINTS: Record<string, string> = {
   ERR_REPLY: 'A -ERR is an ordinary answer: its text says why. `.trace on` shows the whole dialogue.',
-  CONNECTION_CLOSED: 'The connection is gone. Connect again: `pop = await connect(sandbox)` (declare `pop` with `let` to reuse the name).',
-  NOT_CONNECTED: 'This client is closed. Connect again: `pop = await connect(sandbox)`.',
+  CONNECTION_CLOSED: 'The connection is gone. Connect again: `const pop = await connect(sandbox)` (declaring a name again is fine).',
+  NOT_CONNECTED: 'This client is closed. Connect again: `const pop = await connect(sandbox)`.',
   WRONG_STATE: 'That command does not fit this session now; `pop.state` says which state it is in (RFC 1939 §3).',
   TIMEOUT: 'No reply in time, so the client closed the connection. Connect again.',
   CLEARTEXT_REFUSED: 'The client will not send a password in cleartext to this host: use `tls: true`, `starttls: "required"`, or `allowCleartext: true` if you accept the risk.',
@@ -81,7 +81,7 @@ function tlsHint(cause: unknown): string | undefined {
 const DIAGNOSTIC_HINTS: Record<number, string> = {
   2304: 'Not declared yet. In scope: `connect`, `sandbox`, and the names you declared in this lesson.',
   2339: 'Tab after a dot lists what exists, e.g. `pop.<Tab>`.',
-  2451: 'Already declared in this lesson. Assign it without `const`/`let` (if it was declared with `let`), pick a new name, or `.clear` for a fresh scope.',
+  2451: 'The playground gives that name (`connect`, `sandbox` and the lesson\'s own), so it cannot be declared again: pick another name.',
   2588: 'A `const` cannot be reassigned. Declare it with `let` next time, or pick a new name.',
   2554: 'Wrong number of arguments: Tab after `pop.` and `.type` show the signatures.',
   18048: 'The value may be undefined (an index can be out of range). Check it first, or add `!` if you are sure.',
