@@ -134,6 +134,7 @@ const lesson: LessonDefinition = {
   mistakes: [
     {
       id: 'refetches',
+      goal: 'remember',
       when: (f) => (run(f, 'again')?.retrieved.length ?? 0) > 0,
       hint: 'The second run retrieved messages again. Keep the unique-ids you stored in a file in the Maildir and read it at the start: nothing in memory outlives a run.',
       example: [
@@ -144,11 +145,18 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'message-numbers',
+      goal: 'resume',
       when: (f) => {
         const c = found(f);
         const resumed = run(f, 'resumed');
+        const dropped = run(f, 'dropped-mid-retr');
         const again = run(f, 'again');
-        return c !== undefined && finished(resumed) && again?.retrieved.length === 0 && c.deletedElsewhere.length > 0 && resumed.maildir.stored.length < c.messages.length;
+        if (!c || !finished(resumed) || !dropped || again?.retrieved.length !== 0 || c.deletedElsewhere.length === 0) return false;
+        // What the resumed run should have fetched: on the server then, and not stored before it.
+        const gone = new Set(c.deletedElsewhere);
+        const stored = new Set(dropped.maildir.stored);
+        const expected = c.messages.map((m) => m.uid).filter((uid) => !gone.has(uid) && !stored.has(uid));
+        return sorted(resumed.retrieved) !== sorted(expected);
       },
       hint: 'After two messages were deleted elsewhere, some messages were never fetched. Message-numbers change between sessions; unique-ids do not (RFC 1939 §7): remember `entry.uid`, not `entry.n`.',
       example: [
@@ -159,6 +167,7 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'no-quit',
+      goal: 'delete-old',
       when: (f) => {
         const cleanup = run(f, 'cleanup');
         return cleanup !== undefined && cleanup.deleted.length > 0 && !cleanup.committed;
@@ -172,6 +181,7 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'deletes-new-mail',
+      goal: 'delete-old',
       when: (f) => {
         const c = found(f);
         const cleanup = run(f, 'cleanup');

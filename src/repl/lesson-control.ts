@@ -77,7 +77,7 @@ export class LessonControl<C extends ReplClient, O extends object> {
     evaluator.inject('connect', clientType('connect'), connect);
     evaluator.inject('sandbox', SANDBOX_SCOPE_TYPE, this.#sandbox);
     for (const entry of scope) {
-      if ('clientExport' in entry) evaluator.inject(entry.name, clientType(entry.clientExport), client[entry.clientExport]);
+      if ('clientExport' in entry) evaluator.inject(entry.name, clientType(entry.clientExport), tracker.recordedExport(entry.clientExport, client[entry.clientExport]));
       else evaluator.inject(entry.name, entry.type, entry.value);
     }
     const paths = this.exercisePaths(lesson);

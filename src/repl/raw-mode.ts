@@ -81,7 +81,7 @@ export class RawMode<C extends ReplClient, O extends object> {
   async line(line: string, more: () => boolean = () => false): Promise<void> {
     const raw = this.#raw;
     if (!raw || line.trim() === '') return;
-    this.#options.session.recordRawLine(raw.recordable(line));
+    this.#options.session.recordRawLine(raw.recordable(line, passwordsOf(this.#options.target)));
     const pipelinable = raw.pipelinable(line);
     if (pipelinable) await new Promise((resolve) => setImmediate(resolve));
     const early = pipelinable && more();
@@ -121,4 +121,9 @@ export class RawMode<C extends ReplClient, O extends object> {
     const allowed = KEYWORDS.filter((k) => (COMMANDS[k].states as readonly string[]).includes(state));
     return [allowed.filter((k) => k.startsWith(word)), line];
   }
+}
+
+/** The accounts' passwords the target knows, so a digest that is one of them can be told apart. */
+export function passwordsOf(target: PlaygroundTarget): string[] {
+  return target.connection.accounts.flatMap((a) => (a.password !== undefined ? [a.password] : []));
 }

@@ -86,9 +86,9 @@ export class RawSession {
    * a credential in base64; a lone `*` cancels and is kept), any other line goes through
    * {@link redactRawLine}.
    */
-  recordable(line: string): string {
+  recordable(line: string, passwords: readonly string[] = []): string {
     if (this.#saslResponseDue) return line === '*' ? '*' : REDACTED;
-    return redactRawLine(line);
+    return redactRawLine(line, passwords);
   }
 
   /** Closes the connection without QUIT (no UPDATE: marked messages stay, RFC 1939 §6). */
@@ -98,14 +98,23 @@ export class RawSession {
 }
 
 /**
+ * What an APOP digest is recorded as when it was an account's password itself: the password
+ * never enters the facts, but a lesson can tell the learner sent it (RFC 1939 §7 keeps it off
+ * the wire).
+ */
+export const PASSWORD_AS_DIGEST = `${REDACTED} (the password)`;
+
+/**
  * A typed raw command line as recorded in the lesson's facts: the keyword upper-cased, and the
  * arguments the command table marks secret (PASS, APOP's digest, AUTH's initial response)
- * redacted.
+ * redacted; an APOP digest that is one of `passwords` as {@link PASSWORD_AS_DIGEST}.
  */
-export function redactRawLine(line: string): string {
+export function redactRawLine(line: string, passwords: readonly string[] = []): string {
   try {
     const { keyword, args } = parseCommandLine(line);
-    return [keyword, ...redactArgs(keyword, args)].join(' ');
+    const shown = redactArgs(keyword, args);
+    if (keyword === 'APOP' && args[1] !== undefined && passwords.includes(args[1])) shown[1] = PASSWORD_AS_DIGEST;
+    return [keyword, ...shown].join(' ');
   } catch {
     return line.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
   }

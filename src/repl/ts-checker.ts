@@ -102,7 +102,19 @@ export function createTsChecker(project: string, virtualPath: string): TsChecker
   function diagnosticsOf(offset: number): TS.Diagnostic[] {
     const found = [...service.getSyntacticDiagnostics(virtualPath), ...service.getSemanticDiagnostics(virtualPath)];
     // Earlier inputs were accepted without errors; what is new belongs to this one.
-    return found.filter((d) => d.category === ts.DiagnosticCategory.Error && !IGNORED_DIAGNOSTICS.has(d.code) && (d.start === undefined || d.start >= offset));
+    return found.filter((d) => d.category === ts.DiagnosticCategory.Error && !IGNORED_DIAGNOSTICS.has(d.code) && (d.start === undefined || d.start >= offset)).map(withSuggestion);
+  }
+
+  /**
+   * An unknown property in an object literal (TS2353) gets the "Did you mean" TypeScript gives
+   * elsewhere (TS2561): the closest of the properties completion offers at that place.
+   */
+  function withSuggestion(d: TS.Diagnostic): TS.Diagnostic {
+    const wrong = d.code === 2353 && d.start !== undefined ? /'([^']+)' does not exist/.exec(ts.flattenDiagnosticMessageText(d.messageText, '\n'))?.[1] : undefined;
+    if (wrong === undefined || d.start === undefined) return d;
+    const names = service.getCompletionsAtPosition(virtualPath, d.start, {})?.entries.map((e) => e.name) ?? [];
+    const closest = closestName(wrong, names);
+    return closest ? { ...d, messageText: `${ts.flattenDiagnosticMessageText(d.messageText, '\n')} Did you mean to write '${closest}'?` } : d;
   }
 
   function check(code: string): () => void {
@@ -146,4 +158,32 @@ function diagnosticError(ts: typeof TS, errors: readonly TS.Diagnostic[], offset
     ...(d.start !== undefined ? { start: d.start - offset, length: d.length ?? 0 } : {}),
   }));
   return new TsDiagnosticError(text, diagnostics, code);
+}
+
+/** The name nearest to `wrong` by edit distance, when it is near enough to be a typo. */
+export function closestName(wrong: string, names: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(wrong.length / 3)) + 1;
+  for (const name of names) {
+    const distance = editDistance(wrong.toLowerCase(), name.toLowerCase());
+    if (distance < bestDistance && name !== wrong) {
+      best = name;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counted as one edit (`prot` → `port`). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
-import { isReadingOnly } from '../../src/tutor';
+import { isReadingOnly, solutionLines } from '../../src/tutor';
 import type { Lesson, MistakeDefinition } from '../../src/tutor';
 import { attemptLesson, COURSE_ORDER, lessonById, loadCourse, met, mistakeHintLine, unmet } from './lesson-attempt';
 import type { AttemptResult } from './lesson-attempt';
@@ -43,7 +43,7 @@ describe('the curriculum, attempted through the REPL', async () => {
       });
 
       it('the official solution passes every goal and marks the lesson done', async () => {
-        const solution = [...(lesson.definition.solution ?? []), '.check'];
+        const solution = [...solutionLines(lesson.definition), '.check'];
         let result = await attempt(solution);
         // A lesson about type errors needs the checker to see its goals met.
         if (unmet(result.results).length > 0) result = await attempt(solution, { typeCheck: true });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
+import { solutionLines } from '../../src/tutor';
 import { loadLessons } from '../../src/tutor/node';
 import { firstTwoLessonsDir, makeStateDir, startHarness } from './repl-harness';
 
@@ -24,7 +25,7 @@ describe('progress across runs', () => {
     const one = await startHarness({ embedded, stateDir, lessonsDir });
     await one.waitFor(/\n> $/);
     const since = one.output().length;
-    for (const line of first!.definition.solution!) one.send(line);
+    for (const line of solutionLines(first!.definition)) one.send(line);
     await one.waitFor('Lesson 1 complete!', since);
     await one.close();
 
@@ -38,7 +39,7 @@ describe('progress across runs', () => {
     expect(welcome).toContain('▶  2. USER and PASS');
     expect(welcome).toContain('-- Lesson 2 of 2: USER and PASS --');
     const start = two.output().length;
-    for (const line of second!.definition.solution!) two.send(line);
+    for (const line of solutionLines(second!.definition)) two.send(line);
     const out = await two.waitFor('Lesson 2 complete!', start);
     expect(out).toContain('That was the last lesson.');
     expect(await two.run('.progress')).toMatch(/^Progress: 2 of 2 lessons done\.\nSaved in .*progress\.json/);
