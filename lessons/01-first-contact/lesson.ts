@@ -18,7 +18,7 @@ const lesson: LessonDefinition = {
     {
       id: 'raw-greeting',
       text: 'Type `.raw` to connect by hand and read the greeting',
-      check: (f) => verdict(f.repl.rawSessions > 0, 'no `.raw` session was opened yet: this one is by hand', f.repl.clients > 0 ? 'the client connected, but not raw mode' : undefined),
+      check: (f) => verdict(f.repl.rawSessions > 0, 'no `.raw` session was opened yet: this goal is about connecting by hand', f.repl.clients > 0 ? 'the client connected' : undefined),
       hints: [
         'Dot-commands start with a dot and talk to the playground, not to TypeScript: type `.raw` and press Enter.',
         'The line that starts with `+OK` right after `.raw` is the greeting: the server speaks first (RFC 1939 §4).',

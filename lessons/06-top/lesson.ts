@@ -63,8 +63,9 @@ const lesson: LessonDefinition = {
       check: (f) => {
         const mixed = mixedNumbers(f);
         // The header value itself, or just the messages that have it (their heads or their numbers).
-        const onlyMixed = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every((x) => mixed.has(typeof x === 'number' ? x : isRecord(x) && typeof x.n === 'number' ? x.n : -1));
-        const found = f.saw(isMixed) || f.saw(onlyMixed);
+        const mixedHead = (x: unknown): boolean => isRecord(x) && typeof x.n === 'number' && typeof x.header === 'function' && mixed.has(x.n);
+        const onlyMixed = (v: unknown): boolean => Array.isArray(v) && v.length > 0 && v.every((x) => (typeof x === 'number' ? mixed.has(x) : mixedHead(x)));
+        const found = f.saw(isMixed) || f.saw(onlyMixed) || f.saw(mixedHead);
         return verdict(found, 'no `multipart/mixed` Content-Type (or the heads that have it) has been shown yet', mixed.size > 0 ? 'heads of multipart messages were fetched' : undefined);
       },
       hints: [

@@ -1,5 +1,5 @@
 import type { Exchange, Facts, LessonDefinition, SessionFacts } from '../../src/tutor';
-import { loginLines, maildropInUse, notLoggedIn, typedInRaw, verdict } from '../common';
+import { isRecord, loginLines, maildropInUse, notLoggedIn, typedInRaw, verdict } from '../common';
 
 /** The mailbox this lesson starts from (5 messages; message 2 is a newsletter nobody will miss). */
 const MAILBOX = ['welcome', 'newsletter-alternative', 'thread-question', 'thread-reply', 'shipping-notice'];
@@ -22,6 +22,36 @@ const updated = (s: SessionFacts): boolean => s.entries.some((e) => e.direction 
 /** Sessions that marked a message and ended without UPDATE: nothing was deleted. */
 const droppedWithMarks = (f: Facts): SessionFacts[] =>
   f.sessions().filter((s) => s.state === 'CLOSED' && !updated(s) && s.exchanges.some((x) => x.command.keyword === 'DELE' && ok(x)));
+
+/**
+ * Each session that marked messages and ended without QUIT, with whether a later session showed
+ * them still there: on the wire (STAT's or LIST's count, a reply naming a marked uid), or in a
+ * client result the learner saw (a count, a listing of that length, a unique-id listing with it).
+ */
+function stillThere(f: Facts): { onWire: boolean; seen: boolean }[] {
+  const sessions = f.sessions();
+  const dropped = new Set(droppedWithMarks(f).map((s) => s.session));
+  return sessions.flatMap((a, i) => {
+    if (!dropped.has(a.session)) return [];
+    const marked = a.exchanges.filter((x) => x.command.keyword === 'DELE' && ok(x)).flatMap((x) => x.reply.uids ?? []);
+    const closedAt = a.entries[a.entries.length - 1]?.time ?? 0;
+    const expected = MAILBOX.length - removedBefore(sessions, i + 1).size;
+    const count = (x: Exchange): number => Number(/^\+OK (\d+)/.exec(x.reply.text)?.[1] ?? NaN);
+    const onWire = sessions.slice(i + 1).some((b) =>
+      b.exchanges.some(
+        (x) =>
+          ok(x) &&
+          (((x.command.keyword === 'STAT' || (x.command.keyword === 'LIST' && x.command.args.length === 0)) && count(x) === expected) ||
+            (x.reply.uids ?? []).some((u) => marked.includes(u)) ||
+            (x.command.keyword === 'UIDL' && marked.some((u) => x.reply.text.split(' ').includes(u)))),
+      ),
+    );
+    const shows = (v: unknown): boolean =>
+      (Array.isArray(v) && (v.length === expected || v.some((e) => isRecord(e) && typeof e.uid === 'string' && marked.includes(e.uid)))) || (isRecord(v) && v.count === expected);
+    const seen = f.calls().some((c) => c.ok && (c.time ?? 0) > closedAt && ['stat', 'list', 'uidl'].includes(c.call) && shows(c.value) && f.sawValue(c.value, c.seq));
+    return [{ onWire, seen }];
+  });
+}
 
 /** Unique-ids removed by UPDATE in sessions before index `before` (all when omitted). */
 function removedBefore(sessions: SessionFacts[], before = sessions.length): Set<string> {
@@ -88,28 +118,13 @@ const lesson: LessonDefinition = {
       id: 'drop-keeps',
       text: 'With the client, `DELE 2` then `pop.close()` without QUIT; log in again: the message is still there',
       check: (f) => {
-        const sessions = f.sessions();
-        const dropped = new Set(droppedWithMarks(f).map((s) => s.session));
-        const shown = sessions.some((a, i) => {
-          if (!dropped.has(a.session)) return false;
-          const marked = a.exchanges.filter((x) => x.command.keyword === 'DELE' && ok(x)).flatMap((x) => x.reply.uids ?? []);
-          return sessions.slice(i + 1).some((b, j) => {
-            if (!b.entries.some((e) => e.stateAfter === 'TRANSACTION')) return false;
-            const expected = MAILBOX.length - removedBefore(sessions, i + 1 + j).size;
-            return b.exchanges.some(
-              (x) =>
-                ok(x) &&
-                ((x.command.keyword === 'STAT' && Number(x.reply.text.split(' ')[1]) === expected) ||
-                  (x.reply.uids ?? []).some((u) => marked.includes(u)) ||
-                  (x.command.keyword === 'UIDL' && marked.some((u) => x.reply.text.split(' ').includes(u)))),
-            );
-          });
-        });
-        // What the later session said must have reached the learner: printed in raw mode, or a result shown.
+        const drops = stillThere(f);
+        if (drops.length === 0) return verdict(false, 'no session has marked a message and ended without QUIT yet (`pop.close()`)');
+        // What a later session said must have reached the learner: printed in raw mode, or a result shown.
+        const onWire = drops.some((d) => d.onWire);
         const looked = ['STAT', 'LIST', 'UIDL', 'RETR', 'TOP'].some((k) => typedInRaw(f, k) > 0) || f.saw((_, c) => c !== undefined && c.ok && ['stat', 'list', 'uidl', 'retr', 'top'].includes(c.call));
-        if (shown && looked) return { met: true };
-        if (dropped.size === 0) return verdict(false, 'no session has marked a message and ended without QUIT yet (`pop.close()`)');
-        return verdict(false, shown ? 'what the new session found has not been shown yet: look at `await pop.stat()`' : 'no later session has looked for the message yet: log in again and `await pop.stat()`', 'a session marked a message and ended without QUIT');
+        if ((onWire && looked) || drops.some((d) => d.seen)) return { met: true };
+        return verdict(false, onWire ? 'what the new session found has not been shown yet: look at `await pop.stat()`' : 'no later session has looked for the message yet: log in again and `await pop.stat()`', 'a session marked a message and ended without QUIT');
       },
       hints: [
         'A session that ends any other way than QUIT never enters UPDATE, and the server must not remove anything (RFC 1939 §6). `pop.close()` hangs up without QUIT, like a dropped line.',

@@ -112,7 +112,8 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'tls-refused',
-      when: (f) => f.repl.errors.some((e) => e.code === 'TLS_FAILED') && !clientHelloOnPlainPort(f),
+      // Not the refusal the wrong-name goal asks for: that one is the lesson working.
+      when: (f) => f.repl.errors.some((e) => e.code === 'TLS_FAILED' && e.cause !== 'ERR_TLS_CERT_ALTNAME_INVALID') && !clientHelloOnPlainPort(f),
       hint: "TLS failed. With `tls: true`, check the port first: `sandbox.tlsPort`, not `sandbox.port`. Otherwise the certificate was refused: no trusted CA signed it (pass `ca: sandbox.ca`, which `...sandbox` does), or it does not name the host you asked for. Fix the trust; never turn the check off with `rejectUnauthorized: false`, which accepts anyone's certificate.",
       example: ['await connect({ host: sandbox.host, port: sandbox.tlsPort, tls: true })'],
     },

@@ -153,7 +153,7 @@ export class ClientTracker<C extends ReplClient, O extends object> {
     const calls = this.#options.calls;
     const shownArgs = redactArgsOf(call, args, this.#options.passwords ?? []);
     const seq = calls?.start();
-    const base = { seq: seq ?? 0, call, args: shownArgs, ...(state !== undefined ? { state } : {}) };
+    const base = { seq: seq ?? 0, call, args: shownArgs, time: Date.now(), ...(state !== undefined ? { state } : {}) };
     // A new promise that settles as the call does: a rejection nobody awaits still shows as one.
     const promise = Promise.resolve(result).then(
       (value) => {

@@ -107,7 +107,8 @@ export function describeError(error: unknown, context: HintContext = DEFAULT_HIN
   const responseCode = typeof e.responseCode === 'string' ? e.responseCode : undefined;
   const firstLine = (e.message ?? '').split('\n')[0] ?? '';
   const undeclared = e.name === 'ReferenceError' ? undeclaredName({ message: firstLine }) : undefined;
-  const fact: ErrorFact = { code, ...(responseCode ? { responseCode } : {}), ...(undeclared ? { name: undeclared } : {}) };
+  const cause = typeof e.cause === 'object' && e.cause !== null ? (e.cause as { code?: unknown }).code : undefined;
+  const fact: ErrorFact = { code, ...(responseCode ? { responseCode } : {}), ...(undeclared ? { name: undeclared } : {}), ...(typeof cause === 'string' ? { cause } : {}) };
   if (code === 'ERR_REPLY') {
     const line = typeof e.reply?.line === 'string' ? e.reply.line : firstLine;
     const command = typeof e.command === 'string' ? `${e.command}: ` : '';

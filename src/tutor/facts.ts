@@ -14,6 +14,8 @@ export interface ErrorFact {
   responseCode?: string;
   /** The name an error is about: the undeclared name of TS2304 or a ReferenceError. */
   name?: string;
+  /** The code of the error's cause, e.g. `ERR_TLS_CERT_ALTNAME_INVALID` under `TLS_FAILED`. */
+  cause?: string;
 }
 
 /** What the REPL itself saw since the lesson started (not the server). */

@@ -28,6 +28,8 @@ export interface CallRecord {
   value: unknown;
   /** The client's session state when the call started (undefined for `connect` and exports). */
   state?: string;
+  /** When it started, as epoch milliseconds (to compare with transcript entries' `time`). */
+  time?: number;
 }
 
 /** Strings shorter than this count only as a whole value shown, never found inside another. */
@@ -112,6 +114,8 @@ function piecesOf(target: unknown): Pieces {
     if (typeof node === 'object' && node !== null) pieces.objects.add(node);
     else if (typeof node === 'string' && node !== '') pieces.strings.add(node);
     else if (typeof node === 'number' || typeof node === 'bigint') pieces.numbers.add(node);
+    // How many a listing holds is one of its fields too (`listing.length`).
+    if (Array.isArray(node)) pieces.numbers.add(node.length);
     return true;
   });
   if (typeof target === 'object' && target !== null) piecesCache.set(target, pieces);

@@ -42,13 +42,21 @@ describe('the curriculum, attempted through the REPL', async () => {
         expect(met(results), 'goals met by doing nothing').toEqual([]);
       });
 
-      it('the official solution passes every goal and marks the lesson done', async () => {
+      it('the official solution passes every goal, marks the lesson done, and earns no mistake hint on any line', async () => {
         const solution = [...solutionLines(lesson.definition), '.check'];
-        let result = await attempt(solution);
+        const hints = (lesson.definition.mistakes ?? []).map((m) => ({ id: m.id, line: mistakeHintLine(m.hint) }));
+        // Checked after every line: a correct step must never be told it was a mistake.
+        const fired = new Set<string>();
+        const until = (out: string): boolean => {
+          for (const hint of hints) if (out.includes(hint.line)) fired.add(hint.id);
+          return false;
+        };
+        let result = await attempt(solution, { until });
         // A lesson about type errors needs the checker to see its goals met.
-        if (unmet(result.results).length > 0) result = await attempt(solution, { typeCheck: true });
+        if (unmet(result.results).length > 0) result = await attempt(solution, { typeCheck: true, until });
         expect(unmet(result.results), `goals the solution leaves unmet; the REPL printed:\n${result.output}`).toEqual([]);
         expect(result.done).toBe(true);
+        expect([...fired], 'mistake hints the solution earned').toEqual([]);
       });
 
       // A mistake without an example has nothing to replay here; the format test asks for one.

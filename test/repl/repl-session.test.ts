@@ -40,7 +40,7 @@ describe('the guided REPL, driven through streams', () => {
 
   it('explains every unmet goal on .check, and opens the lines of the first one once its hints are seen', async () => {
     const check = await h.run('.check');
-    expect(check).toContain('  ✘ Type `.raw` to connect by hand and read the greeting\n      No `.raw` session was opened yet: this one is by hand.\n');
+    expect(check).toContain('  ✘ Type `.raw` to connect by hand and read the greeting\n      No `.raw` session was opened yet: this goal is about connecting by hand.\n');
     expect(check).toContain('  ✘ Read the greeting the client received: `pop.greeting`\n      Connect with the client first.\n');
     // Both hint tiers of the first goal were shown above, so its lines open (and no others).
     expect(await h.run('.solution')).toBe('The lines for "Type `.raw` to connect by hand and read the greeting":\n  .raw\n');
