@@ -1,9 +1,16 @@
 import { SandboxError } from './errors';
-import type { Seed } from './seed-loader';
-import { loadEmlDir } from './seed-loader';
+import type { Seed } from './seed';
 import type { NewMessage } from './storage';
 
-/** An account given from code or the CLI (`--user NAME:PASSWORD[:EML_DIR]`). */
+/** An account to add to the seed's, or to replace one of them with. */
+export interface AccountOption {
+  name: string;
+  password: string;
+  /** Its mailbox, replacing the seed mailbox; without it a seed account keeps its own and a new one is empty. */
+  messages?: readonly NewMessage[];
+}
+
+/** An account given from code or the CLI (`--user NAME:PASSWORD[:EML_DIR]`), in Node. */
 export interface UserOption {
   name: string;
   password: string;
@@ -23,7 +30,7 @@ export interface Account {
 const NAME = /^[\x21-\x7e]{1,255}$/;
 
 /** Validates one account option. @throws SandboxError `BAD_OPTION`. */
-export function checkUserOption(user: UserOption): void {
+export function checkUserOption(user: Pick<AccountOption, 'name' | 'password'>): void {
   if (!NAME.test(user.name)) {
     throw new SandboxError('BAD_OPTION', `account name ${JSON.stringify(user.name)} must be 1-255 printable ASCII characters without spaces`);
   }
@@ -42,12 +49,12 @@ export class AccountRegistry {
   }
 
   /**
-   * Builds the registry: every seed account, then each user option in turn. An option naming an
-   * existing account replaces its password, and its mailbox too when `emlDir` is given; a new
-   * name without `emlDir` gets an empty mailbox.
-   * @throws SandboxError `BAD_OPTION` for an invalid name or password or an unreadable folder.
+   * Builds the registry: every seed account, then each account option in turn. An option naming
+   * an existing account replaces its password, and its mailbox too when `messages` is given; a
+   * new name without `messages` gets an empty mailbox.
+   * @throws SandboxError `BAD_OPTION` for an invalid name or password.
    */
-  static async build(seed: Seed, users: readonly UserOption[] = []): Promise<AccountRegistry> {
+  static build(seed: Seed, users: readonly AccountOption[] = []): AccountRegistry {
     const registry = new AccountRegistry(seed);
     for (const account of seed.accounts) {
       registry.#accounts.set(account.name, {
@@ -59,7 +66,7 @@ export class AccountRegistry {
     for (const user of users) {
       checkUserOption(user);
       const previous = registry.#accounts.get(user.name);
-      const messages = user.emlDir !== undefined ? await loadEmlDir(user.emlDir) : (previous?.seed ?? []);
+      const messages = user.messages ?? previous?.seed ?? [];
       registry.#accounts.set(user.name, { name: user.name, password: user.password, seed: messages });
     }
     return registry;

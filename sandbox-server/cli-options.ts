@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { FaultSpec } from '../src/protocol';
-import { parseFaultSpec } from '../src/protocol';
+import type { FaultDefinition, FaultSpec } from '../src/protocol';
+import { FAULTS, faultSyntax, parseFaultSpec } from '../src/protocol';
 import type { UserOption } from './accounts';
 import { checkUserOption } from './accounts';
 import { SandboxError } from './errors';
@@ -20,6 +20,13 @@ export interface CliOptions {
   help: boolean;
 }
 
+/** One fault of the table in --help: its syntax, then its one line (below, when the syntax is long). */
+function faultHelp(fault: FaultDefinition): string {
+  const syntax = `                          ${faultSyntax(fault)}`;
+  const doc = fault.doc.replace(/`/g, '');
+  return syntax.length < 42 ? `${syntax.padEnd(42)} ${doc}` : `${syntax}\n${' '.repeat(43)}${doc}`;
+}
+
 /** The --help text. */
 export const USAGE = `usage: npm run sandbox -- [options]
 
@@ -32,8 +39,8 @@ Runs the sandbox POP3 server with the seed mailboxes (alice, bob, zoe, max).
   --ca-out FILE         write the CA certificate (PEM) that clients should trust
   --require-tls         no cleartext login before STLS (default: on unless --host is loopback)
   --user NAME:PASS[:DIR]  add or replace an account; DIR holds its .eml files (repeatable)
-  --fault SPEC          inject faults: delay=MS, drop-after=N, drop-mid-retr, fail=CMD[+CMD],
-                        refuse-login=IN-USE|LOGIN-DELAY, stall, stall-after=N (comma-separated)
+  --fault SPEC          inject faults, comma-separated (repeatable):
+${FAULTS.map(faultHelp).join('\n')}
   --maildir DIR         keep mailboxes in a Maildir folder across restarts
   --trace               print every command, reply and event to stderr
   -h, --help            show this help`;

@@ -1,9 +1,9 @@
 import type { ParsedCommand, Pop3State } from '../src/protocol';
 import { lookupCommand } from '../src/protocol';
 import { CommandRefusal } from './errors';
-import { HANDLERS } from './handlers';
-import type { SessionContext } from './handlers';
-import type { Reply } from './reply';
+import { HANDLERS, obsolete } from './handlers';
+import type { Command, SessionContext } from './handlers';
+import type { Reply, StatusReply } from './reply';
 import { err } from './reply';
 import { printable } from './display';
 import { suggestCommand } from './suggest';
@@ -24,11 +24,10 @@ function usage(summary: string): string {
 }
 
 /**
- * Checks a parsed command against the command table (existence, obsolescence, state, arity),
- * applies an injected `fail=` fault, and runs the handler. Returns the one reply.
- * Handler refusals (CommandRefusal) become -ERR; other exceptions propagate as internal errors.
+ * Checks a parsed command against the command table: existence, obsolescence, state, arity.
+ * @returns the command, ready for its handler, or the one reply that refuses it.
  */
-export async function dispatch(parsed: ParsedCommand, session: SessionContext): Promise<Reply> {
+export function checkCommand(parsed: ParsedCommand, session: SessionContext): Command | StatusReply {
   const { keyword, args } = parsed;
   // RFC 1939 §7: PASS is valid only immediately after USER; any other command forgets the name.
   if (keyword !== 'PASS') session.pendingUser = undefined;
@@ -45,7 +44,8 @@ export async function dispatch(parsed: ParsedCommand, session: SessionContext): 
     });
   }
   const { keyword: command, spec } = found;
-  if (spec.obsolete) return HANDLERS[command]({ keyword: command, args }, session);
+  // In any state: the reply says what replaced the command.
+  if (spec.obsolete) return obsolete({ keyword: command, args });
   if (!spec.states.includes(session.state)) {
     return err(wrongState(command, spec.states, session), { bad: true });
   }
@@ -61,15 +61,16 @@ export async function dispatch(parsed: ParsedCommand, session: SessionContext): 
           : `${spec.minArgs} to ${spec.maxArgs} arguments`;
     return err(`${command} takes ${expected}; usage: ${usage(spec.summary)}`, { bad: true });
   }
-  const faults = session.faults();
-  if (faults.failCommands?.includes(command)) {
-    return err(`${command} failed on purpose (injected fault: fail=${command}); try again later`, {
-      code: 'SYS/TEMP',
-      fault: `fail=${command}`,
-    });
-  }
+  return { keyword: command, args };
+}
+
+/**
+ * Runs the handler of a checked command. Returns the one reply: a handler refusal
+ * (CommandRefusal) becomes -ERR; other exceptions propagate as internal errors.
+ */
+export async function runHandler(command: Command, session: SessionContext): Promise<Reply> {
   try {
-    return await HANDLERS[command]({ keyword: command, args }, session);
+    return await HANDLERS[command.keyword](command, session);
   } catch (error) {
     if (error instanceof CommandRefusal) {
       const extras = error.responseCode === undefined ? { bad: error.bad } : { code: error.responseCode, bad: error.bad };

@@ -1,4 +1,14 @@
-import { isUtf8 } from 'node:buffer';
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** True when the bytes are valid UTF-8 (RFC 3629). */
+export function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Shows untrusted input inside a reply: printable ASCII kept, every other octet as \xNN, cut to

@@ -3,7 +3,7 @@ import { CodedError, Pop3Error } from '../src/protocol';
 /**
  * A sandbox misconfiguration or misuse from code: an unknown account, a seed name that does
  * not exist, a bad option. Codes: `UNKNOWN_ACCOUNT`, `UNKNOWN_SEED_MESSAGE`, `BAD_OPTION`,
- * `SEED_INVALID`, `LISTEN_FAILED`.
+ * `SEED_INVALID`, `LISTEN_FAILED`, `SANDBOX_CLOSED`.
  */
 export class SandboxError extends CodedError {}
 

@@ -1,5 +1,5 @@
 import type { FaultSpec } from '../src/protocol';
-import { isKeyword, isNoFault } from '../src/protocol';
+import { checkFaultSpec, InvalidArgumentError, isNoFault } from '../src/protocol';
 import { SandboxError } from './errors';
 
 /** Seconds CAPA announces as LOGIN-DELAY while a `refuse-login=LOGIN-DELAY` fault is on. */
@@ -25,14 +25,14 @@ export class FaultRegistry {
    * @throws SandboxError `BAD_OPTION` for a malformed spec.
    */
   set(spec: FaultSpec | undefined, account?: string): void {
-    const checked = spec === undefined || isNoFault(spec) ? NONE : checkFaultSpec(spec);
+    const valid = spec === undefined || isNoFault(spec) ? NONE : checked(spec);
     if (account === undefined) {
-      this.#all = checked;
+      this.#all = valid;
       this.#perAccount.clear();
-    } else if (checked === NONE && spec === undefined) {
+    } else if (valid === NONE && spec === undefined) {
       this.#perAccount.delete(account);
     } else {
-      this.#perAccount.set(account, checked);
+      this.#perAccount.set(account, valid);
     }
   }
 
@@ -58,20 +58,12 @@ export class FaultRegistry {
   }
 }
 
-function checkFaultSpec(spec: FaultSpec): FaultSpec {
-  const count = (name: string, value: number | undefined): void => {
-    if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) {
-      throw new SandboxError('BAD_OPTION', `fault ${name} must be a whole number of at least 0, got ${String(value)}`);
-    }
-  };
-  count('delayMs', spec.delayMs);
-  count('dropAfterCommands', spec.dropAfterCommands);
-  count('stallAfterCommands', spec.stallAfterCommands);
-  for (const keyword of spec.failCommands ?? []) {
-    if (!isKeyword(keyword)) throw new SandboxError('BAD_OPTION', `fault failCommands: unknown command ${JSON.stringify(keyword)}`);
+/** The table's check (src/protocol/faults.ts), as the sandbox reports a bad option. */
+function checked(spec: FaultSpec): FaultSpec {
+  try {
+    return checkFaultSpec(spec);
+  } catch (error) {
+    if (error instanceof InvalidArgumentError) throw new SandboxError('BAD_OPTION', error.message);
+    throw error;
   }
-  if (spec.refuseLogin !== undefined && spec.refuseLogin !== 'IN-USE' && spec.refuseLogin !== 'LOGIN-DELAY') {
-    throw new SandboxError('BAD_OPTION', 'fault refuseLogin must be IN-USE or LOGIN-DELAY');
-  }
-  return Object.freeze({ ...spec, ...(spec.failCommands ? { failCommands: [...spec.failCommands] } : {}) });
 }

@@ -1,4 +1,7 @@
+import type { CryptoPort } from '../src/protocol';
 import { toCanonicalCrlf } from '../src/protocol';
+import { pureCrypto } from '../src/ports/pure-crypto';
+import type { AccountRegistry } from './accounts';
 import type { MailStorage, NewMessage, ReleaseLock, StoredMessage } from './storage';
 import { contentDigest, deriveUid } from './uid';
 
@@ -16,23 +19,30 @@ interface MemoryMaildrop {
  * Canonical bytes and content digest per stored Buffer: seed messages are the same Buffers in
  * every sandbox of a process, so each is canonicalised and hashed once.
  */
-const prepared = new WeakMap<Buffer, { canonical: Buffer; digest: Buffer }>();
+const prepared = new WeakMap<Buffer, { canonical: Buffer; digest: Uint8Array }>();
 
-function prepare(raw: Buffer): { canonical: Buffer; digest: Buffer } {
+function prepare(crypto: CryptoPort, raw: Buffer): { canonical: Buffer; digest: Uint8Array } {
   let found = prepared.get(raw);
   if (!found) {
     const canonical = toCanonicalCrlf(raw);
-    found = { canonical, digest: contentDigest(canonical) };
+    found = { canonical, digest: contentDigest(crypto, canonical) };
     prepared.set(raw, found);
   }
   return found;
+}
+
+/** Options of {@link createMemoryStorage}. */
+export interface MemoryStorageOptions {
+  /** Hashes for the unique-ids; default the pure implementation (every port gives the same ids). */
+  crypto?: CryptoPort;
 }
 
 /**
  * Storage that lives and dies with the process: each sandbox start is a fresh copy of the seed.
  * Unique-ids come from {@link deriveUid}: the same for every fresh start, new after a reset.
  */
-export function createMemoryStorage(): MailStorage {
+export function createMemoryStorage(options: MemoryStorageOptions = {}): MailStorage {
+  const crypto = options.crypto ?? pureCrypto;
   const maildrops = new Map<string, MemoryMaildrop>();
 
   const maildrop = (account: string): MemoryMaildrop => {
@@ -45,8 +55,8 @@ export function createMemoryStorage(): MailStorage {
   };
 
   const store = (account: string, drop: MemoryMaildrop, message: NewMessage): StoredMessage => {
-    const { canonical: bytes, digest } = prepare(message.bytes);
-    const uid = deriveUid(account, drop.generation, drop.sequence++, digest);
+    const { canonical: bytes, digest } = prepare(crypto, message.bytes);
+    const uid = deriveUid(crypto, account, drop.generation, drop.sequence++, digest);
     const stored: StoredMessage = { uid, size: bytes.length, read: () => Promise.resolve(bytes) };
     if (message.seedName !== undefined) stored.seedName = message.seedName;
     return stored;
@@ -95,4 +105,14 @@ export function createMemoryStorage(): MailStorage {
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * Memory storage holding every account's seed mail. The first seeding's unique-ids are the same
+ * on every start, wherever the sandbox runs (see deriveUid).
+ */
+export async function createSeededMemoryStorage(accounts: AccountRegistry, crypto: CryptoPort): Promise<MailStorage> {
+  const storage = createMemoryStorage({ crypto });
+  for (const account of accounts.list()) await storage.replace(account.name, account.seed);
+  return storage;
 }

@@ -1,6 +1,7 @@
+import type { CryptoPort } from '../src/protocol';
 import type { AccountRegistry } from './accounts';
-import { createMaildirStorage } from './maildir-storage';
-import { createMemoryStorage } from './memory-storage';
+import { createMaildirStorage } from './maildir/storage';
+import { createSeededMemoryStorage } from './memory-storage';
 import type { SandboxOptions } from './options';
 import type { MailStorage } from './storage';
 
@@ -14,16 +15,13 @@ export interface OpenedStorage {
  * The one place that builds the storage:
  * - `storage` given: used as it is (the caller seeded it; resetMailbox works on it);
  * - `maildir` given: persistent Maildir storage in that folder, each account seeded on first use;
- * - otherwise: in memory, every account seeded afresh (the first seeding's unique-ids are the
- *   same on every start, see deriveUid).
+ * - otherwise: in memory, every account seeded afresh (see createSeededMemoryStorage).
  */
-export async function openStorage(options: SandboxOptions, accounts: AccountRegistry): Promise<OpenedStorage> {
+export async function openStorage(options: SandboxOptions, accounts: AccountRegistry, crypto: CryptoPort): Promise<OpenedStorage> {
   if (options.storage) return { storage: options.storage, owned: false };
   if (options.maildir !== undefined) {
     const storage = await createMaildirStorage(options.maildir, { seed: (name) => accounts.find(name)?.seed });
     return { storage, owned: true };
   }
-  const storage = createMemoryStorage();
-  for (const account of accounts.list()) await storage.replace(account.name, account.seed);
-  return { storage, owned: true };
+  return { storage: await createSeededMemoryStorage(accounts, crypto), owned: true };
 }

@@ -1,12 +1,16 @@
 import { isIP } from 'node:net';
 import type { FaultSpec } from '../src/protocol';
-import { AUTOLOGOUT_MS, FAILED_LOGIN_DELAY_MS, MAX_CONNECTIONS } from '../src/protocol';
+import { MAX_CONNECTIONS } from '../src/protocol';
+import { isLoopback } from '../src/protocol/address';
 import type { UserOption } from './accounts';
 import { SandboxError } from './errors';
+import type { SessionConfig } from './server-context';
+import type { SessionConfigOptions } from './session-config';
+import { checkCount, resolveSessionConfig } from './session-config';
 import type { MailStorage } from './storage';
 
 /** Options of {@link startSandbox}. Every one is optional. */
-export interface SandboxOptions {
+export interface SandboxOptions extends SessionConfigOptions {
   /** Address to listen on; default `127.0.0.1` (loopback only). */
   host?: string;
   /** POP3 port; default 0, a free port. */
@@ -23,12 +27,6 @@ export interface SandboxOptions {
   storage?: MailStorage;
   /** Persistent Maildir storage in this folder. */
   maildir?: string;
-  /** Idle time before a session is closed without reply or UPDATE (RFC 1939 §3); default 10 minutes. */
-  autologoutMs?: number;
-  /** Pause before answering a failed login, growing with repeated failures; default 300 ms. */
-  failedLoginDelayMs?: number;
-  /** Minimum seconds between logins to one account, announced as LOGIN-DELAY (RFC 2449 §6.5); default none. */
-  loginDelaySeconds?: number;
   /** Simultaneous connections accepted, both ports together; default 4000. */
   maxConnections?: number;
   /** Faults for every account (see {@link Sandbox.setFaults}); default none. */
@@ -38,36 +36,17 @@ export interface SandboxOptions {
 }
 
 /** Options with defaults applied and checked. */
-export interface SandboxConfig {
+export interface SandboxConfig extends SessionConfig {
   host: string;
   port: number;
   tlsPort: number | false;
   tlsNames: string[];
-  requireTls: boolean;
-  autologoutMs: number;
-  failedLoginDelayMs: number;
-  loginDelaySeconds: number;
   maxConnections: number;
-}
-
-/** True for an address that only this machine can reach. */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  return h.startsWith('::ffff:127.');
 }
 
 function checkPort(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new SandboxError('BAD_OPTION', `${name} must be a port number from 0 to 65535, got ${String(value)}`);
-  }
-  return value;
-}
-
-function checkCount(name: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new SandboxError('BAD_OPTION', `${name} must be a whole number of at least ${min}, got ${String(value)}`);
   }
   return value;
 }
@@ -85,15 +64,14 @@ export function resolveOptions(options: SandboxOptions): SandboxConfig {
       throw new SandboxError('BAD_OPTION', `TLS name ${JSON.stringify(name)} is neither a DNS name nor an IP address`);
     }
   }
+  const port = checkPort('port', options.port ?? 0);
+  const tlsPort = options.tlsPort === false ? false : checkPort('tlsPort', options.tlsPort ?? 0);
   return {
     host,
-    port: checkPort('port', options.port ?? 0),
-    tlsPort: options.tlsPort === false ? false : checkPort('tlsPort', options.tlsPort ?? 0),
+    port,
+    tlsPort,
     tlsNames,
-    requireTls: options.requireTls ?? !isLoopback(host),
-    autologoutMs: checkCount('autologoutMs', options.autologoutMs ?? AUTOLOGOUT_MS, 1),
-    failedLoginDelayMs: checkCount('failedLoginDelayMs', options.failedLoginDelayMs ?? FAILED_LOGIN_DELAY_MS, 0),
-    loginDelaySeconds: checkCount('loginDelaySeconds', options.loginDelaySeconds ?? 0, 0),
+    ...resolveSessionConfig(options, !isLoopback(host)),
     maxConnections: checkCount('maxConnections', options.maxConnections ?? MAX_CONNECTIONS, 1),
   };
 }

@@ -1,19 +1,20 @@
 import { createSecureContext } from 'node:tls';
-import type { FaultSpec } from '../src/protocol';
+import { nodeCrypto } from '../src/ports/node-crypto';
 import { AccountRegistry } from './accounts';
 import { sandboxCertificates } from './certificates';
-import { FaultRegistry } from './fault-registry';
 import { openStorage } from './open-storage';
 import type { SandboxOptions } from './options';
 import { resolveOptions } from './options';
-import { loadSeed } from './seed-loader';
+import type { SandboxCore } from './sandbox-core';
+import { createSandboxCore } from './sandbox-core';
+import { loadSeed, loadUsers } from './seed-loader';
 import { Pop3Server } from './server';
-import type { ServerContext } from './server-context';
-import { SessionLog } from './session-log';
-import type { NewMessage } from './storage';
 
-/** A running sandbox POP3 server. */
-export interface Sandbox {
+/**
+ * A running sandbox POP3 server: listening on TCP (and implicit TLS), and able to run a
+ * session on any other transport with {@link SandboxCore.accept}.
+ */
+export interface Sandbox extends SandboxCore {
   /** The address it listens on. */
   readonly host: string;
   /** The POP3 port (RFC 1939). */
@@ -22,25 +23,6 @@ export interface Sandbox {
   readonly tlsPort: number | undefined;
   /** PEM of the CA that signed the server certificate: trust it instead of turning verification off. */
   readonly ca: string;
-  /** Every account, seed accounts first. */
-  readonly accounts: readonly { name: string; password: string }[];
-  /** Every TranscriptEntry of every session. */
-  readonly log: SessionLog;
-  /** Unexpected handler failures (each answered -ERR [SYS/TEMP] and survived); empty in a healthy run. */
-  readonly internalErrors: readonly Error[];
-  /**
-   * Replaces an account's mailbox: with seed message names or raw messages, or by default with the
-   * account's own seed. New messages get fresh unique-ids. A session already logged in keeps its
-   * snapshot (RFC 1939 §4).
-   * @throws SandboxError `UNKNOWN_ACCOUNT` or `UNKNOWN_SEED_MESSAGE`.
-   */
-  resetMailbox(account: string, messages?: readonly (string | NewMessage)[]): Promise<void>;
-  /**
-   * Sets injected faults for one account, or for all when `account` is omitted (which also drops
-   * every per-account setting). `undefined` turns them off. Applies from the next command on.
-   * @throws SandboxError `BAD_OPTION` for a malformed spec.
-   */
-  setFaults(spec: FaultSpec | undefined, account?: string): void;
   /** Stops listening, ends every session without UPDATE, releases storage. */
   close(): Promise<void>;
 }
@@ -53,57 +35,49 @@ export interface Sandbox {
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const config = resolveOptions(options);
-  const faults = new FaultRegistry(options.faults);
-  const accounts = await AccountRegistry.build(await loadSeed(), options.users ?? []);
-  const [{ storage, owned }, certificates] = await Promise.all([openStorage(options, accounts), sandboxCertificates(config.tlsNames)]);
-  const log = new SessionLog(options.logLimit);
-  const internalErrors: Error[] = [];
-  let sessions = 0;
+  const [seed, users] = await Promise.all([loadSeed(), loadUsers(options.users ?? [])]);
+  const accounts = AccountRegistry.build(seed, users);
+  const [{ storage, owned }, certificates] = await Promise.all([
+    openStorage(options, accounts, nodeCrypto),
+    sandboxCertificates(config.tlsNames),
+  ]);
+  // TLS 1.2 at least (RFC 8997), for the implicit-TLS port and STLS alike.
   const tlsOptions = { key: certificates.key, cert: certificates.cert, minVersion: 'TLSv1.2' } as const;
-  const context: ServerContext = {
-    config,
-    accounts,
-    storage,
-    faults,
-    log,
-    tlsOptions,
-    secureContext: createSecureContext(tlsOptions),
-    lastLogin: new Map(),
-    timestampHost: 'sandbox.localhost',
-    internalErrors,
-    nextSessionId: () => `s${++sessions}`,
-  };
-  const server = new Pop3Server(context);
+  let core: SandboxCore;
+  try {
+    core = createSandboxCore({
+      config,
+      accounts,
+      storage,
+      ownsStorage: owned,
+      crypto: nodeCrypto,
+      faults: options.faults,
+      logLimit: options.logLimit,
+      stlsContext: createSecureContext(tlsOptions),
+      processId: process.pid,
+    });
+  } catch (error) {
+    if (owned) await storage.close();
+    throw error;
+  }
+  const server = new Pop3Server(config, tlsOptions, (transport) => core.accept(transport));
   let ports: { port: number; tlsPort: number | undefined };
   try {
     ports = await server.listen();
   } catch (error) {
-    await server.close();
-    if (owned) await storage.close();
+    await Promise.all([core.close(), server.close()]);
     throw error;
   }
   let closing: Promise<void> | undefined;
   return {
+    ...core,
     host: config.host,
     port: ports.port,
     tlsPort: ports.tlsPort,
     ca: certificates.ca,
-    accounts: accounts.list().map(({ name, password }) => ({ name, password })),
-    log,
-    internalErrors,
-    async resetMailbox(account, messages) {
-      const found = accounts.get(account);
-      const items = messages === undefined ? found.seed : accounts.resolveMessages(messages);
-      await storage.replace(found.name, items);
-    },
-    setFaults(spec, account) {
-      faults.set(spec, account);
-    },
     close() {
-      closing ??= (async () => {
-        await server.close();
-        if (owned) await storage.close();
-      })();
+      // Sessions end first (logged as a shutdown), then the listeners cut what is left.
+      closing ??= Promise.all([core.close(), server.close()]).then(() => undefined);
       return closing;
     },
   };

@@ -1,5 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Pop3Error } from '../src/protocol';
+import type { CryptoPort } from '../src/protocol';
+import { Pop3Error, toHex, utf8Bytes } from '../src/protocol';
 
 /**
  * SASL mechanisms for AUTH (RFC 5034): PLAIN (RFC 4616), LOGIN (draft-murchison-sasl-login)
@@ -38,15 +38,16 @@ export interface SaslMechanism {
   readonly cleartext: boolean;
   /** False when RFC 5034 §4 requires refusing an initial response. */
   readonly initialResponse: boolean;
-  begin(host: string): SaslExchange;
+  /** Starts an exchange; `host` names the server in challenges, `crypto` does the hashing and compares. */
+  begin(host: string, crypto: CryptoPort): SaslExchange;
 }
 
 /** RFC 4616 §2: each of authzid, authcid and passwd may be up to 255 octets. */
 const MAX_PLAIN_FIELD = 255;
 
-function passwordMatches(given: Buffer, password: string): boolean {
-  const expected = Buffer.from(password, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** Compares a received password with the account's (UTF-8) in constant time. */
+function passwordMatches(crypto: CryptoPort, given: Uint8Array, password: string): boolean {
+  return crypto.timingSafeEqual(given, utf8Bytes(password));
 }
 
 function decodeName(bytes: Buffer, what: string): string {
@@ -62,7 +63,7 @@ const PLAIN: SaslMechanism = {
   name: 'PLAIN',
   cleartext: true,
   initialResponse: true,
-  begin() {
+  begin(_host, crypto) {
     const parse = (message: Buffer): SaslStep => {
       const first = message.indexOf(0);
       const second = first === -1 ? -1 : message.indexOf(0, first + 1);
@@ -81,7 +82,7 @@ const PLAIN: SaslMechanism = {
       if (authzid.length > 0 && !authzid.equals(authcid)) {
         throw new SaslError('logging in for another user (a PLAIN authzid) is not allowed here; leave the authzid empty', 'AUTH');
       }
-      return { kind: 'identity', user, verify: (password) => passwordMatches(passwd, password) };
+      return { kind: 'identity', user, verify: (password) => passwordMatches(crypto, passwd, password) };
     };
     return {
       // RFC 5034 §4: no initial response means an empty challenge, "+ ".
@@ -96,7 +97,7 @@ const LOGIN: SaslMechanism = {
   name: 'LOGIN',
   cleartext: true,
   initialResponse: true,
-  begin() {
+  begin(_host, crypto) {
     let user: string | undefined;
     const USERNAME = { kind: 'challenge', challenge: Buffer.from('Username:') } as const;
     const PASSWORD = { kind: 'challenge', challenge: Buffer.from('Password:') } as const;
@@ -112,7 +113,7 @@ const LOGIN: SaslMechanism = {
           return PASSWORD;
         }
         const name = user;
-        return { kind: 'identity', user: name, verify: (password) => passwordMatches(response, password) };
+        return { kind: 'identity', user: name, verify: (password) => passwordMatches(crypto, response, password) };
       },
     };
   },
@@ -123,8 +124,8 @@ const CRAM_MD5: SaslMechanism = {
   name: 'CRAM-MD5',
   cleartext: false,
   initialResponse: false,
-  begin(host) {
-    const challenge = Buffer.from(`<${randomBytes(6).toString('hex')}.${Date.now()}@${host}>`);
+  begin(host, crypto) {
+    const challenge = Buffer.from(`<${toHex(crypto.randomBytes(6))}.${Date.now()}@${host}>`);
     return {
       start: () => ({ kind: 'challenge', challenge }),
       respond: (response) => {
@@ -139,8 +140,8 @@ const CRAM_MD5: SaslMechanism = {
           kind: 'identity',
           user,
           verify: (password) => {
-            const expected = createHmac('md5', password).update(challenge).digest('hex');
-            return timingSafeEqual(Buffer.from(expected), Buffer.from(digest));
+            const expected = toHex(crypto.hmacMd5(utf8Bytes(password), challenge));
+            return crypto.timingSafeEqual(utf8Bytes(expected), utf8Bytes(digest));
           },
         };
       },

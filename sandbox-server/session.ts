@@ -1,8 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { TLSSocket } from 'node:tls';
-import type { FaultSpec, LineResult, Pop3State, TranscriptEntry, TranscriptEvent } from '../src/protocol';
+import type { ByteTransport, FaultSpec, Keyword, LineResult, Pop3State, TlsDetails, TlsSession, TranscriptEntry, TranscriptEvent, TransportInfo } from '../src/protocol';
 import {
   formatStatusLine,
   isKeyword,
@@ -14,20 +10,26 @@ import {
   parseCommandLine,
   REDACTED,
   redactArgs,
+  toHex,
 } from '../src/protocol';
-import { dispatch } from './dispatch';
+import { checkCommand, runHandler } from './dispatch';
 import { readable } from './display';
+import type { FaultProgress } from './fault-injector';
+import { afterReply, beforeDispatch, beforeReply, midBody } from './fault-injector';
 import type { SaslState, SessionContext } from './handlers';
 import { continueSasl } from './handlers';
 import type { Maildrop } from './maildrop';
-import type { Reply } from './reply';
+import type { Reply, StatusReply } from './reply';
 import { err, ok } from './reply';
 import type { ServerContext } from './server-context';
 import type { ReleaseLock } from './storage';
 import { redactUnknownArgs } from './suggest';
+import { Countdown, unref } from './timers';
 
-/** Bodies are written in pieces of this size, each waiting for 'drain' when the socket is full. */
+/** Bodies are written in pieces of this size, each waiting while the transport is full. */
 const WRITE_CHUNK = 64 * 1024;
+/** A status line and a body up to this size leave in one write (one TCP segment on loopback). */
+const ONE_WRITE = 16 * 1024;
 /** Stop reading while this much pipelined input waits: memory stays bounded if replies are not read. */
 const INPUT_HIGH_WATER = MAX_UNTERMINATED_INPUT + MAX_SASL_LINE;
 /** After our FIN (QUIT, too many bad commands), how long the peer has to close before we cut it. */
@@ -46,12 +48,20 @@ function asciiOnly(text: string): string {
   return text.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, '?');
 }
 
-/** How a connection reached the session. */
-export interface SessionOptions {
-  /** True on the implicit-TLS port (RFC 8314): the socket is already a finished TLS socket. */
-  secure: boolean;
-  /** Called once the connection is gone and the maildrop lock released. */
-  onFinished(session: Session): void;
+/** Called once a session's connection is gone and its maildrop lock released. */
+export type SessionFinished = (session: Session) => void;
+
+/** Received bytes as a Buffer the line reader can keep: copied when the transport lends them. */
+function keepable(chunk: Uint8Array, lent: boolean): Buffer {
+  if (lent) return Buffer.from(chunk);
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/** How the CONNECT event names the connection: TCP and implicit TLS (RFC 8314) as ever, others by kind. */
+function describeConnection({ kind, secure }: TransportInfo): string {
+  if (kind === 'tcp') return 'pop3';
+  if (kind === 'tls' || secure) return 'pop3s, implicit TLS';
+  return `pop3 over ${kind}`;
 }
 
 type EntryFields = Omit<TranscriptEntry, 'session' | 'seq' | 'time'>;
@@ -74,12 +84,12 @@ export class Session implements SessionContext {
   failedLogins = 0;
   readonly timestamp: string;
 
-  #socket: Socket;
-  /** The socket the connection arrived on (under the TLS layer after STLS): its 'close' ends the session. */
-  readonly #raw: Socket;
+  readonly #transport: ByteTransport;
   #secure: boolean;
   readonly #reader = new LineReader();
-  readonly #options: SessionOptions;
+  readonly #onFinished: SessionFinished;
+  /** True while reading is paused: too much input waiting, or STLS about to start. */
+  #paused = false;
   #seq = 0;
   #busy = false;
   #closed = false;
@@ -88,30 +98,37 @@ export class Session implements SessionContext {
   #updateRuledOut = false;
   /** The line being handled now. */
   #current: LineResult | undefined;
-  #stalled = false;
-  #socketError: string | undefined;
-  /** Status replies written (the greeting and SASL continuations not counted). */
-  #answered = 0;
+  #transportError: string | undefined;
+  readonly #progress: FaultProgress = { answered: 0, stalled: false };
   #badInARow = 0;
-  #idleTimer: NodeJS.Timeout | undefined;
+  readonly #idle: Countdown;
   #finished = false;
   #releasing: Promise<void> = Promise.resolve();
   readonly #done: Promise<void>;
   #resolveDone!: () => void;
 
-  constructor(server: ServerContext, socket: Socket, options: SessionOptions) {
+  constructor(server: ServerContext, transport: ByteTransport, onFinished: SessionFinished) {
     this.server = server;
     this.id = server.nextSessionId();
-    this.#socket = socket;
-    this.#raw = socket;
-    this.#secure = options.secure;
-    this.#options = options;
-    this.timestamp = `<${process.pid}.${Date.now()}.${randomBytes(4).toString('hex')}@${server.timestampHost}>`;
+    this.#transport = transport;
+    this.#secure = transport.info.secure;
+    this.#onFinished = onFinished;
+    this.timestamp = `<${server.processId}.${Date.now()}.${toHex(server.random.take(4))}@${server.timestampHost}>`;
+    const ms = server.config.autologoutMs;
+    // RFC 1939 §3: on expiry, close without a response and without entering UPDATE.
+    this.#idle = new Countdown(ms, () => this.#close(`autologout after ${ms} ms without a command`, 'destroy'));
     this.#done = new Promise((resolve) => (this.#resolveDone = resolve));
   }
 
   get secure(): boolean {
     return this.#secure;
+  }
+
+  get stlsRefusal(): string | undefined {
+    if (this.#secure) return 'TLS is already active on this connection (RFC 2595 section 4)';
+    if (!this.#transport.upgradeToTls) return `this connection (${this.#transport.info.kind}) cannot carry TLS, so STLS is not offered (RFC 2595 section 4)`;
+    if (this.server.stlsContext === undefined) return 'this sandbox has no TLS certificate, so STLS is not offered (RFC 2595 section 4)';
+    return undefined;
   }
 
   get closed(): boolean {
@@ -132,19 +149,22 @@ export class Session implements SessionContext {
   }
 
   /** Logs the connection, sends the greeting (RFC 1939 §4) and starts reading commands. */
-  async start(remote: string): Promise<void> {
-    this.#socket.setNoDelay(true);
-    this.#attach(this.#socket);
-    this.#raw.on('close', this.#onClose);
+  async start(): Promise<void> {
+    const transport = this.#transport;
+    transport.on('data', this.#onData);
+    transport.on('end', this.#onEnd);
+    transport.on('error', this.#onError);
+    transport.on('close', this.#onClose);
+    const info = transport.info;
     this.#log({
       direction: '*',
       keyword: 'CONNECT',
       args: [],
-      text: `CONNECT from ${remote} (${this.#secure ? 'pop3s, implicit TLS' : 'pop3'})`,
+      text: `CONNECT from ${info.remote} (${describeConnection(info)})`,
       stateBefore: 'CLOSED',
       stateAfter: 'AUTHORIZATION',
     });
-    if (this.#secure) this.#logTls('implicit TLS');
+    if (this.#secure) this.#logTls(info.tls, 'implicit TLS');
     this.#resetIdle();
     this.#busy = true;
     try {
@@ -168,16 +188,12 @@ export class Session implements SessionContext {
 
   // ---- input ------------------------------------------------------------------------------
 
-  #attach(socket: Socket): void {
-    socket.on('data', this.#onData);
-    socket.on('end', this.#onEnd);
-    socket.on('error', this.#onError);
-    if (socket !== this.#raw) socket.on('close', this.#onClose);
-  }
-
-  readonly #onData = (chunk: Buffer): void => {
-    this.#reader.push(chunk);
-    if (this.#reader.buffered > INPUT_HIGH_WATER) this.#socket.pause();
+  readonly #onData = (chunk: Uint8Array): void => {
+    this.#reader.push(keepable(chunk, this.#transport.lendsChunks));
+    if (this.#reader.buffered > INPUT_HIGH_WATER && !this.#paused) {
+      this.#paused = true;
+      this.#transport.pause();
+    }
     void this.#run();
   };
 
@@ -195,11 +211,11 @@ export class Session implements SessionContext {
   };
 
   readonly #onError = (error: Error): void => {
-    this.#socketError ??= (error as NodeJS.ErrnoException).code ?? error.message;
+    this.#transportError ??= (error as Error & { code?: unknown }).code?.toString() ?? error.message;
   };
 
   readonly #onClose = (): void => {
-    this.#close(this.#socketError ? `connection lost (${this.#socketError})` : 'client closed the connection', 'destroy');
+    this.#close(this.#transportError ? `connection lost (${this.#transportError})` : 'client closed the connection', 'destroy');
     this.#finish();
   };
 
@@ -228,7 +244,13 @@ export class Session implements SessionContext {
       this.#close('client closed the connection', 'end');
       return;
     }
-    if (this.#socket.isPaused()) this.#socket.resume();
+    this.#resumeReading();
+  }
+
+  #resumeReading(): void {
+    if (!this.#paused || this.#closed) return;
+    this.#paused = false;
+    this.#transport.resume();
   }
 
   /** True when a complete QUIT line waits among the received, unhandled input. */
@@ -262,7 +284,7 @@ export class Session implements SessionContext {
       return;
     }
     if (item.kind === 'too-long') {
-      if (this.#stallCheck('', [], `<line longer than ${item.limit} octets, discarded>`)) return;
+      if (this.#intercept('', [], `<line longer than ${item.limit} octets, discarded>`) === 'stall') return;
       await this.#answer(
         err(`line too long: a command line may have ${MAX_COMMAND_LINE} octets including CRLF (RFC 2449 section 4), an AUTH line ${MAX_SASL_LINE}; the line was discarded`, {
           bad: true,
@@ -278,7 +300,7 @@ export class Session implements SessionContext {
     // RFC 2449 §4: 255 octets for a command line; only AUTH lines may be longer (RFC 5034 §4).
     if (item.octets > MAX_COMMAND_LINE && parsed.keyword !== 'AUTH') {
       const keyword = known ? parsed.keyword : '';
-      if (this.#stallCheck(keyword, [], `<${item.octets}-octet line, over the ${MAX_COMMAND_LINE}-octet limit, discarded>`)) return;
+      if (this.#intercept(keyword, [], `<${item.octets}-octet line, over the ${MAX_COMMAND_LINE}-octet limit, discarded>`) === 'stall') return;
       await this.#answer(
         err(`command line too long: ${item.octets} octets, the limit is ${MAX_COMMAND_LINE} including CRLF (RFC 2449 section 4); the line was discarded`, {
           bad: true,
@@ -294,38 +316,37 @@ export class Session implements SessionContext {
     let text = readable(word);
     // Only a line with a space has arguments (the check also spares V8 a look at an empty array).
     if (space !== -1) for (const arg of args) text += ` ${readable(arg)}`;
-    if (this.#stallCheck(parsed.keyword, args, text)) return;
-    const reply = await this.#safely(() => dispatch(parsed, this));
+    const checked = checkCommand(parsed, this);
+    const fault = this.#intercept(parsed.keyword, args, text, 'kind' in checked ? undefined : checked.keyword);
+    if (fault === 'stall') return;
+    const reply = fault ?? ('kind' in checked ? checked : await this.#safely(() => runHandler(checked, this)));
     await this.#answer(reply, parsed.keyword, stateBefore);
   }
 
   /** A line received while a SASL exchange waits for the client (RFC 5034 §4). */
   async #handleSaslLine(item: Exclude<LineResult, { kind: 'unterminated' }>, stateBefore: Pop3State): Promise<void> {
     if (item.kind === 'too-long') {
-      if (this.#stallCheck('AUTH', [], `<SASL response longer than ${MAX_SASL_LINE} octets, discarded>`)) return;
+      if (this.#intercept('AUTH', [], `<SASL response longer than ${MAX_SASL_LINE} octets, discarded>`) === 'stall') return;
       this.sasl = undefined;
       await this.#answer(err(`SASL response longer than ${MAX_SASL_LINE} octets; AUTH cancelled`, { bad: true }), 'AUTH', stateBefore);
       return;
     }
     const line = item.line.toString('latin1');
     // The response may carry a password (PLAIN, LOGIN): only the cancel `*` is shown.
-    if (this.#stallCheck('AUTH', [], line === '*' ? '*' : REDACTED)) return;
+    if (this.#intercept('AUTH', [], line === '*' ? '*' : REDACTED) === 'stall') return;
     const reply = await this.#safely(() => continueSasl(line, this));
     await this.#answer(reply, 'AUTH', stateBefore);
   }
 
   /**
-   * Logs a received command line; under a `stall` fault, marks it and reports true: the command
-   * is never answered.
+   * Logs a received line after the `before-dispatch` faults had their say: `'stall'` (the line
+   * is marked and never answered), a refusal to send instead of running `command`'s handler,
+   * or undefined.
    */
-  #stallCheck(keyword: string, args: string[], text: string): boolean {
-    const limit = this.faults().stallAfterCommands;
-    if (!this.#stalled && limit !== undefined && this.#answered >= limit) {
-      this.#stalled = true;
-      this.logEvent('FAULT', `FAULT stall-after=${limit}: commands are read but no longer answered`, { fault: `stall-after=${limit}` });
-    }
-    this.#logCommand(keyword, args, text, this.#stalled ? 'stall' : undefined);
-    return this.#stalled;
+  #intercept(keyword: string, args: string[], text: string, command?: Keyword): 'stall' | StatusReply | undefined {
+    const fault = beforeDispatch(this, this.#progress, command);
+    this.#logCommand(keyword, args, text, fault === 'stall' ? 'stall' : undefined);
+    return fault;
   }
 
   #logCommand(keyword: string, args: string[], text: string, fault?: string): void {
@@ -346,7 +367,7 @@ export class Session implements SessionContext {
   #internalError(error: unknown): void {
     const failure = error instanceof Error ? error : new Error(String(error));
     this.server.internalErrors.push(failure);
-    this.server.log.emit('internal-error', failure, this.id);
+    this.server.log.reportInternalError(failure, this.id);
   }
 
   // ---- output ------------------------------------------------------------------------------
@@ -368,10 +389,10 @@ export class Session implements SessionContext {
       }
     }
     const starttls = final.kind === 'status' && final.after === 'starttls';
-    // RFC 2595 §4 (checklist L3): bytes sent after STLS, before the handshake, are never commands.
+    // RFC 2595 §4: bytes sent after STLS, before the handshake, are never commands.
     const discarded = starttls ? this.#stopReadingForTls() : 0;
     await this.#send(final, keyword, stateBefore);
-    if (final.kind === 'status') this.#answered += 1;
+    if (final.kind === 'status') this.#progress.answered += 1;
     if (this.#closed || final.kind !== 'status') return;
     if (final.after === 'close') {
       this.#close(final.closeReason ?? 'closing', 'end');
@@ -381,31 +402,28 @@ export class Session implements SessionContext {
     this.#afterReply();
   }
 
-  /** Applies `drop-after=N` once N commands have been answered. */
+  /** The `after-reply` faults: `drop-after=N`. */
   #afterReply(): void {
-    const limit = this.faults().dropAfterCommands;
-    if (!this.#closed && limit !== undefined && this.#answered >= limit) {
-      this.logEvent('FAULT', `FAULT drop-after=${limit}: dropping the connection`, { fault: `drop-after=${limit}` });
-      this.#close(`dropped on purpose (injected fault: drop-after=${limit})`, 'destroy');
-    }
+    if (this.#closed) return;
+    const dropped = afterReply(this, this.#progress);
+    if (dropped !== undefined) this.#close(dropped, 'destroy');
   }
 
   /** Logs and writes one reply, with its body; applies the delay and drop-mid-retr faults. */
   async #send(reply: Reply, keyword: string, stateBefore: Pop3State): Promise<void> {
     // A handler that finished after the connection ended has no one to answer.
     if (this.#closed) return;
-    const faults = this.faults();
     const marks: string[] = [];
     if (reply.kind === 'status' && reply.fault) marks.push(reply.fault);
-    if (faults.delayMs) {
-      marks.push(`delay=${faults.delayMs}`);
-      await sleep(faults.delayMs);
+    const delayed = beforeReply(this);
+    if (delayed !== undefined) {
+      marks.push(await delayed);
       if (this.#closed) return;
     }
     const body = reply.kind === 'status' ? reply.body : undefined;
-    const dropMidRetr = Boolean(faults.dropMidRetr && keyword === 'RETR' && body);
-    if (dropMidRetr) marks.push('drop-mid-retr');
-    const line =
+    const cut = body ? midBody(this, keyword, body.wire.length) : undefined;
+    if (cut) marks.push(cut.mark);
+    const line: Buffer =
       reply.kind === 'continuation'
         ? Buffer.from(`+ ${reply.data}\r\n`, 'latin1')
         : formatStatusLine(reply.ok, this.utf8 ? reply.text : asciiOnly(reply.text), reply.code);
@@ -430,126 +448,94 @@ export class Session implements SessionContext {
       await this.#write(line);
       return;
     }
-    if (dropMidRetr) {
-      // About half the body, then the connection dies, as a real network failure would leave it.
-      await this.#write(Buffer.concat([line, body.wire.subarray(0, Math.floor(body.wire.length / 2))]));
-      this.logEvent('FAULT', 'FAULT drop-mid-retr: dropping the connection halfway through the message', { fault: 'drop-mid-retr' });
-      this.#close('dropped on purpose (injected fault: drop-mid-retr)', 'destroy');
+    if (cut) {
+      await this.#write(Buffer.concat([line, body.wire.subarray(0, cut.octets)]));
+      this.#close(cut.drop(), 'destroy');
       return;
     }
-    // The status line and the first piece leave in one writev (cork), without copying the body.
     const wire = body.wire;
-    await this.#write(line, wire.length <= WRITE_CHUNK ? wire : wire.subarray(0, WRITE_CHUNK));
-    for (let at = WRITE_CHUNK; at < wire.length && !this.#closed; at += WRITE_CHUNK) {
+    if (line.length + wire.length <= ONE_WRITE) {
+      await this.#write(Buffer.concat([line, wire], line.length + wire.length));
+      return;
+    }
+    // Larger bodies are not copied: the status line goes ahead (the transport keeps the order),
+    // then the body in pieces, each waiting while the transport is full (backpressure).
+    void this.#write(line);
+    for (let at = 0; at < wire.length && !this.#closed; at += WRITE_CHUNK) {
       await this.#write(wire.subarray(at, at + WRITE_CHUNK));
     }
   }
 
-  /**
-   * Writes bytes (two pieces go out corked, as one writev), waiting for 'drain' when the
-   * socket's buffer is full (backpressure).
-   */
-  async #write(data: Buffer, more?: Buffer): Promise<void> {
-    const socket = this.#socket;
-    if (this.#closed || socket.destroyed || !socket.writable) return;
-    let flowing: boolean;
-    if (more === undefined) {
-      flowing = socket.write(data);
-    } else {
-      socket.cork();
-      socket.write(data);
-      flowing = socket.write(more);
-      socket.uncork();
+  /** Writes bytes; resolves once the transport can take more. A connection already gone takes nothing. */
+  async #write(data: Uint8Array): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.#transport.write(data);
+    } catch {
+      // The connection is gone: its 'close' ends the session.
     }
-    // false only says the buffer passed the high-water mark; if the kernel took it all, go on.
-    if (flowing || socket.writableLength === 0) return;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        socket.off('drain', done);
-        socket.off('close', done);
-        resolve();
-      };
-      socket.on('drain', done);
-      socket.on('close', done);
-    });
   }
 
   // ---- STLS --------------------------------------------------------------------------------
 
-  /** Stops reading plaintext and throws away everything received after the STLS line. */
+  /**
+   * Stops reading plaintext and throws away every line received after the STLS line; the
+   * transport discards what it has not delivered yet when the upgrade starts.
+   */
   #stopReadingForTls(): number {
-    const socket = this.#socket;
-    socket.pause();
-    socket.off('data', this.#onData);
-    socket.off('end', this.#onEnd);
-    let discarded = this.#reader.buffered;
+    this.#paused = true;
+    this.#transport.pause();
+    const discarded = this.#reader.buffered;
     this.#reader.clear();
-    for (let chunk: Buffer | null = socket.read() as Buffer | null; chunk !== null; chunk = socket.read() as Buffer | null) {
-      discarded += chunk.length;
-    }
     return discarded;
   }
 
   /** RFC 2595 §4: the handshake starts right after the +OK; the session stays in AUTHORIZATION. */
   async #startTls(discarded: number): Promise<void> {
-    const raw = this.#socket;
-    const secure = new TLSSocket(raw, { isServer: true, secureContext: this.server.secureContext });
-    this.#socket = secure;
-    this.#attach(secure);
-    const outcome = await new Promise<string | undefined>((resolve) => {
-      secure.once('secure', () => resolve(undefined));
-      secure.once('error', (error: Error) => resolve(error.message));
-      secure.once('close', () => resolve('connection closed during the handshake'));
-    });
-    if (this.#closed) return;
-    // RFC 2595 §2.5: check the result of the negotiation before trusting the channel.
-    if (outcome !== undefined || !secure.encrypted || !secure.getProtocol()) {
-      this.#close(`TLS handshake failed after STLS: ${outcome ?? 'no protocol negotiated'}`, 'destroy');
+    const upgrade = this.#transport.upgradeToTls;
+    let details: TlsDetails;
+    try {
+      // The STLS handler replied +OK only where the transport can upgrade and there is a context.
+      if (!upgrade) throw new Error('the transport cannot start TLS');
+      details = await upgrade.call(this.#transport, { role: 'server', context: this.server.stlsContext });
+    } catch (error) {
+      // RFC 2595 §2.5: the negotiation failed; the connection cannot be trusted with anything.
+      this.#close(`TLS handshake failed after STLS: ${(error as Error).message}`, 'destroy');
       return;
     }
+    if (this.#closed) return;
     this.#secure = true;
     // Nothing learnt from the client before TLS is kept.
     this.pendingUser = undefined;
-    this.#logTls(discarded > 0 ? `after STLS; discarded ${discarded} octets received after the STLS line` : 'after STLS');
-    secure.resume();
+    const total = discarded + details.discarded;
+    this.#logTls(details, total > 0 ? `after STLS; discarded ${total} octets received after the STLS line` : 'after STLS');
+    this.#resumeReading();
   }
 
-  #logTls(how: string): void {
-    const socket = this.#socket as TLSSocket;
-    const cipher = socket.getCipher?.();
-    this.logEvent('TLS', `TLS ${socket.getProtocol?.() ?? 'unknown'} ${cipher?.standardName ?? cipher?.name ?? ''} (${how})`.replace('  ', ' '));
+  #logTls(tls: TlsSession | undefined, how: string): void {
+    this.logEvent('TLS', `TLS ${tls?.protocol ?? 'unknown'} ${tls?.cipher ?? ''} (${how})`.replace('  ', ' '));
   }
 
   // ---- lifecycle ---------------------------------------------------------------------------
 
   #resetIdle(): void {
-    if (this.#closed) return;
-    // One timer per session, re-armed for each command (refresh() allocates nothing).
-    if (this.#idleTimer) {
-      this.#idleTimer.refresh();
-      return;
-    }
-    const ms = this.server.config.autologoutMs;
-    // RFC 1939 §3: on expiry, close without a response and without entering UPDATE.
-    this.#idleTimer = setTimeout(() => this.#close(`autologout after ${ms} ms without a command`, 'destroy'), ms);
-    this.#idleTimer.unref();
+    if (!this.#closed) this.#idle.restart();
   }
 
   /** Ends the session once: no UPDATE unless QUIT already did it (RFC 1939 §6). */
   #close(reason: string, mode: 'end' | 'destroy'): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idle.stop();
     this.sasl = undefined;
     this.#unlock();
     this.#log({ direction: '*', keyword: 'CLOSE', args: [], text: `CLOSE ${reason}`, stateBefore: this.state, stateAfter: 'CLOSED' });
-    const socket = this.#socket;
-    if (mode === 'end' && !socket.destroyed) {
-      socket.end();
-      setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
+    const transport = this.#transport;
+    if (mode === 'end') {
+      transport.end();
+      unref(setTimeout(() => transport.destroy(), CLOSE_GRACE_MS));
     } else {
-      socket.destroy();
-      this.#raw.destroy();
+      transport.destroy();
     }
   }
 
@@ -567,7 +553,7 @@ export class Session implements SessionContext {
     if (this.#finished) return;
     this.#finished = true;
     void this.#releasing.then(() => {
-      this.#options.onFinished(this);
+      this.#onFinished(this);
       this.#resolveDone();
     });
   }

@@ -13,6 +13,8 @@ import type { LoadedLessons } from './tutor';
 import { loadLessons } from './tutor/node/lesson-folders';
 import { resolveStateDir } from './tutor/node/state-dir';
 import type { PlaygroundTarget } from './repl/target';
+import type { ByteTransport } from './protocol/transport';
+import { createMemoryPair } from './ports/memory-transport';
 import { decideStyle } from './repl/style';
 import type { Sandbox } from '../sandbox-server';
 import { prepareSandboxCertificates } from '../sandbox-server/certificates';
@@ -110,8 +112,17 @@ export interface EmbeddedTarget {
   isSeedMessage(name: string): boolean;
 }
 
+/** Options of {@link startEmbeddedTarget}. */
+export interface EmbeddedTargetOptions {
+  /**
+   * How the REPL's connections reach the sandbox: loopback TCP (the default, as a learner's
+   * own programs connect), or an in-memory pair in this process (no TLS).
+   */
+  transport?: 'tcp' | 'memory';
+}
+
 /** Starts the sandbox and wraps it as a REPL target (lesson state, session settling). */
-export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
+export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): Promise<EmbeddedTarget> {
   const { startSandbox, loadSeed } = await import('../sandbox-server');
   const { waitForSessionsClosed } = await import('./repl/session-settle');
   const [sandbox, seed] = await Promise.all([startSandbox({}), loadSeed()]);
@@ -139,11 +150,19 @@ export async function startEmbeddedTarget(): Promise<EmbeddedTarget> {
       applyState,
       settle: () => waitForSessionsClosed(sandbox.log),
       setFaults: (faults) => sandbox.setFaults(faults),
+      ...(options.transport === 'memory' ? { openTransport: () => openMemoryConnection(sandbox) } : {}),
     },
     sandbox,
     close: () => sandbox.close(),
     isSeedMessage: (name) => seedNames.size === 0 || seedNames.has(name),
   };
+}
+
+/** A connection to the sandbox over an in-memory pair: the sandbox runs a session on one end, the client gets the other. */
+function openMemoryConnection(sandbox: Sandbox): ByteTransport {
+  const [client, server] = createMemoryPair({ remote: ['sandbox', 'learner'] });
+  sandbox.accept(server);
+  return client;
 }
 
 /** Another POP3 server as the REPL's target: facts then come from the client's trace. */

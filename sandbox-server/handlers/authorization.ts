@@ -1,5 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
+import type { CryptoPort } from '../../src/protocol';
+import { toHex, utf8Bytes } from '../../src/protocol';
+import { pureCrypto } from '../../src/ports/pure-crypto';
+import { isUtf8 } from '../display';
 import { err, ok } from '../reply';
 import { cleartextAllowed, cleartextRefused, completeLogin } from './login';
 import type { Handler } from './types';
@@ -10,11 +12,9 @@ export function decodeName(latin1: string): string {
   return isUtf8(bytes) ? bytes.toString('utf8') : latin1;
 }
 
-/** Compares a received password (latin1 string of the received octets) with the account's. */
-function passwordMatches(received: string, password: string): boolean {
-  const given = Buffer.from(received, 'latin1');
-  const expected = Buffer.from(password, 'utf8');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/** Compares a received password (latin1 string of the received octets) with the account's, in constant time. */
+function passwordMatches(crypto: CryptoPort, received: string, password: string): boolean {
+  return crypto.timingSafeEqual(Buffer.from(received, 'latin1'), utf8Bytes(password));
 }
 
 /** RFC 1939 §7 USER: names the maildrop. +OK for every name, so names cannot be probed (§13). */
@@ -35,12 +35,12 @@ export const pass: Handler = (command, session) => {
     return err('PASS must come right after a successful USER command (RFC 1939 section 7); send USER first', { bad: true });
   }
   const password = command.args[0]!;
-  return completeLogin(session, name, (account) => passwordMatches(password, account.password), 'invalid user name or password');
+  return completeLogin(session, name, (account) => passwordMatches(session.server.crypto, password, account.password), 'invalid user name or password');
 };
 
 /** RFC 1939 §7: the APOP digest, MD5 of the greeting timestamp followed by the shared secret, in lower-case hex. */
-export function apopDigest(timestamp: string, secret: string): string {
-  return createHash('md5').update(timestamp + secret, 'utf8').digest('hex');
+export function apopDigest(timestamp: string, secret: string, crypto: CryptoPort = pureCrypto): string {
+  return toHex(crypto.md5(utf8Bytes(timestamp + secret)));
 }
 
 /** RFC 1939 §7 APOP: name and MD5(timestamp + secret) as 32 hex digits. */
@@ -55,14 +55,18 @@ export const apop: Handler = (command, session) => {
   return completeLogin(
     session,
     decodeName(nameArg),
-    (account) => timingSafeEqual(Buffer.from(apopDigest(session.timestamp, account.password)), Buffer.from(digest.toLowerCase())),
+    (account) => {
+      const { crypto } = session.server;
+      return crypto.timingSafeEqual(utf8Bytes(apopDigest(session.timestamp, account.password, crypto)), utf8Bytes(digest.toLowerCase()));
+    },
     'authentication failed: unknown name or wrong APOP digest',
   );
 };
 
 /**
  * RFC 1939 §6 QUIT. In AUTHORIZATION: sign off. In TRANSACTION: enter UPDATE, remove the messages
- * marked as deleted, and answer only once storage confirmed the removal (checklist U6).
+ * marked as deleted, and answer only once storage confirmed the removal (RFC 1939 §6: the reply
+ * reports "the status of this operation").
  */
 export const quit: Handler = async (_command, session) => {
   const { maildrop } = session;

@@ -8,8 +8,9 @@ export const IMPLEMENTATION = 'pop3-playground-sandbox';
 
 /**
  * The capability list (RFC 2449 §6). The same before and after login, USER and SASL included
- * (RFC 5034 §3); STLS disappears once TLS is active (RFC 2595 §4); USER and the cleartext SASL
- * mechanisms are hidden while cleartext login is refused (RFC 2595 §2.3, §6).
+ * (RFC 5034 §3); STLS disappears once TLS is active, and is absent where TLS cannot start
+ * (RFC 2595 §4); USER and the cleartext SASL mechanisms are hidden while cleartext login is
+ * refused (RFC 2595 §2.3, §6).
  */
 export function listCapabilities(session: SessionContext): string[] {
   const { config, faults } = session.server;
@@ -18,7 +19,8 @@ export function listCapabilities(session: SessionContext): string[] {
   const capabilities = ['TOP', 'UIDL'];
   if (cleartext) capabilities.push('USER');
   capabilities.push(`SASL ${mechanisms.join(' ')}`, 'RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING');
-  if (!session.secure) capabilities.push('STLS');
+  // RFC 2595 §4: offered only where this connection can start TLS.
+  if (session.stlsRefusal === undefined) capabilities.push('STLS');
   capabilities.push('UTF8');
   // RFC 2449 §6.7: mail is kept until the client deletes it.
   capabilities.push('EXPIRE NEVER');
@@ -35,7 +37,8 @@ export const capa: Handler = (_command, session) => ok('Capability list follows'
 
 /** RFC 2595 §4 STLS: the handshake starts right after this +OK; the session discards buffered input. */
 export const stls: Handler = (_command, session) => {
-  if (session.secure) return err('TLS is already active on this connection (RFC 2595 section 4)');
+  const refusal = session.stlsRefusal;
+  if (refusal !== undefined) return err(refusal);
   return ok('Begin TLS negotiation now', { after: 'starttls' });
 };
 

@@ -1,17 +1,18 @@
 import type { Keyword } from '../../src/protocol';
 import { COMMANDS } from '../../src/protocol';
+import type { StatusReply } from '../reply';
 import { err } from '../reply';
 import { apop, pass, quit, user } from './authorization';
 import { capa, stls, utf8 } from './capabilities';
 import { auth } from './sasl-auth';
 import { dele, list, noop, retr, rset, stat, top, uidl } from './transaction';
-import type { Handler } from './types';
+import type { Command, Handler } from './types';
 
 /** RPOP and LAST (RFC 1081 §5): RFC 1460 removed RPOP (adding APOP), RFC 1725 removed LAST; the reply says what replaced them. */
-const obsolete: Handler = (command) => {
+export function obsolete(command: Command): StatusReply {
   const spec = COMMANDS[command.keyword];
   return err(`${command.keyword} is obsolete (${spec.rfc.replace('§', 'section ')}): ${'obsolete' in spec ? spec.obsolete : 'removed from POP3'}`);
-};
+}
 
 /** One handler per keyword of the command table. */
 export const HANDLERS = {

@@ -1,6 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Account } from '../accounts';
+import { atLogin } from '../fault-injector';
 import { Maildrop } from '../maildrop';
+import { sleep } from '../timers';
 import type { StatusReply } from '../reply';
 import { err, ok } from '../reply';
 import type { SessionContext } from './types';
@@ -51,16 +52,8 @@ export async function completeLogin(
   const account = server.accounts.find(name);
   if (!account || !verify(account)) return failLogin(session, failure);
 
-  const refuse = session.faults().refuseLogin;
-  if (refuse === 'IN-USE') {
-    return err('maildrop is locked by another session (injected fault: refuse-login=IN-USE)', { code: 'IN-USE', fault: 'refuse-login=IN-USE' });
-  }
-  if (refuse === 'LOGIN-DELAY') {
-    return err('logged in too recently; wait before logging in again (injected fault: refuse-login=LOGIN-DELAY)', {
-      code: 'LOGIN-DELAY',
-      fault: 'refuse-login=LOGIN-DELAY',
-    });
-  }
+  const refused = atLogin(session);
+  if (refused) return refused;
 
   // RFC 2449 §6.5: LOGIN-DELAY, once announced, is enforced.
   const delaySeconds = server.config.loginDelaySeconds;
@@ -74,7 +67,7 @@ export async function completeLogin(
     }
   }
 
-  // RFC 1939 §4: an exclusive-access lock on the maildrop, or -ERR [IN-USE] (RFC 2449 §8.1.1).
+  // RFC 1939 §4: an exclusive-access lock on the maildrop, or -ERR [IN-USE] (RFC 2449 §8.1.2).
   const release = await server.storage.lock(name);
   if (!release) {
     return err(`maildrop of ${name} is locked: another session is logged in to it (QUIT that one first)`, { code: 'IN-USE' });

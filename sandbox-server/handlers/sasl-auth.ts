@@ -36,7 +36,7 @@ export const auth: Handler = (command, session) => {
   if (initial !== undefined && !mechanism.initialResponse) {
     return err(`${mechanism.name} takes no initial response (RFC 5034 section 4); send AUTH ${mechanism.name} alone`);
   }
-  const exchange = mechanism.begin(session.server.timestampHost);
+  const exchange = mechanism.begin(session.server.timestampHost, session.server.crypto);
   session.sasl = { mechanism, exchange };
   try {
     // RFC 5034 §4: "=" is an empty initial response.

@@ -25,6 +25,11 @@ export interface SessionContext {
   state: Pop3State;
   /** True once TLS is active (implicit port or after STLS). */
   readonly secure: boolean;
+  /**
+   * Why STLS cannot start TLS on this connection (already active, a transport that cannot
+   * carry TLS, a sandbox without a certificate), or undefined when it can (RFC 2595 §4).
+   */
+  readonly stlsRefusal: string | undefined;
   /** True once the connection has ended: a handler finishing late must release what it took. */
   readonly closed: boolean;
   /** RFC 6856 §2: UTF-8 mode. */

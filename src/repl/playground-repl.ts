@@ -24,6 +24,7 @@ import { recordingConsole } from './recording-console';
 import { Screen } from './screen';
 import { decideStyle } from './style';
 import type { OutputStyle, StyledStream } from './style';
+import { connectThroughTarget } from './target';
 import type { PlaygroundTarget } from './target';
 
 /** Options of {@link startPlaygroundRepl}. */
@@ -120,7 +121,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   const afterEvaluation = (): void => screen.outcome(session, session.check(false), false);
 
   const tracker = new ClientTracker<C, O>({
-    connect: options.connect,
+    connect: connectThroughTarget(options.connect, target),
     onTrace: (entry) => {
       if (!target.log) session.recordEntry(entry);
       if (session.trace) screen.trace(entry);

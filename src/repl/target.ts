@@ -1,4 +1,5 @@
 import type { FaultSpec } from '../protocol/faults';
+import type { ByteTransport } from '../protocol/transport';
 import type { TranscriptEntry } from '../protocol/transcript';
 import type { LessonStartState } from '../tutor';
 
@@ -35,6 +36,12 @@ export interface PlaygroundTarget {
   settle?(): Promise<void>;
   /** Switches faults on for every account, or off, leaving the mailboxes alone (embedded sandbox only). */
   setFaults?(faults: FaultSpec | undefined): void;
+  /**
+   * Opens a connection to the server that is not TCP (e.g. an in-memory pair to a sandbox in
+   * this process). When present, every connection to the target's address (`connect(sandbox)`
+   * and `.raw`) goes over a transport from here; other addresses still use TCP.
+   */
+  openTransport?(): ByteTransport;
 }
 
 /** The TypeScript type of `sandbox` at the prompt. */
@@ -44,4 +51,19 @@ export const SANDBOX_SCOPE_TYPE =
 /** `sandbox` as the learner holds it: the target's connection options, frozen all the way down. */
 export function frozenConnection(connection: SandboxConnection): Readonly<SandboxConnection> {
   return Object.freeze({ ...connection, accounts: Object.freeze(connection.accounts.map((a) => Object.freeze({ ...a }))) });
+}
+
+/**
+ * The client's connect as the REPL uses it: connections to the target's own address go over
+ * the target's transport when it opens one (docs/architecture.md, POP3 over any byte stream).
+ */
+export function connectThroughTarget<O extends object, C>(connect: (options: O) => Promise<C>, target: PlaygroundTarget): (options: O) => Promise<C> {
+  const open = target.openTransport;
+  if (!open) return connect;
+  const { host, port } = target.connection;
+  return (options) => {
+    const wanted = options as { host?: string; port?: number };
+    const toTarget = (wanted.host ?? 'localhost') === host && wanted.port === port;
+    return connect(toTarget ? { ...options, transport: open() } : options);
+  };
 }

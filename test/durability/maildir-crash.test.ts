@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createMaildirStorage } from '../../sandbox-server/maildir-storage';
+import { createMaildirStorage } from '../../sandbox-server/maildir/storage';
 import { churnKeyOf } from './helpers/churn-message';
 import { killHard, spawnTs, waitForLine, REPO_ROOT } from '../helpers/child-process';
 import { createRandom } from './helpers/random';

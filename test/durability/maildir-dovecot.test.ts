@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { toCanonicalCrlf } from '../../src/protocol';
-import { createMaildirStorage } from '../../sandbox-server/maildir-storage';
+import { createMaildirStorage } from '../../sandbox-server/maildir/storage';
 import { loadSeed, SEED_DIR } from '../../sandbox-server/seed-loader';
 import { isDovecotInstalled, startDovecot, type DovecotServer } from '../helpers/dovecot';
 import { describeWithProgram } from '../interop/programs';

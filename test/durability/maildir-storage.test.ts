@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toCanonicalCrlf } from '../../src/protocol';
-import { accountFolderName, createMaildirStorage, type MaildirStorage } from '../../sandbox-server/maildir-storage';
-import { loadSeed, type Seed } from '../../sandbox-server/seed-loader';
+import { accountFolderName, createMaildirStorage, type MaildirStorage } from '../../sandbox-server/maildir/storage';
+import type { Seed } from '../../sandbox-server/seed';
+import { loadSeed } from '../../sandbox-server/seed-loader';
 import type { NewMessage } from '../../sandbox-server/storage';
 import { killHard, spawnTs, waitForLine, REPO_ROOT } from '../helpers/child-process';
 

@@ -1,5 +1,54 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, isNoFault, parseFaultSpec } from '../../src/protocol';
+import type { FaultDefinition, FaultSpec } from '../../src/protocol';
+import { checkFaultSpec, FAULTS, faultSyntax, InvalidArgumentError, isNoFault, parseFaultSpec } from '../../src/protocol';
+import { FAULT_DOCS_FILE, renderFaultList, withFaultList } from '../../scripts/update-fault-docs';
+
+/** A CLI part that switches the fault on, and the field value it gives. */
+function example(fault: FaultDefinition): [string, FaultSpec[keyof FaultSpec]] {
+  const { argument } = fault;
+  switch (argument.kind) {
+    case 'milliseconds':
+    case 'count':
+      return [`${fault.name}=7`, 7];
+    case 'none':
+      return [fault.name, argument.value];
+    case 'keywords':
+      return [`${fault.name}=noop+Uidl`, ['NOOP', 'UIDL']];
+    case 'choice':
+      return [`${fault.name}=${argument.values.at(-1)!.toLowerCase()}`, argument.values.at(-1) as FaultSpec['refuseLogin']];
+  }
+}
+
+describe('the fault table', () => {
+  it.each(FAULTS.map((fault) => [faultSyntax(fault), fault] as const))('%s parses into its field and switches a fault on', (_syntax, fault) => {
+    const [text, value] = example(fault);
+    const spec = parseFaultSpec(text);
+    expect(spec).toEqual({ [fault.field]: value });
+    expect(isNoFault(spec)).toBe(false);
+    expect(checkFaultSpec(spec)).toEqual(spec);
+  });
+
+  it('names every fault in the message for an unknown one, in table order', () => {
+    expect(() => parseFaultSpec('explode')).toThrow(`unknown fault "explode"; known: ${FAULTS.map(faultSyntax).join(', ')}`);
+  });
+
+  it('gives each fault a name of its own and a one-line description', () => {
+    expect(new Set(FAULTS.map((f) => f.name)).size).toBe(FAULTS.length);
+    for (const fault of FAULTS) expect(fault.doc).toMatch(/^[A-Z][^\n]{10,100}\.$/);
+  });
+
+  it('is what docs/lesson-format.md lists (regenerate with scripts/update-fault-docs.ts)', () => {
+    const docs = readFileSync(FAULT_DOCS_FILE, 'utf8');
+    expect(withFaultList(docs)).toBe(docs);
+    expect(docs).toContain(renderFaultList());
+    for (const fault of FAULTS) expect(renderFaultList()).toContain(`| ${fault.hook} | ${fault.doc} |`);
+  });
+
+  it('refuses to rewrite docs whose markers are missing', () => {
+    expect(() => withFaultList('# no list here\n')).toThrow(/fault-list markers are missing/);
+  });
+});
 
 describe('parseFaultSpec', () => {
   it('reads each form', () => {
@@ -66,5 +115,26 @@ describe('isNoFault', () => {
     expect(isNoFault({ refuseLogin: 'IN-USE' })).toBe(false);
     expect(isNoFault({ stallAfterCommands: 0 })).toBe(false);
     expect(isNoFault(parseFaultSpec('stall'))).toBe(false);
+  });
+});
+
+describe('checkFaultSpec', () => {
+  it('returns a frozen copy that later changes to the given object cannot reach', () => {
+    const failCommands: FaultSpec['failCommands'] = ['RETR'];
+    const checked = checkFaultSpec({ delayMs: 5, failCommands });
+    failCommands.push('DELE');
+    expect(checked).toEqual({ delayMs: 5, failCommands: ['RETR'] });
+    expect(Object.isFrozen(checked)).toBe(true);
+  });
+
+  it.each([
+    [{ delayMs: -1 }, 'fault delayMs must be a whole number of at least 0, got -1'],
+    [{ dropAfterCommands: 1.5 }, 'fault dropAfterCommands must be a whole number of at least 0, got 1.5'],
+    [{ stallAfterCommands: Number.NaN }, 'fault stallAfterCommands must be a whole number of at least 0, got NaN'],
+    [{ failCommands: ['RETR', 'FETCH'] }, 'fault failCommands: unknown command "FETCH"'],
+    [{ refuseLogin: 'BUSY' }, 'fault refuseLogin must be IN-USE or LOGIN-DELAY'],
+  ])('refuses %o with an InvalidArgumentError naming the field', (spec, message) => {
+    expect(() => checkFaultSpec(spec as FaultSpec)).toThrow(InvalidArgumentError);
+    expect(() => checkFaultSpec(spec as FaultSpec)).toThrow(message);
   });
 });

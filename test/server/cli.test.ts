@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseCliArgs, parseUserSpec } from '../../sandbox-server/cli-options';
+import { FAULTS, faultSyntax } from '../../src/protocol';
+import { parseCliArgs, parseUserSpec, USAGE } from '../../sandbox-server/cli-options';
 import { RawPop3 } from '../helpers/raw-pop3';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -146,5 +147,11 @@ describe('parseCliArgs', () => {
     expect(() => parseUserSpec(':pw')).toThrow('--user takes NAME:PASSWORD[:EML_DIR], got ":pw"');
     expect(() => parseUserSpec('a b:pw')).toThrow(/account name "a b" must be 1-255 printable ASCII/);
     expect(() => parseCliArgs(['--fault', 'refuse-login=MAYBE'])).toThrow('--fault: fault refuse-login= takes IN-USE or LOGIN-DELAY');
+  });
+
+  it('lists every fault of the table in --help, with its one line', () => {
+    const faults = USAGE.slice(USAGE.indexOf('--fault SPEC'), USAGE.indexOf('--maildir'));
+    const listed = faults.split('\n').slice(1).map((line) => line.trim().split(/\s{2,}/)).flat().filter(Boolean);
+    expect(listed).toEqual(FAULTS.flatMap((fault) => [faultSyntax(fault), fault.doc.replace(/`/g, '')]));
   });
 });

@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentDigest, createMemoryStorage, deriveUid, isValidUid, loadEmlDir, loadSeed, splitMessage, topOfMessage } from '../../sandbox-server';
 import { Maildrop } from '../../sandbox-server/maildrop';
+import { RandomPool } from '../../sandbox-server/random-pool';
+import { nodeCrypto } from '../../src/ports/node-crypto';
+import { pureCrypto } from '../../src/ports/pure-crypto';
 
 /** Pure parts of the server, tested without sockets. */
 
@@ -69,8 +72,8 @@ describe('memory storage and unique-ids', () => {
     const later = (await one.list('alice')).map((m) => m.uid);
     expect(later).toHaveLength(4);
     expect(new Set([...first, ...later]).size).toBe(6);
-    const digest = contentDigest(Buffer.from('x'));
-    expect(deriveUid('bob', 0, 0, digest)).not.toBe(deriveUid('alice', 0, 0, digest));
+    const digest = contentDigest(nodeCrypto, Buffer.from('x'));
+    expect(deriveUid(nodeCrypto, 'bob', 0, 0, digest)).not.toBe(deriveUid(nodeCrypto, 'alice', 0, 0, digest));
   });
 
   it('canonicalises what it stores and sizes it in CRLF octets', async () => {
@@ -134,5 +137,16 @@ describe('seed loader', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('RandomPool', () => {
+  it('hands out bytes never handed out before, across refills from the crypto port', () => {
+    const pool = new RandomPool(pureCrypto);
+    const taken = Array.from({ length: 600 }, () => Buffer.from(pool.take(4)).toString('hex'));
+    expect(taken.every((hex) => /^[0-9a-f]{8}$/.test(hex))).toBe(true);
+    // 2,400 octets: the 1,024-octet pool was refilled twice; one pair of 32-bit values repeats by chance about once in 20,000 runs.
+    expect(new Set(taken).size).toBeGreaterThanOrEqual(599);
+    expect(pool.take(2000)).toHaveLength(2000);
   });
 });

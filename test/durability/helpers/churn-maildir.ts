@@ -4,7 +4,7 @@
 //   ready
 //   begin {"op":"remove"|"append"|"replace","before":[[uid,k],...],"uids"?:[...],"ks"?:[...]}
 //   end {"after":[[uid,k],...]}
-import { createMaildirStorage } from '../../../sandbox-server/maildir-storage';
+import { createMaildirStorage } from '../../../sandbox-server/maildir/storage';
 import type { MailStorage } from '../../../sandbox-server/storage';
 import { makeChurnMessage, churnKeyOf } from './churn-message';
 

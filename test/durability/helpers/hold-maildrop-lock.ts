@@ -1,6 +1,6 @@
 // Takes the maildrop lock of one account in a Maildir tree and holds it until killed:
 //   node -r ./src/register.js test/durability/helpers/hold-maildrop-lock.ts DIR ACCOUNT
-import { createMaildirStorage } from '../../../sandbox-server/maildir-storage';
+import { createMaildirStorage } from '../../../sandbox-server/maildir/storage';
 
 async function main(): Promise<void> {
   const [dir, account] = process.argv.slice(2);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CodedError } from '../src/protocol';
+import { CodedError } from '../../src/protocol';
 
 /**
  * Lock files shared by every process that opens one Maildir (RFC 1939 §4: the maildrop is
