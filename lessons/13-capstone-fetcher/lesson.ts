@@ -207,7 +207,7 @@ const lesson: LessonDefinition = {
       ],
     },
   ],
-  solution: ['exercise.file', "require('node:fs').copyFileSync(exercise.solution, exercise.file)", '.check'],
+  solution: [{ goal: 'sync', lines: ['exercise.file', "require('node:fs').copyFileSync(exercise.solution, exercise.file)", '.check'] }],
 };
 
 export default lesson;

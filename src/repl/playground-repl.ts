@@ -57,8 +57,6 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
   history?: boolean;
   /** Catch unhandled rejections so a forgotten promise cannot end the REPL. Default false. */
   guardRejections?: boolean;
-  /** Modules a file exercise imports by name; default: the client as `pop3-playground`. */
-  exerciseModules?: Readonly<Record<string, unknown>>;
   /** How long `.check` may run a file exercise, ms (default 60 s). */
   exerciseTimeoutMs?: number;
 }
@@ -154,10 +152,16 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     clientModule: options.clientModule,
     stateDir: options.stateDir,
     projectRoot: path.dirname(options.project),
-    ...(options.exerciseModules ? { exerciseModules: options.exerciseModules } : {}),
     ...(options.exerciseTimeoutMs ? { exerciseTimeoutMs: options.exerciseTimeoutMs } : {}),
   });
-  const host = createCommandHost({ session, screen, control, raw, evaluator });
+  const host = createCommandHost({
+    session,
+    screen,
+    control,
+    raw,
+    evaluator,
+    editor: { env: options.env ?? process.env, terminal: { input, pause: () => server.pause(), resume: () => server.resume() } },
+  });
 
   /** One input: a raw line in raw mode, else TypeScript, its value recorded and shown; then the goals. */
   function evaluate(code: string): Promise<Error | undefined> | undefined {

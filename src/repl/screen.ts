@@ -8,6 +8,7 @@ import type { CheckOutcome, GoalResult, Lesson, LessonProblem, LessonSession, Ne
 import { DOT_COMMANDS } from './commands';
 import type { FriendlyError } from './error-hints';
 import { EVAL_INTERRUPTED } from './evaluator';
+import { ExerciseScreen } from './exercise-screen';
 import { createMarkdownRenderer } from './markdown';
 import type { MarkdownRenderer } from './markdown';
 import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
@@ -46,6 +47,8 @@ export class Screen {
   readonly style: OutputStyle;
   /** The learner's own `console`: untrusted output (a message body), sanitised and never coloured. */
   readonly learnerConsole: Console;
+  /** What is printed about file exercises: runs, the solution file, the editor. */
+  readonly exercise: ExerciseScreen;
   readonly #output: NodeJS.WritableStream;
   readonly #paint: Painter;
   readonly #debug: boolean;
@@ -65,6 +68,7 @@ export class Screen {
       },
     });
     this.learnerConsole = new Console({ stdout: learnerStream, stderr: learnerStream, colorMode: false });
+    this.exercise = new ExerciseScreen(this);
   }
 
   /** One line as it is (text the REPL wrote itself). */
@@ -274,19 +278,7 @@ export class Screen {
     this.print(this.#paint.red(`Could not prepare the mailbox for this lesson: ${(error as Error).message}`));
   }
 
-  exerciseNotPrepared(file: string, error: unknown): void {
-    this.print(this.#paint.red(`Could not prepare ${file}: ${(error as Error).message}`));
-  }
 
-  exerciseRunning(file: string): void {
-    this.print(this.#paint.dim(`Running ${file} against the server...`));
-  }
-
-  /** What an exercise run asked to show, and why it did not finish, if it did not. */
-  exerciseRan(reports: readonly string[], error: { message: string } | undefined): void {
-    for (const line of reports) this.printSafe(`  ${line}`);
-    if (error) this.print(`${this.#paint.red('✘')} ${sanitizeForTerminal(error.message)}`);
-  }
 
   // ---- raw mode --------------------------------------------------------------------------
 
