@@ -101,11 +101,12 @@ export async function run(context: ExerciseContext): Promise<FetcherCheck> {
   /** One call of fetchMail, with what the server saw during it; `note` adds to its report line. */
   async function fetchOnce(name: RunName, dir: string, extra: { deleteOlderThanDays?: number } = {}, faults?: FaultSpec, note = ''): Promise<RunRecord> {
     const number = ++runs;
-    const numbers = new Map((await listing()).map((e) => [e.n, e.uid]));
+    const before = (await listing()).map((e) => ({ n: e.n, uid: e.uid }));
+    const numbers = new Map(before.map((e) => [e.n, e.uid]));
     const from = (await context.transcript()).length;
     await context.setFaults(faults);
     let output = '';
-    const record: RunRecord = { name, output: '', retrieved: [], deleted: [], committed: false, leftOpen: 0, maildir: snapshot(dir) };
+    const record: RunRecord = { name, output: '', retrieved: [], deleted: [], committed: false, leftOpen: 0, listing: before, maildir: snapshot(dir) };
     let timer: NodeJS.Timeout | undefined;
     try {
       const call = fetchMail({

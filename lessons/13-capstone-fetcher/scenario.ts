@@ -57,6 +57,8 @@ export interface RunRecord {
   committed: boolean;
   /** Sessions the program left open when it returned (no QUIT, no close); the check closed them. */
   leftOpen: number;
+  /** The unique-id listing when the run began: which message-number each message had then. */
+  listing: { n: number; uid: string }[];
   maildir: MaildirSnapshot;
 }
 

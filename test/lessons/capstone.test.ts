@@ -102,6 +102,20 @@ describe('the capstone, run isolated', () => {
     await passesOnceFixed();
   }, 180_000);
 
+  it('gives the message-number hint only when numbers were the cause, not for any short Maildir', async () => {
+    const numbersHint = lesson.definition.mistakes!.find((m) => m.id === 'message-numbers')!.hint.slice(0, 60);
+    // Never delivering the newest message leaves the Maildir short, with numbers not to blame.
+    write((t) => t.replace('for (const entry of wanted) {', 'for (const entry of wanted.slice(0, -1)) {'));
+    const short = await driver.run('.check', 90_000);
+    expect(driver.repl.runner.results.find((r) => r.id === 'resume')?.met, short).toBe(false);
+    expect(short).not.toContain(numbersHint);
+    // Remembering message-numbers instead of unique-ids: numbers are the cause.
+    await driver.run('.reset');
+    write((t) => t.replace(/entry\.uid/g, 'String(entry.n)'));
+    expect(await driver.run('.check', 90_000)).toContain(numbersHint);
+    await passesOnceFixed();
+  }, 240_000);
+
   it('writes the solution beside the file on .solution, never over it, and opens the file in $EDITOR on .edit', async () => {
     writeFileSync(file, '// my own work\n');
     const out = await driver.run('.solution');
