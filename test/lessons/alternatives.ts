@@ -53,6 +53,23 @@ export const ALTERNATIVES: Readonly<Record<string, readonly Alternative[]>> = {
     { goal: 'own-digest', name: 'in two updates, printed with a label', lines: ["import { createHash } from 'node:crypto'", 'const pop = await connect(sandbox)', 'const ts = pop.greeting.match(/<.*>/)![0]', "const d = createHash('md5').update(ts).update('wonderland').digest('hex')", "console.log('digest', d)"] },
     { goal: 'own-digest', name: 'in upper case', lines: ["import { createHash } from 'node:crypto'", 'const pop = await connect(sandbox)', "createHash('md5').update(`${pop.greeting.match(/<.*>/)![0]}wonderland`).digest('hex').toUpperCase()"] },
     { goal: 'apop-by-hand', name: 'concatenated, sent with send', lines: ["import { createHash } from 'node:crypto'", 'const pop = await connect(sandbox)', "const h = createHash('md5').update(pop.greeting.match(/<.*>/)![0] + 'wonderland').digest('hex')", "await pop.send('APOP alice ' + h)"] },
+    {
+      goal: 'apop-by-hand',
+      name: 'met, then a wrong digest on a new connection (no "different digest" hint once met)',
+      lines: [
+        "import { createHash } from 'node:crypto'",
+        'const pop = await connect(sandbox)',
+        "await pop.send(`APOP alice ${createHash('md5').update(pop.greeting.match(/<.*>/)![0] + 'wonderland').digest('hex')}`)",
+        'await pop.quit()',
+        'const again = await connect(sandbox)',
+        "await again.send('APOP alice 0123456789abcdef0123456789abcdef')",
+      ],
+    },
+    {
+      goal: 'apop-client',
+      name: 'after a digest of the wrong form (no "never send the password" hint: none was sent)',
+      lines: ['const pop = await connect(sandbox)', "await pop.send('APOP alice not-a-digest')", "await pop.apop('alice', 'wonderland')"],
+    },
     { goal: 'apop-by-hand', name: 'pop.apop instead of the line by hand', lines: ['const pop = await connect(sandbox)', "await pop.apop('alice', 'wonderland')"], rejected: 'Alice logged in with `pop.apop()`, which computed the digest for you' },
     { goal: 'apop-client', name: 'the line by hand instead of pop.apop', lines: ["import { createHash } from 'node:crypto'", 'const pop = await connect(sandbox)', "await pop.send(`APOP alice ${createHash('md5').update(pop.greeting.match(/<.*>/)![0] + 'wonderland').digest('hex')}`)"], rejected: '`pop.apop()` has not been called yet' },
   ],

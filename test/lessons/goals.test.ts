@@ -36,10 +36,12 @@ describe('the curriculum, attempted through the REPL', async () => {
       const attempt = (lines: readonly string[], extra: { typeCheck?: boolean; until?: (out: string) => boolean } = {}): Promise<AttemptResult> =>
         attemptLesson(lesson, lines, { embedded, lessons: course.lessons, ...extra });
 
-      it('an empty attempt fails every goal', async () => {
-        const { results } = await attempt(['.check']);
+      it('an empty attempt fails every goal, and .check says why for each', async () => {
+        const { results, output } = await attempt(['.check']);
         expect(results.length).toBeGreaterThan(0);
         expect(met(results), 'goals met by doing nothing').toEqual([]);
+        expect(results.filter((r) => !r.why).map((r) => r.id), 'goals without a reason').toEqual([]);
+        for (const r of results) expect(output).toContain(`${r.why!.charAt(0).toUpperCase()}${r.why!.slice(1)}.`);
       });
 
       it('the official solution passes every goal, marks the lesson done, and earns no mistake hint on any line', async () => {
