@@ -180,6 +180,12 @@ export const ALTERNATIVES: Readonly<Record<string, readonly Alternative[]>> = {
       ['joined with NULs', "Buffer.from(['', 'alice', 'wonderland'].join('\\0')).toString('base64')"],
     ].map(([name, line]): Alternative => ({ goal: 'plain-by-hand', name: name!, lines: [line!, '.raw', 'AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=', 'QUIT'] })),
     { goal: 'auth-plain', name: 'AUTH PLAIN typed by hand instead of pop.auth', lines: ['.raw', 'AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=', 'QUIT'], rejected: "AUTH PLAIN was sent by hand, but this goal asks for the client's `pop.auth('PLAIN', ...)`" },
+    {
+      goal: 'plain-by-hand',
+      name: 'the message sent through pop.send instead of typed in raw mode',
+      lines: ["const plain = btoa('\\0alice\\0wonderland')", 'plain', 'const pop = await connect(sandbox)', "await pop.send('AUTH PLAIN ' + plain)"],
+      rejected: 'AUTH was sent by the client, not typed in raw mode',
+    },
     { goal: 'decode-challenge', name: 'decoded without AUTH LOGIN typed', lines: ["atob('VXNlcm5hbWU6')"], rejected: 'This goal asks for AUTH typed by hand' },
   ],
   '12-when-things-go-wrong': [
