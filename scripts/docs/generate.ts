@@ -11,6 +11,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { loadLessons } from '../../src/tutor/node';
+import { solutionLines } from '../../src/tutor';
 import type { Lesson } from '../../src/tutor';
 import { lessonPage, lessonPageData } from './lesson-page';
 import type { LessonPageInput } from './lesson-page';
@@ -42,7 +43,7 @@ export function pageInput(lesson: Lesson): LessonPageInput {
     markdown: lesson.markdown,
     goals: (definition.goals ?? []).map((g) => ({ id: g.id, html: inline(g.text), hints: (g.hints ?? []).map((h) => markdown.render(h)) })),
     mistakes: Object.fromEntries((definition.mistakes ?? []).map((m) => [m.id, inline(m.hint)])),
-    solution: definition.solution ?? [],
+    solution: solutionLines(definition),
     scope: scopeDeclarations(SANDBOX_SCOPE_TYPE, lessonScope(lesson)),
     terminalOnly: terminalOnly(lesson.id, definition.exercise !== undefined),
     ...(definition.start ? { start: definition.start } : {}),

@@ -80,6 +80,7 @@ function print(id: number, text: string): void {
 function reportError(id: number, error: unknown): void {
   const friendly = describeError(error);
   session.recordError(friendly.fact);
+  session.recordShown(error, 'error');
   print(id, `✘ ${friendly.message}`);
   if (friendly.hint) print(id, `  Hint: ${friendly.hint}`);
 }
@@ -228,7 +229,6 @@ async function init(data: Extract<EvalRequest, { type: 'init' }>, port: MessageP
         post({ type: 'progress', progress });
       },
     },
-    variable: (name) => scope.lookup(name),
     seed: createSeedLookup({ messages: () => data.seed.messages, size: (file) => data.seed.sizes[file] ?? 0 }),
   });
   session.enter(lesson);
@@ -241,6 +241,9 @@ async function init(data: Extract<EvalRequest, { type: 'init' }>, port: MessageP
     onClient: (origin) => {
       if (origin === 'prompt') session.recordClient();
     },
+    // What the reader's client calls settled with, so the tutor judges what they saw (facts.saw).
+    calls: { start: () => session.startCall(), settle: (record) => session.recordCall(record) },
+    passwords: data.accounts.flatMap((a) => (a.password !== undefined ? [a.password] : [])),
   });
   // The log so far arrives once; entries sent before it are in it (the port keeps order), so
   // only those after it are recorded one by one.
@@ -270,7 +273,10 @@ let currentRun = 0;
 const pageConsole = new Proxy(console, {
   get(target, key) {
     if (key === 'log' || key === 'info' || key === 'warn' || key === 'error' || key === 'debug') {
-      return (...args: unknown[]) => post({ type: 'output', id: currentRun, text: `${formatConsoleArguments(args)}\n` });
+      return (...args: unknown[]) => {
+        for (const arg of args) session.recordShown(arg, 'console');
+        post({ type: 'output', id: currentRun, text: `${formatConsoleArguments(args)}\n` });
+      };
     }
     return Reflect.get(target, key);
   },

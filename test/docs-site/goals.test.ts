@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLessons } from '../../src/tutor/node';
+import { solutionLines } from '../../src/tutor';
 import * as path from 'node:path';
 import { launchBrowser } from '../browser/launch';
 import { REPO_ROOT } from '../helpers/child-process';
@@ -34,7 +35,7 @@ describe('lesson solutions in the page', async () => {
       const watched = await openLesson(browser, server, lesson.id);
       try {
         expect(Object.values(await goals(watched.page)).every((met) => !met), 'no goal met before trying').toBe(true);
-        for (const line of lesson.definition.solution ?? []) await promptLine(watched.page, line);
+        for (const line of solutionLines(lesson.definition)) await promptLine(watched.page, line);
         const ids = (lesson.definition.goals ?? []).map((g) => g.id);
         await expect.poll(() => goals(watched.page), { timeout: 10_000 }).toEqual(Object.fromEntries(ids.map((id) => [id, true])));
         expect(watched.errors).toEqual([]);
