@@ -9,7 +9,7 @@ import type { LessonStartState } from '../../src/tutor/lesson';
 import { inputLines, parseCodeBlocks } from '../../src/tutor/code-blocks';
 import type { TerminalOnly } from './terminal-only';
 import type { ScopeDeclaration } from './twoslash-source';
-import { twoslashSource } from './twoslash-source';
+import { isDotCommand, twoslashSource } from './twoslash-source';
 
 /** One goal as the page shows it: its text and hints already rendered to HTML. */
 export interface PageGoal {
@@ -78,8 +78,10 @@ function fence(info: string, body: string): string[] {
 function blockMarkup(block: CodeBlock, index: number, blocks: readonly CodeBlock[], input: LessonPageInput): string[] {
   const code = block.lines.join('\n');
   const runnable = block.mode !== 'norun' && input.terminalOnly.blocks === undefined;
+  // A block with a dot-command line (`.trace on`) is REPL input but not TypeScript: shown as
+  // written, its TypeScript lines checked as part of the later blocks' hidden prefix.
   const highlighted =
-    block.language === 'ts' && block.mode !== 'norun' && input.twoslash !== false
+    block.language === 'ts' && block.mode !== 'norun' && input.twoslash !== false && !block.lines.some(isDotCommand)
       ? fence('ts twoslash', twoslashSource(blocks, index, input.scope))
       : fence(block.language, code);
   const expected = block.output ? ['<template #expected>', '', ...fence('output', block.output.text), '', '</template>'] : [];

@@ -29,10 +29,16 @@ function continuesPreviousLine(line: string): boolean {
   return /^\s*[([`+\-/]/.test(line);
 }
 
-/** The block's lines as one program that keeps the REPL's statement-per-line meaning. */
+/** True for a REPL dot-command line (`.trace on`), which is input to the REPL, not TypeScript. */
+export function isDotCommand(line: string): boolean {
+  return /^\s*\.[a-z]/.test(line);
+}
+
+/** The block's TypeScript lines as one program that keeps the REPL's statement-per-line meaning. */
 function programLines(block: CodeBlock, hideSemicolons: boolean): string[] {
   const out: string[] = [];
   for (const line of block.lines) {
+    if (isDotCommand(line)) continue;
     if (continuesPreviousLine(line)) out.push(...(hideSemicolons ? HIDDEN_SEMICOLON : [';']));
     out.push(line);
   }

@@ -15,6 +15,7 @@ import type { TranscriptEntry } from '../../src/protocol/transcript';
 import { ClientTracker } from '../../src/repl/client-tracker';
 import type { TrackedConnectOptions } from '../../src/repl/client-tracker';
 import { describeError } from '../../src/repl/error-hints';
+import { traceLineSwitch, traceSwitchedText } from '../../src/repl/trace-text';
 import { RawSession } from '../../src/repl/raw-session';
 import { LessonSession } from '../../src/tutor/lesson-session';
 import type { Lesson, LessonDefinition } from '../../src/tutor/lesson';
@@ -91,7 +92,8 @@ function freshScope(): void {
   const lessonScope: Record<string, unknown> = {};
   for (const entry of lesson.definition.scope ?? []) {
     const named = entry as { name: string; value?: unknown; clientExport?: string };
-    lessonScope[named.name] = named.clientExport !== undefined ? (client as Record<string, unknown>)[named.clientExport] : named.value;
+    // A client export is recorded as the terminal records it, so checks see what its calls settled with.
+    lessonScope[named.name] = named.clientExport !== undefined ? tracker.recordedExport(named.clientExport, (client as Record<string, unknown>)[named.clientExport]) : named.value;
   }
   scope = new ReplScope(
     {
@@ -115,9 +117,23 @@ function judge(explicit = false): void {
   });
 }
 
+function switchTrace(on: boolean): void {
+  trace = on;
+  session.setTrace(on);
+  judge();
+}
+
 async function evaluateTs(id: number, lines: readonly string[]): Promise<boolean> {
   let errored = false;
   for (const input of splitInputs(lines)) {
+    // A dot-command in a block, as the terminal REPL takes it between TypeScript lines.
+    const traceOn = traceLineSwitch(input, trace);
+    if (traceOn !== undefined) {
+      switchTrace(traceOn);
+      print(id, traceSwitchedText(traceOn));
+      post({ type: 'trace', on: traceOn });
+      continue;
+    }
     try {
       const value = await scope.evaluate(input);
       session.recordValue(value);
@@ -311,9 +327,7 @@ worker.onmessage = ({ data, ports }: MessageEvent<EvalRequest>) => {
         }
         post({ type: 'done', id: data.id, ...result, rawOpen: raw !== undefined });
       } else if (data.type === 'trace') {
-        trace = data.on;
-        session.setTrace(trace);
-        judge();
+        switchTrace(data.on);
       } else if (data.type === 'check') {
         judge(true);
       } else if (data.type === 'hint') {

@@ -28,6 +28,8 @@ export interface RuntimeListener {
   progress(progress: Progress): void;
   /** The eval worker was ended (a runaway loop): the scope is fresh, mailboxes and log kept. */
   stopped(): void;
+  /** A `.trace` line in a block switched the trace. */
+  trace(on: boolean): void;
 }
 
 /** How a run ended. */
@@ -118,6 +120,10 @@ export class LessonRuntime {
         break;
       case 'progress':
         listener.progress(event.progress);
+        break;
+      case 'trace':
+        this.#trace = event.on;
+        listener.trace(event.on);
         break;
       case 'hint':
         this.#hints.get(event.id)?.(event);

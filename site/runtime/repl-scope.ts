@@ -4,7 +4,6 @@
  * compiled statements in it, one at a time.
  */
 import { compileStatement } from './repl-transform';
-import type { DeclarationKind } from './repl-transform';
 
 /** Resolves an `import` or `require` of a module the page provides (`node:crypto`, `mailparser`, ...). */
 export type ModuleLookup = (specifier: string) => Promise<unknown>;
@@ -15,9 +14,10 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 /** The page's REPL scope. */
 export class ReplScope {
   readonly #values = new Map<string, unknown>();
+  /** Names that cannot be assigned: `const` declarations and what the page injected. */
   readonly #constants = new Set<string>();
-  /** Names declared with let, const, class or import, which cannot be declared again. */
-  readonly #lexical = new Set<string>();
+  /** What the page injected (`connect`, `sandbox`, the lesson's names): never declared again. */
+  readonly #injected = new Set<string>();
   readonly #proxy: object;
   readonly #importModule: ModuleLookup;
 
@@ -26,6 +26,7 @@ export class ReplScope {
     for (const [name, value] of Object.entries(injected)) {
       this.#values.set(name, value);
       this.#constants.add(name);
+      this.#injected.add(name);
     }
     const values = this.#values;
     const constants = this.#constants;
@@ -53,10 +54,6 @@ export class ReplScope {
     return [...this.#values.keys()];
   }
 
-  /** True when the name can be declared (again) with this kind. */
-  #declarable(name: string, kind: DeclarationKind): boolean {
-    return !this.#lexical.has(name) && !this.#constants.has(name) && (kind === 'var' || !this.#values.has(name));
-  }
 
   /**
    * Runs one REPL input: TypeScript compiled, declarations made, statements run in scope.
@@ -66,12 +63,14 @@ export class ReplScope {
   async evaluate(source: string): Promise<unknown> {
     const compiled = compileStatement(source);
     // Checked before any is made, so a statement that cannot run leaves the scope as it was.
-    for (const { name, kind } of compiled.declared) {
-      if (!this.#declarable(name, kind)) throw new SyntaxError(`Identifier '${name}' has already been declared`);
+    for (const { name } of compiled.declared) {
+      if (this.#injected.has(name)) throw new SyntaxError(`Identifier '${name}' has already been declared`);
     }
+    // A later input may declare a name again, as the terminal REPL allows (a browser console
+    // does too): the new binding replaces the old, for later inputs and for closures alike.
     const made = compiled.declared.filter(({ name }) => !this.#values.has(name));
-    for (const { name, kind } of compiled.declared) {
-      if (kind !== 'var') this.#lexical.add(name);
+    for (const { name } of compiled.declared) {
+      this.#constants.delete(name);
       if (!this.#values.has(name)) this.#values.set(name, undefined);
     }
     // Sloppy-mode function body, so `with` can put the scope in front of the globals.
@@ -80,10 +79,7 @@ export class ReplScope {
       return await run(this.#proxy, this.#importModule);
     } catch (error) {
       // Unlike node:repl, a declaration whose statement threw can be typed again (nodejs/node#8309).
-      for (const { name } of made) {
-        this.#values.delete(name);
-        this.#lexical.delete(name);
-      }
+      for (const { name } of made) this.#values.delete(name);
       throw error;
     } finally {
       for (const { name, kind } of compiled.declared) if (kind === 'const' && this.#values.has(name)) this.#constants.add(name);

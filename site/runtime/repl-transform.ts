@@ -3,8 +3,8 @@
  * an async function that runs in the page's scope, as node:repl runs it in the terminal.
  * Types go (sucrase, a small transpiler); then top-level declarations become assignments to
  * the scope (so the next statement sees them), `import` becomes a lookup of the page's modules,
- * top-level `await` works, and the value of a final expression statement is returned, to be
- * printed as the REPL prints it.
+ * top-level `await` works, and the input's completion value (its last expression statement
+ * run, loops and blocks included) is returned, to be printed as the REPL prints it.
  */
 import { Parser } from 'acorn';
 import type { Node, Pattern, Program, Statement, ModuleDeclaration } from 'acorn';
@@ -98,6 +98,49 @@ function importAssignment(node: Extract<ModuleDeclaration, { type: 'ImportDeclar
   return { code: `{ const __module = ${from}; ${parts.join('; ')}; }`, names };
 }
 
+/** The hidden variable that keeps the value of the last expression statement run (the input's completion value). */
+const COMPLETION = '__completion';
+
+/** The expression statements whose value becomes the completion value, inside statements (never inside functions or classes). */
+function completionStatements(statement: Statement): Statement[] {
+  switch (statement.type) {
+    case 'ExpressionStatement':
+      return [statement];
+    case 'BlockStatement':
+      return statement.body.flatMap(completionStatements);
+    case 'IfStatement':
+      return [...completionStatements(statement.consequent), ...(statement.alternate ? completionStatements(statement.alternate) : [])];
+    case 'ForStatement':
+    case 'ForInStatement':
+    case 'ForOfStatement':
+    case 'WhileStatement':
+    case 'DoWhileStatement':
+    case 'LabeledStatement':
+      return completionStatements(statement.body);
+    case 'TryStatement':
+      return [...completionStatements(statement.block), ...(statement.handler ? completionStatements(statement.handler.body) : []), ...(statement.finalizer ? completionStatements(statement.finalizer) : [])];
+    case 'SwitchStatement':
+      return statement.cases.flatMap((c) => c.consequent.flatMap(completionStatements));
+    default:
+      return [];
+  }
+}
+
+/**
+ * A loop, `if` or block whose expression statements record their values, so the input's value
+ * is the last one run, as a console shows it (`for (...) { await pop.retr(n); seen.add(uid) }`
+ * shows the Set), the ECMAScript completion value of the statement.
+ */
+function recordingCompletions(code: string, statement: Statement): string {
+  let out = text(code, statement);
+  for (const inner of completionStatements(statement).reverse()) {
+    const expression = (inner as Extract<Statement, { type: 'ExpressionStatement' }>).expression;
+    const from = inner.start - statement.start;
+    out = `${out.slice(0, from)}${COMPLETION} = (${text(code, expression)});${out.slice(inner.end - statement.start)}`;
+  }
+  return out;
+}
+
 function rewrite(code: string, statement: Statement | ModuleDeclaration, last: boolean): { code: string; declared: CompiledStatement['declared'] } {
   switch (statement.type) {
     case 'VariableDeclaration': {
@@ -116,13 +159,15 @@ function rewrite(code: string, statement: Statement | ModuleDeclaration, last: b
       return { code: assignment.code, declared: assignment.names.map((name) => ({ name, kind: 'const' })) };
     }
     case 'ExpressionStatement':
-      return { code: last ? `return (${text(code, statement.expression)});` : text(code, statement), declared: [] };
+      return { code: last ? `return (${text(code, statement.expression)});` : `${COMPLETION} = (${text(code, statement.expression)});`, declared: [] };
     case 'ExportNamedDeclaration':
     case 'ExportDefaultDeclaration':
     case 'ExportAllDeclaration':
       throw new ReplSyntaxError('export works in a module file, not at the prompt', false);
-    default:
-      return { code: text(code, statement), declared: [] };
+    default: {
+      const recorded = recordingCompletions(code, statement as Statement);
+      return { code: last ? `${recorded}\nreturn ${COMPLETION};` : recorded, declared: [] };
+    }
   }
 }
 
@@ -133,7 +178,7 @@ function rewrite(code: string, statement: Statement | ModuleDeclaration, last: b
 export function compileStatement(source: string): CompiledStatement {
   const code = stripTypes(source);
   const program = parse(code);
-  const body: string[] = [];
+  const body: string[] = [`let ${COMPLETION};`];
   const declared: CompiledStatement['declared'] = [];
   program.body.forEach((statement, i) => {
     const part = rewrite(code, statement, i === program.body.length - 1);

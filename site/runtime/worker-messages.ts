@@ -98,4 +98,6 @@ export type EvalEvent =
   | { type: 'hint'; id: number; goal?: string; tier?: number; tiers?: number }
   /** Progress to merge into what the page keeps (progress format 2). */
   | { type: 'progress'; progress: Progress }
+  /** A `.trace on|off` line in a block switched the trace, so the page's toggle follows it. */
+  | { type: 'trace'; on: boolean }
   | { type: 'failed'; message: string };

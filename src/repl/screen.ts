@@ -5,6 +5,7 @@ import { formatTranscriptEntry } from '../protocol/transcript';
 import type { TranscriptEntry } from '../protocol/transcript';
 import { isReadingOnly } from '../tutor';
 import type { CheckOutcome, GoalResult, Lesson, LessonProblem, LessonSession, NextHint, SolutionView } from '../tutor';
+import { traceSwitchedText } from './trace-text';
 import { DOT_COMMANDS } from './commands';
 import type { FriendlyError } from './error-hints';
 import { EVAL_INTERRUPTED } from './evaluator';
@@ -265,7 +266,7 @@ export class Screen {
   }
 
   traceSwitched(on: boolean): void {
-    this.print(on ? 'Trace on: every command (C:) and reply (S:) is shown, passwords as ***.' : 'Trace off.');
+    this.print(traceSwitchedText(on));
   }
 
   // ---- sessions, mailboxes and file exercises -------------------------------------------

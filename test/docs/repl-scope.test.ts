@@ -42,14 +42,33 @@ describe('the page REPL: one scope per page, statements as node:repl runs them',
     await expect(scope.evaluate("import { x } from 'fs-extra'")).rejects.toThrow("Cannot find module 'fs-extra'");
   });
 
-  it('refuses to reassign a const or an injected name, and to declare a let twice', async () => {
+  it('refuses to reassign a const or an injected name, and to declare an injected name', async () => {
     const scope = new ReplScope({ sandbox: { host: '127.0.0.1' } }, lookup);
     await scope.evaluate('const pop = 1');
     await expect(scope.evaluate('pop = 2')).rejects.toThrow('Assignment to constant variable.');
     await expect(scope.evaluate('sandbox = null')).rejects.toThrow('Assignment to constant variable.');
-    await scope.evaluate('let n = 1');
-    await expect(scope.evaluate('let n = 2')).rejects.toThrow("Identifier 'n' has already been declared");
-    expect(await scope.evaluate('n')).toBe(1);
+    await expect(scope.evaluate('const sandbox = 2')).rejects.toThrow("Identifier 'sandbox' has already been declared");
+    expect(scope.lookup('sandbox')).toEqual({ host: '127.0.0.1' });
+  });
+
+  it('lets a later input declare a name again, as the terminal does: later inputs and closures see the new binding', async () => {
+    const scope = new ReplScope({}, lookup);
+    await run(scope, ['const pop = 1', 'const read = () => pop', 'let n = 1']);
+    expect(await run(scope, ['const pop = 2', 'read()', 'let n = 5', 'n += 1', 'class pop2 {}', 'class pop2 {}'])).toEqual([undefined, 2, undefined, 6, undefined, undefined]);
+    await expect(scope.evaluate('pop = 3')).rejects.toThrow('Assignment to constant variable.');
+  });
+
+  it('shows the completion value of a loop, an if or a block, as a console does', async () => {
+    const scope = new ReplScope({}, lookup);
+    const values = await run(scope, [
+      'const seen = new Set<number>()',
+      'for (const n of [1, 2, 3]) { await Promise.resolve(n); seen.add(n) }',
+      'if (seen.size > 2) { "many" } else { "few" }',
+      'for (const n of []) n',
+      'let total = 0; for (let i = 1; i <= 3; i++) total += i',
+      'try { JSON.parse("{") } catch { "not JSON" }',
+    ]);
+    expect(values).toEqual([undefined, new Set([1, 2, 3]), 'many', undefined, 6, 'not JSON']);
   });
 
   it('lets a declaration whose statement threw be typed again', async () => {

@@ -147,6 +147,9 @@ export class LessonPage {
             for (const block of this.state.blocks) block.ran = false;
             this.state.prompt.raw = false;
           },
+          trace: (on) => {
+            this.state.trace = on;
+          },
         },
       });
       this.state.notice = undefined;
