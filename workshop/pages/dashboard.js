@@ -1,7 +1,7 @@
 // The instructor dashboard: a live grid of learners × lessons, the stuck queue, the room's
 // common errors, and the actions. Everything arrives over one event stream
 // (/api/instructor/events); actions are POSTs to /api/instructor/ (same origin, cookie).
-import { ago, cellText, escapeHtml, liveStream } from '/assets/common.js';
+import { ago, cellText, escapeHtml, liveStream } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { lessons: [], rows: new Map(), stuck: [], room: null };

@@ -1,6 +1,6 @@
 // The read-only room view for the projector: who is where, and how many finished each lesson.
 // No actions, no logs, no codes; names become numbers when the instructor hides them.
-import { cellText, escapeHtml, liveStream } from '/assets/common.js';
+import { cellText, escapeHtml, liveStream } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 let lessons = [];
