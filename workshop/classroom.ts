@@ -27,6 +27,8 @@ export interface ClassroomOptions {
 /** What a learner's REPL is told when it joins, and again on every release. */
 export interface JoinInfo {
   learner: { id: string; name: string };
+  /** This run of the classroom: log indexes start again from 0 after a restart. */
+  epoch: string;
   release: Release;
   unlockedUpTo: number;
   lessons: number;
@@ -46,6 +48,8 @@ export class Classroom {
   readonly idleMinutes: number;
   /** The CA learners trust, and the server certificate it signed (also used inside forwards for STLS). */
   readonly certificates: SandboxCertificates;
+  /** Names this run of the classroom, so a REPL resuming its log stream knows indexes began again. */
+  readonly epoch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   readonly #learners = new Map<string, LearnerRuntime>();
   readonly #listeners = new Set<(change: ClassroomChange) => void>();
 
@@ -127,6 +131,7 @@ export class Classroom {
   joinInfo(learner: LearnerRuntime): JoinInfo {
     return {
       learner: { id: learner.id, name: learner.entry.name },
+      epoch: this.epoch,
       release: this.settings.release,
       unlockedUpTo: learner.entry.unlockedUpTo ?? 0,
       lessons: this.lessons.length,

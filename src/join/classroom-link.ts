@@ -19,6 +19,8 @@ export class ClassroomError extends CodedError {
 /** What the classroom tells a REPL about itself and the learner (docs/workshop.md, "The learner API"). */
 export interface JoinInfo {
   learner: { id: string; name: string };
+  /** This run of the classroom (log indexes start again from 0 after a restart). */
+  epoch: string;
   release: { mode: 'self-paced' } | { mode: 'paced'; upTo: number };
   unlockedUpTo: number;
   lessons: number;
@@ -118,10 +120,10 @@ export class ClassroomLink {
     });
   }
 
-  /** Opens the event stream (server-sent events) from log index `from`; resolves with the live response. @throws ClassroomError. */
-  openEvents(from: number): Promise<http.IncomingMessage> {
+  /** Opens the event stream (server-sent events) from log index `from` of the classroom's run `epoch`; resolves with the live response. @throws ClassroomError. */
+  openEvents(from: number, epoch: string): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
-      const req = https.request(this.#options(`events?from=${from}`, 'GET', { accept: 'text/event-stream' }, false), (res) => {
+      const req = https.request(this.#options(`events?from=${from}&epoch=${encodeURIComponent(epoch)}`, 'GET', { accept: 'text/event-stream' }, false), (res) => {
         if (res.statusCode !== 200) {
           res.resume();
           reject(new ClassroomError('REFUSED', `the classroom refused the event stream (${res.statusCode ?? '?'})`, res.statusCode));

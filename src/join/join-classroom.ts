@@ -31,7 +31,7 @@ export interface JoinOptions {
 /** A REPL joined to its classroom. */
 export interface JoinedClassroom {
   /** The target the REPL uses: `sandbox` is a loopback address forwarding to the classroom. */
-  readonly target: PlaygroundTarget & { sync(): Promise<void> };
+  readonly target: PlaygroundTarget & Required<Pick<PlaygroundTarget, 'log' | 'applyState' | 'setFaults' | 'settle'>> & { sync(): Promise<void> };
   readonly info: JoinInfo;
   readonly reporter: ClassroomReporter;
   readonly offline: boolean;
@@ -86,7 +86,7 @@ export async function joinClassroom(options: JoinOptions): Promise<JoinedClassro
   }
   const forwarder = new Forwarder(link);
   await forwarder.listen();
-  const remoteLog = new RemoteLog(link, info.logNext);
+  const remoteLog = new RemoteLog(link, info);
   const log = new SwitchingLog(remoteLog);
   const reporter = new ClassroomReporter(link);
   const fallback = options.fallback;

@@ -24,6 +24,7 @@ export class RemoteLog {
   readonly #link: ClassroomLink;
   readonly #entries: TranscriptEntry[] = [];
   #next: number;
+  #epoch: string;
   #response: IncomingMessage | undefined;
   #closed = false;
   #attempt = 0;
@@ -33,10 +34,11 @@ export class RemoteLog {
   readonly #stateListeners = new Set<Listener<boolean>>();
   readonly #waiters: { index: number; resolve: () => void }[] = [];
 
-  /** @param next the index of the first entry wanted (the join answer's `logNext`). */
-  constructor(link: ClassroomLink, next: number) {
+  /** @param start the join answer's `logNext` (the first entry wanted) and `epoch`. */
+  constructor(link: ClassroomLink, start: { logNext: number; epoch: string }) {
     this.#link = link;
-    this.#next = next;
+    this.#next = start.logNext;
+    this.#epoch = start.epoch;
     void this.#connect();
   }
 
@@ -106,7 +108,7 @@ export class RemoteLog {
   async #connect(): Promise<void> {
     if (this.#closed) return;
     try {
-      const response = await this.#link.openEvents(this.#next);
+      const response = await this.#link.openEvents(this.#next, this.#epoch);
       if (this.#closed) {
         response.destroy();
         return;
@@ -172,6 +174,11 @@ export class RemoteLog {
       if (this.#entries.length > ENTRIES_KEPT) this.#entries.splice(0, this.#entries.length - ENTRIES_KEPT);
       for (const listener of [...this.#entryListeners]) listener(entry);
       for (const waiter of this.#waiters.filter((w) => w.index <= this.#next)) waiter.resolve();
+    } else if (event === 'hello' && isRecord(value) && typeof value.epoch === 'string' && value.epoch !== this.#epoch) {
+      // The classroom restarted: its log indexes begin again at 0.
+      this.#epoch = value.epoch;
+      this.#next = 0;
+      this.#dispatch('control', JSON.stringify({ type: 'hello', ...value }), undefined);
     } else if (event === 'control' || event === 'hello') {
       const message = (event === 'hello' ? { type: 'hello', ...(value as object) } : value) as ControlMessage;
       for (const listener of [...this.#controlListeners]) listener(message);
@@ -187,4 +194,8 @@ export class RemoteLog {
   #set(event: 'entry' | 'control' | 'connected'): Set<Listener<unknown>> {
     return (event === 'entry' ? this.#entryListeners : event === 'control' ? this.#controlListeners : this.#stateListeners) as Set<Listener<unknown>>;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

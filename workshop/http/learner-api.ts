@@ -148,7 +148,10 @@ export class LearnerApi {
     const lastId = req.headers['last-event-id'];
     const resume = typeof lastId === 'string' && /^\d+$/.test(lastId) ? Number(lastId) + 1 : undefined;
     const fromParam = url.searchParams.get('from');
-    const from = resume ?? (fromParam !== null && /^\d+$/.test(fromParam) ? Number(fromParam) : undefined);
+    // Indexes from another run of the classroom mean nothing now: resume from this run's first entry.
+    const sameRun = url.searchParams.get('epoch') === this.#classroom.epoch;
+    const asked = resume ?? (fromParam !== null && /^\d+$/.test(fromParam) ? Number(fromParam) : undefined);
+    const from = asked === undefined ? undefined : sameRun || resume !== undefined ? asked : 0;
     const stream = openEventStream(req, res);
     stream.send('hello', this.#classroom.joinInfo(learner));
     const unsubscribe = await this.#classroom.subscribe(learner, from, (event) => {
