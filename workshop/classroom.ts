@@ -22,6 +22,8 @@ export interface ClassroomOptions {
   certificates: SandboxCertificates;
   /** Minutes without activity, mid-lesson, before a learner counts as stuck. */
   idleMinutes?: number;
+  /** Passwords of the seed accounts: masked wherever the dashboard, room view or exports would show them. */
+  passwords?: readonly string[];
 }
 
 /** What a learner's REPL is told when it joins, and again on every release. */
@@ -52,6 +54,7 @@ export class Classroom {
   readonly epoch = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
   readonly #learners = new Map<string, LearnerRuntime>();
   readonly #listeners = new Set<(change: ClassroomChange) => void>();
+  readonly #passwords: readonly string[];
 
   private constructor(options: ClassroomOptions) {
     this.data = options.data;
@@ -59,6 +62,7 @@ export class Classroom {
     this.lessons = options.lessons;
     this.idleMinutes = options.idleMinutes ?? DEFAULT_IDLE_MINUTES;
     this.certificates = options.certificates;
+    this.#passwords = (options.passwords ?? []).filter((p) => p.length >= 3);
     this.book = new ActivityBook(options.data.paths.activity);
     const activities = this.book.load();
     for (const entry of options.data.learners) {
@@ -85,6 +89,13 @@ export class Classroom {
   onChange(listener: (change: ClassroomChange) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** `text` with every seed password replaced by `***` (a lesson's goal text, or a learner typing one into a message). */
+  redact(text: string): string {
+    let out = text;
+    for (const password of this.#passwords) out = out.split(password).join('***');
+    return out;
   }
 
   /** True while the learner's REPL holds an event stream (or lost it moments ago). */
@@ -192,13 +203,13 @@ export class Classroom {
         this.book.countMistake(lesson, id, learner.id);
       }
     }
-    for (const text of report.errors ?? []) learner.recordError({ at: Date.now(), text, ...(lesson ? { lesson } : {}) });
+    for (const text of report.errors ?? []) learner.recordError({ at: Date.now(), text: this.redact(text), ...(lesson ? { lesson } : {}) });
     this.touch(learner);
   }
 
   /** A raised hand (`.help-me`). */
   raiseHand(learner: LearnerRuntime, message: string): void {
-    learner.activity.hand = { message, at: Date.now(), ...(learner.currentLesson ? { lesson: learner.currentLesson } : {}) };
+    learner.activity.hand = { message: this.redact(message), at: Date.now(), ...(learner.currentLesson ? { lesson: learner.currentLesson } : {}) };
     this.touch(learner);
   }
 

@@ -123,7 +123,7 @@ export async function stuckQueue(classroom: Classroom, now = Date.now()): Promis
     if (!lesson || progress?.status === 'done') continue;
     const failing = (lesson.definition.goals ?? []).find((g) => !progress?.goals[g.id]?.met && (progress?.goals[g.id]?.checks ?? 0) >= STUCK_FAILED_CHECKS);
     if (failing) {
-      found.push({ ...base, reason: 'failing', detail: `${progress?.goals[failing.id]?.checks ?? 0} failed checks on "${failing.text}"`, since: learner.activity.lastActivity });
+      found.push({ ...base, reason: 'failing', detail: `${progress?.goals[failing.id]?.checks ?? 0} failed checks on "${classroom.redact(failing.text)}"`, since: learner.activity.lastActivity });
       continue;
     }
     const idleMs = now - learner.activity.lastActivity;

@@ -23,7 +23,7 @@ export function exportJson(classroom: Classroom): unknown {
   return {
     formatVersion: 1,
     exportedAt: new Date().toISOString(),
-    lessons: classroom.lessons.map((l) => ({ id: l.id, number: l.number, title: l.definition.title, goals: (l.definition.goals ?? []).map((g) => ({ id: g.id, text: g.text })) })),
+    lessons: classroom.lessons.map((l) => ({ id: l.id, number: l.number, title: l.definition.title, goals: (l.definition.goals ?? []).map((g) => ({ id: g.id, text: classroom.redact(g.text) })) })),
     learners: classroom.learners.map((learner) => ({
       id: learner.id,
       name: learner.entry.name,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { loadSeed } from '../sandbox-server';
 import { isLoopback } from '../src/protocol/address';
 import { loadLessons } from '../src/tutor/node';
 import { Classroom } from './classroom';
@@ -68,7 +69,8 @@ export async function serveClassroom(options: ServeOptions, say: (line: string) 
   try {
     const names = classroomNames(options.host, options.tlsNames);
     const certificates = await loadOrCreateCertificates(data.paths.tls, names);
-    classroom = Classroom.open({ data, lessons: loaded.lessons, certificates, idleMinutes: options.idleMinutes ?? DEFAULT_IDLE_MINUTES });
+    const seed = await loadSeed();
+    classroom = Classroom.open({ data, lessons: loaded.lessons, certificates, idleMinutes: options.idleMinutes ?? DEFAULT_IDLE_MINUTES, passwords: seed.accounts.map((a) => a.password) });
     const pin = caPin(certificates.ca);
     const joinHost = publicHost(options.host);
     const localHost = isLoopback(options.host) || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : joinHost;
