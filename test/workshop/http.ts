@@ -18,6 +18,8 @@ export interface CallOptions {
   body?: unknown;
   /** Over TLS, trusting this CA (the classroom's). */
   ca?: string;
+  /** Resolve once the status and headers are in, without the body (an event stream never ends). */
+  headersOnly?: boolean;
 }
 
 /**
@@ -25,7 +27,9 @@ export interface CallOptions {
  * tests see it. The TLS name is not checked (the classroom's certificate is for its addresses).
  */
 export function call(base: string, path: string, options: CallOptions = {}): Promise<Answer> {
-  const url = new URL(path, base);
+  // The path is sent as given (the fuzzer makes up paths such as "//"), to the base's host and port.
+  const origin = new URL(base);
+  const url = { hostname: origin.hostname, port: origin.port, pathname: path, search: '' };
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
   const headers: Record<string, string> = { ...(body !== undefined && typeof options.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...options.headers };
   return new Promise((resolve, reject) => {
@@ -33,6 +37,11 @@ export function call(base: string, path: string, options: CallOptions = {}): Pro
     const req = module.request(
       { host: url.hostname, port: url.port, path: url.pathname + url.search, method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, agent: false, ...(options.ca ? { ca: options.ca, checkServerIdentity: () => undefined } : {}) },
       (res) => {
+        if (options.headersOnly) {
+          res.destroy();
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: '', json: undefined });
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {

@@ -74,7 +74,7 @@ export async function startClassroomServer(options: ClassroomServerOptions): Pro
   };
 
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://classroom.invalid');
+    const url = requestUrl(req);
     const p = url.pathname;
     if (p.startsWith('/api/learner/')) return learners.handle(req, res, p.slice('/api/learner/'.length), url);
     if (p.startsWith('/api/instructor/')) return instructor.handle(req, res, p.slice('/api/instructor/'.length));
@@ -110,7 +110,14 @@ export async function startClassroomServer(options: ClassroomServerOptions): Pro
   for (const server of [plain, secure]) {
     server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
       socket.on('error', () => undefined);
-      void learners.upgrade(req, socket, head, new URL(req.url ?? '/', 'http://classroom.invalid'));
+      let url: URL;
+      try {
+        url = requestUrl(req);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      void learners.upgrade(req, socket, head, url);
     });
     server.on('clientError', (_error, socket) => socket.destroy());
   }
@@ -154,6 +161,19 @@ export async function startClassroomServer(options: ClassroomServerOptions): Pro
       await closed;
     },
   };
+}
+
+/**
+ * The request's URL, read as a path on this server whatever the request line says (`//x` is a
+ * path here, not another host). @throws HttpRefusal 400 for a target that is no URL at all.
+ */
+function requestUrl(req: http.IncomingMessage): URL {
+  const target = req.url ?? '/';
+  try {
+    return new URL(`http://classroom.invalid${target.startsWith('/') ? target : `/${target}`}`);
+  } catch {
+    throw new HttpRefusal(400, 'BAD_REQUEST', 'the request target is not a path');
+  }
 }
 
 /** The dashboard's pages, scripts and styles, read once. */
