@@ -94,6 +94,7 @@ export async function startClassroomServer(options: ClassroomServerOptions): Pro
     if (asset && assets.has(asset[1]!)) {
       return sendBody(res, 200, asset[1]!.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8', assets.get(asset[1]!)!);
     }
+    if (p === '/favicon.ico') return sendBody(res, 204, 'image/x-icon', '');
     if (p === '/ca.pem') return sendBody(res, 200, 'application/x-pem-file', classroom.certificates.ca);
     if (p === '/') return sendBody(res, 200, 'text/plain; charset=utf-8', `pop3-playground classroom.\nJoin from the playground folder: npm start -- --join ${joinUrl} --code YOUR-CODE\nNo playground yet? ${new URL('/install', joinUrl).href}\n`);
     if (p.startsWith('/install')) {
