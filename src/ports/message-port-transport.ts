@@ -1,6 +1,6 @@
-import { TransportError } from '../protocol/errors';
-import type { ByteTransport, TransportEvents, TransportInfo } from '../protocol/transport';
-import { TransportListeners, WRITTEN } from './listeners';
+import type { ByteTransport, TransportInfo } from '../protocol/transport';
+import { WRITTEN } from './listeners';
+import { QueuedTransport } from './queued-transport';
 
 /** The part of a `MessagePort` this transport uses: a browser's, or one from `node:worker_threads`. */
 export interface MessagePortLike {
@@ -52,24 +52,16 @@ export function messagePortTransport(port: MessagePortLike, options: MessagePort
   return new MessagePortTransport(port, options);
 }
 
-class MessagePortTransport implements ByteTransport {
+class MessagePortTransport extends QueuedTransport {
   readonly info: TransportInfo;
-  readonly lendsChunks = false;
   readonly #port: MessagePortLike;
-  readonly #listeners = new TransportListeners();
   readonly #highWaterMark: number;
-  /** Received frames not delivered yet (while paused). */
-  readonly #inbox: (Uint8Array | 'end')[] = [];
-  #paused = false;
   /** Octets written and not acknowledged by the reader. */
   #unacked = 0;
-  #drainWaiters: (() => void)[] = [];
-  #ended = false;
-  #peerEnded = false;
-  #peerGone = false;
-  #closed = false;
+  #peerIsGone = false;
 
   constructor(port: MessagePortLike, options: MessagePortTransportOptions) {
+    super();
     this.#port = port;
     this.#highWaterMark = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
     this.info = { remote: options.remote ?? 'message-port', local: true, secure: false, kind: 'message-port' };
@@ -77,122 +69,62 @@ class MessagePortTransport implements ByteTransport {
     port.start?.();
   }
 
-  write(chunk: Uint8Array): Promise<void> {
-    if (this.#closed || this.#ended) {
-      return Promise.reject(new TransportError('CONNECTION_CLOSED', `cannot write: the message-port transport has ${this.#closed ? 'closed' : 'ended'}`));
-    }
-    if (this.#peerGone) return WRITTEN; // as a socket's bytes to a closed peer are lost
+  protected send(chunk: Uint8Array): Promise<void> {
+    if (this.#peerIsGone) return WRITTEN; // as a socket's bytes to a closed peer are lost
     // A copy of exactly these bytes, whose memory can be transferred: the chunk may be a view
     // of a larger buffer the writer keeps using.
     const copy = new Uint8Array(chunk);
     this.#unacked += copy.length; // read before the transfer empties it
     this.#post({ t: 'data', b: copy }, [copy.buffer]);
-    if (this.#unacked <= this.#highWaterMark) return WRITTEN;
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+    return this.#unacked <= this.#highWaterMark ? WRITTEN : this.waitForRoom();
   }
 
-  end(): void {
-    if (this.#closed || this.#ended) return;
-    this.#ended = true;
+  protected sendEnd(): void {
     this.#post({ t: 'end' });
-    this.#closeIfDone();
   }
 
-  destroy(reason?: Error): void {
-    if (this.#closed) return;
-    this.#inbox.length = 0;
+  protected sendGone(): void {
     this.#post({ t: 'close' });
-    this.#close(reason);
   }
 
-  pause(): void {
-    this.#paused = true;
+  protected delivered(octets: number): void {
+    // One acknowledgement per batch delivered, not per chunk.
+    if (!this.#peerIsGone) this.#post({ t: 'ack', n: octets });
   }
 
-  resume(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    this.#deliver();
-  }
-
-  on<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void {
-    this.#listeners.on(event, listener);
-  }
-
-  off<E extends keyof TransportEvents>(event: E, listener: TransportEvents[E]): void {
-    this.#listeners.off(event, listener);
+  protected override closed(): void {
+    this.#port.removeEventListener('message', this.#onMessage);
+    // After our last frame: messages posted before close() are still delivered.
+    this.#port.close();
   }
 
   readonly #onMessage = (event: Event): void => {
     const frame = (event as Event & { data: unknown }).data;
-    if (this.#closed || !isFrame(frame)) return;
+    if (this.isClosed || !isFrame(frame)) return;
     switch (frame.t) {
       case 'data':
-        this.#inbox.push(frame.b);
-        break;
+        this.arrive(frame.b);
+        return;
       case 'end':
-        this.#inbox.push('end');
-        break;
+        this.arrive('end');
+        return;
       case 'ack':
         this.#unacked -= frame.n;
-        if (this.#unacked <= this.#highWaterMark) this.#releaseWriters();
+        if (this.#unacked <= this.#highWaterMark) this.releaseWriters();
         return;
       case 'close':
-        this.#peerGone = true;
-        this.#releaseWriters();
-        break;
+        this.#peerIsGone = true;
+        this.peerGone();
+        return;
     }
-    this.#deliver();
   };
-
-  #deliver(): void {
-    let taken = 0;
-    while (!this.#paused && !this.#closed && this.#inbox.length > 0) {
-      const item = this.#inbox.shift()!;
-      if (item === 'end') {
-        this.#peerEnded = true;
-        this.#listeners.emit('end');
-        this.#closeIfDone();
-        continue;
-      }
-      taken += item.length;
-      this.#listeners.emitData(item);
-    }
-    // One acknowledgement per batch delivered, not per chunk.
-    if (taken > 0 && !this.#closed && !this.#peerGone) this.#post({ t: 'ack', n: taken });
-    if (this.#inbox.length === 0 && this.#peerGone) this.#close();
-  }
 
   #post(frame: Frame, transfer: ArrayBuffer[] = []): void {
     try {
       this.#port.postMessage(frame, transfer);
     } catch (error) {
       // A closed port throws in some runtimes: the other side is gone.
-      this.#close(error instanceof Error ? error : undefined);
+      this.close(error instanceof Error ? error : undefined);
     }
-  }
-
-  #releaseWriters(): void {
-    const waiters = this.#drainWaiters;
-    if (waiters.length === 0) return;
-    this.#drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
-  #closeIfDone(): void {
-    if (this.#ended && this.#peerEnded) this.#close();
-  }
-
-  #close(reason?: Error): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#releaseWriters();
-    this.#port.removeEventListener('message', this.#onMessage);
-    // After our last frame: messages posted before close() are still delivered.
-    this.#port.close();
-    queueMicrotask(() => {
-      if (reason) this.#listeners.emit('error', reason);
-      this.#listeners.emit('close');
-    });
   }
 }
