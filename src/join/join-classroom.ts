@@ -107,7 +107,7 @@ export async function joinClassroom(options: JoinOptions): Promise<JoinedClassro
     if (!connected) {
       unreachableTimer ??= setTimeout(() => {
         announcedUnreachable = true;
-        say(`The classroom at ${where} has been out of reach for ${Math.round(afterMs / 1000)} s. Your progress is saved here and goes to the classroom when it is back.${offline ? '' : ' Type `.classroom offline` to go on with the embedded sandbox meanwhile.'}`);
+        say(`The classroom at ${where} has been out of reach for ${afterMs >= 1000 ? `${Math.round(afterMs / 1000)} s` : `${afterMs} ms`}. Your progress is saved here and goes to the classroom when it is back.${offline ? '' : ' Type `.classroom offline` to go on with the embedded sandbox meanwhile.'}`);
       }, afterMs);
       unreachableTimer.unref();
       return;

@@ -175,13 +175,11 @@ fetch(${JSON.stringify(`${room.base}/api/instructor/release`)}, { method: 'POST'
       await page.goto(`${room.base}/i/${room.instructorToken}`);
       await expect.poll(() => page.locator('#grid tbody tr').count()).toBe(2);
       // Nothing but the grid's own scrolling box is wider than the screen.
-      const wide = await page.evaluate(() =>
-        [...document.querySelectorAll('body *')]
-          .filter((e) => !e.closest('.grid-wrap') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-          .map((e) => `${e.tagName}#${e.id}`),
+      const wide = await page.evaluate(
+        "[...document.querySelectorAll('body *')].filter((e) => !e.closest('.grid-wrap') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((e) => e.tagName + '#' + e.id)",
       );
       expect(wide).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      expect(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
       expect(await page.locator('.grid-wrap').evaluate((e) => e.scrollWidth > e.clientWidth)).toBe(true);
     } finally {
       await phone.close();
