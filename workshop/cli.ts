@@ -67,7 +67,7 @@ async function serve(argv: string[]): Promise<number> {
         ...(values['idle-minutes'] !== undefined ? { idleMinutes: whole('idle-minutes', values['idle-minutes'], 1)! } : {}),
         ...(values['per-address-cap'] !== undefined ? { perAddressCap: whole('per-address-cap', values['per-address-cap'], 1)! } : {}),
         lessonsDir: path.resolve(values.lessons ?? DEFAULT_LESSONS_DIR),
-        ...(values['no-install'] ? {} : { install: async () => (await import('./install')).prepareInstall() }),
+        ...(values['no-install'] ? {} : { install: true }),
       },
       (line) => process.stdout.write(`${line}\n`),
     );

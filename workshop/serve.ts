@@ -10,7 +10,7 @@ import { WorkshopError } from './errors';
 import { writeFileAtomic } from './files';
 import { startClassroomServer } from './http/classroom-server';
 import type { ClassroomServer } from './http/classroom-server';
-import type { InstallBundle } from './install';
+import { prepareInstall } from './install';
 import { DEFAULT_IDLE_MINUTES } from './limits';
 import type { RosterEntry } from './roster';
 import { numberedRoster, parseRoster } from './roster';
@@ -28,8 +28,8 @@ export interface ServeOptions {
   idleMinutes?: number;
   perAddressCap?: number;
   lessonsDir: string;
-  /** Prepares `/install` (a tarball and an npm cache); off in tests that do not need it. */
-  install?: () => Promise<InstallBundle>;
+  /** Serves `/install` (the project with an npm cache of its dependencies), made in the background; off in tests that do not need it. */
+  install?: boolean | { root: string };
 }
 
 /** A running classroom and the addresses it printed. */
@@ -74,7 +74,9 @@ export async function serveClassroom(options: ServeOptions, say: (line: string) 
     const pin = caPin(certificates.ca);
     const joinHost = publicHost(options.host);
     const localHost = isLoopback(options.host) || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : joinHost;
-    const install = options.install ? await options.install() : undefined;
+    const install = options.install
+      ? prepareInstall({ dir: path.join(data.paths.root, 'install'), say, ...(typeof options.install === 'object' ? { root: options.install.root } : {}) })
+      : undefined;
     const server = await startClassroomServer({
       classroom,
       host: options.host,

@@ -53,6 +53,7 @@ export async function startTestClassroom(options: Partial<ServeOptions> = {}, da
     async restart() {
       await fixture.stop();
       const { roster: _r, learners: _l, ...rest } = options;
+      // A restart finds the roster in the data folder.
       return startTestClassroom({ ...rest, port: running.server.port }, data);
     },
     async dispose() {
