@@ -1,5 +1,5 @@
 /**
- * `npm run workshop -- serve|doctor`: the classroom server, and the preflight check a learner
+ * `npm run workshop -- serve|doctor` (started by workshop/start.js): the classroom server, and the preflight check a learner
  * (or the host) runs before the workshop. See docs/workshop.md.
  */
 import * as path from 'node:path';
@@ -101,12 +101,3 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   return 2;
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
