@@ -136,17 +136,23 @@ export class ClassroomLink {
 
   /**
    * Opens a POP3 forward to the learner's sandbox: a TLS connection upgraded to raw POP3
-   * (`implicitTls`: the sandbox starts with a TLS handshake inside it, RFC 8314 §3.1).
+   * (`implicitTls`: the sandbox starts with a TLS handshake inside it, RFC 8314 §3.1). The
+   * socket comes paused, with every byte already received still in it (the greeting may have
+   * come with the upgrade): pipe it or resume it once its reader listens.
    * @throws ClassroomError when the classroom cannot be reached or refuses (a cap, a bad code).
    */
-  openForward(implicitTls: boolean): Promise<{ socket: Socket; head: Buffer }> {
+  openForward(implicitTls: boolean): Promise<{ socket: Socket }> {
     return new Promise((resolve, reject) => {
       const req = https.request(this.#options(`pop3${implicitTls ? '?tls=implicit' : ''}`, 'GET', { connection: 'Upgrade', upgrade: 'pop3' }, false));
       req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`)));
       req.on('upgrade', (_res, socket: Socket, head: Buffer) => {
+        // Paused at once: the server's first bytes may already be on their way, and nobody
+        // listens before the caller's turn comes.
+        socket.pause();
+        if (head.length > 0) socket.unshift(head);
         req.setTimeout(0);
         socket.setTimeout(0);
-        resolve({ socket, head });
+        resolve({ socket });
       });
       req.on('response', (res) => {
         const chunks: Buffer[] = [];

@@ -68,14 +68,13 @@ export class Forwarder {
     local.pause();
     const fallback = this.#fallback;
     let remote: net.Socket;
-    let head: Buffer = Buffer.alloc(0);
     try {
       if (fallback) {
         const port = implicitTls ? fallback.tlsPort : fallback.port;
         if (port === undefined) throw new Error('the embedded sandbox has no implicit-TLS port');
         remote = await connectTo(fallback.host, port);
       } else {
-        ({ socket: remote, head } = await this.#link.openForward(implicitTls));
+        ({ socket: remote } = await this.#link.openForward(implicitTls));
         remote.on('data', () => {
           this.trafficSinceSync = true;
         });
@@ -90,7 +89,6 @@ export class Forwarder {
     }
     this.#track(remote);
     remote.setNoDelay(true);
-    if (head.length > 0) local.write(head);
     local.pipe(remote);
     remote.pipe(local);
     local.on('error', () => remote.destroy());

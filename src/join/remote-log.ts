@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { TranscriptEntry } from '../protocol/transcript';
 import type { ClassroomLink } from './classroom-link';
+import { readServerSentEvents } from './server-sent-events';
 
 /** Entries kept in memory (checks read the current lesson's, which the REPL keeps itself). */
 const ENTRIES_KEPT = 2_000;
@@ -127,35 +128,10 @@ export class RemoteLog {
     setTimeout(() => void this.#connect(), wait).unref();
   }
 
-  /** Reads server-sent events until the stream ends (HTML Living Standard, "Parsing an event stream"). */
+  /** Reads the stream's events until it ends. */
   async #read(response: IncomingMessage): Promise<void> {
     response.setEncoding('utf8');
-    let buffer = '';
-    let event = 'message';
-    let data = '';
-    let id: string | undefined;
-    for await (const chunk of response as AsyncIterable<string>) {
-      buffer += chunk;
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) !== -1) {
-        const line = buffer.slice(0, newline).replace(/\r$/, '');
-        buffer = buffer.slice(newline + 1);
-        if (line === '') {
-          if (data !== '') this.#dispatch(event, data, id);
-          event = 'message';
-          data = '';
-          id = undefined;
-        } else if (line.startsWith(':')) continue;
-        else {
-          const colon = line.indexOf(':');
-          const field = colon === -1 ? line : line.slice(0, colon);
-          const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-          if (field === 'event') event = value;
-          else if (field === 'data') data = data === '' ? value : `${data}\n${value}`;
-          else if (field === 'id') id = value;
-        }
-      }
-    }
+    await readServerSentEvents(response as AsyncIterable<string>, ({ event, data, id }) => this.#dispatch(event, data, id));
   }
 
   #dispatch(event: string, data: string, id: string | undefined): void {

@@ -84,9 +84,11 @@ export class RawPop3 {
     });
   }
 
-  /** Speaks over a socket already connected some other way (a tunnel's end, e.g. a classroom's POP3 forward). */
+  /** Speaks over a socket already connected some other way (a tunnel's end, e.g. a classroom's POP3 forward), resuming it if paused. */
   static wrap(socket: net.Socket, options: RawPop3Options = {}): RawPop3 {
-    return new RawPop3(socket, options);
+    const peer = new RawPop3(socket, options);
+    socket.resume();
+    return peer;
   }
 
   /** Connects over plain TCP and reads the greeting into {@link greeting}, as a client starts. */

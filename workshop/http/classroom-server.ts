@@ -57,7 +57,7 @@ export async function startClassroomServer(options: ClassroomServerOptions): Pro
   const perAddress = new CountLimit(perAddressCap);
   const sockets = new Set<net.Socket>();
   const feed = new DashboardFeed(classroom);
-  const learners = new LearnerApi(classroom);
+  const learners = new LearnerApi(classroom, (error) => options.onError?.(error));
   let joinUrl = '';
   const instructor = new InstructorApi(classroom, feed, () => joinUrl);
   const assets = loadAssets();

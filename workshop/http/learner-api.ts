@@ -28,8 +28,12 @@ export class LearnerApi {
   readonly #throttle = new WrongCodeThrottle();
   readonly #delayed = new Map<string, number>();
 
-  constructor(classroom: Classroom) {
+  readonly #onError: (error: unknown) => void;
+
+  /** @param onError told of an unexpected failure (the classroom logs it). */
+  constructor(classroom: Classroom, onError: (error: unknown) => void = () => undefined) {
     this.#classroom = classroom;
+    this.#onError = onError;
   }
 
   /** Handles a request under `/api/learner/`. @throws HttpRefusal. */
@@ -118,7 +122,10 @@ export class LearnerApi {
       await runForwardedSession(this.#classroom, learner, socket, url.searchParams.get('tls') === 'implicit');
     } catch (error) {
       if (error instanceof HttpRefusal) refuse(error);
-      else socket.destroy();
+      else {
+        this.#onError(error);
+        socket.destroy();
+      }
     }
   }
 
