@@ -19,8 +19,11 @@ export const LEARNER_CONNECTIONS = 12;
 /** New POP3 connections per learner per second, and the burst allowed above it. */
 export const LEARNER_CONNECT_RATE = { perSecond: 5, burst: 30 } as const;
 
-/** Learner API requests per second, and the burst (a REPL reports at most a few per second). */
-export const LEARNER_REQUEST_RATE = { perSecond: 20, burst: 120 } as const;
+/**
+ * Learner API requests per second, and the burst: a REPL asks for the log's head after each
+ * evaluation that talked to the sandbox, and a pasted solution runs dozens of lines a second.
+ */
+export const LEARNER_REQUEST_RATE = { perSecond: 50, burst: 200 } as const;
 
 /**
  * Simultaneous TCP connections from one address, as a multiple of the roster: each learner

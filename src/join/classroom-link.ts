@@ -6,10 +6,14 @@ import { CodedError } from '../protocol/errors';
 
 /** How long one API request may take before the classroom counts as unreachable for it. */
 const REQUEST_TIMEOUT_MS = 8_000;
+/** The longest wait before trying a refused (429) request again. */
+const MAX_RETRY_WAIT_MS = 2_000;
 
 /** A classroom that refused, or could not be reached; `status` is the HTTP status when it answered. */
 export class ClassroomError extends CodedError {
   readonly status: number | undefined;
+  /** How long the classroom asked to wait (`Retry-After`), for a 429. */
+  retryAfterMs: number | undefined;
   constructor(code: string, message: string, status?: number, options?: { cause?: unknown }) {
     super(code, message, options);
     this.status = status;
@@ -89,8 +93,22 @@ export class ClassroomLink {
     return new ClassroomLink(address, ca, code);
   }
 
-  /** Sends a request to the learner API and resolves with its JSON answer. @throws ClassroomError. */
+  /**
+   * Sends a request to the learner API and resolves with its JSON answer; a `429` (a burst of
+   * requests, e.g. a pasted solution) is tried again once, after the wait the classroom asks for.
+   * @throws ClassroomError.
+   */
   async request<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
+    try {
+      return await this.#send<T>(method, route, body);
+    } catch (error) {
+      if (!(error instanceof ClassroomError) || error.status !== 429) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_RETRY_WAIT_MS, error.retryAfterMs ?? 1_000)));
+      return this.#send<T>(method, route, body);
+    }
+  }
+
+  #send<T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise<T>((resolve, reject) => {
       const req = https.request(
@@ -109,7 +127,10 @@ export class ClassroomLink {
               return;
             }
             if ((res.statusCode ?? 500) >= 400) {
-              reject(new ClassroomError(answer.error?.code ?? 'REFUSED', answer.error?.message ?? `the classroom answered ${res.statusCode ?? '?'}`, res.statusCode));
+              const refusal = new ClassroomError(answer.error?.code ?? 'REFUSED', answer.error?.message ?? `the classroom answered ${res.statusCode ?? '?'}`, res.statusCode);
+              const retryAfter = Number(res.headers['retry-after']);
+              if (Number.isFinite(retryAfter)) refusal.retryAfterMs = retryAfter * 1000;
+              reject(refusal);
             } else resolve(answer as T);
           });
         },

@@ -39,8 +39,9 @@ describe('the REPL joined to a classroom (npm start -- --join URL --code CODE)',
     expect(repl.output()).toContain('Joined the classroom as Learner 01. .help-me raises your hand; .classroom shows the link.');
   });
 
-  it('meets every goal of lessons 2 to 10 with their solutions as written, judged on the classroom\'s log', async () => {
-    for (const number of [2, 3, 4, 5, 6, 7, 8, 9, 10]) {
+  it('meets every goal of lessons 2 to 11 and the capstone (13) with their solutions as written, judged on the classroom\'s log', async () => {
+    // Lesson 12 is left out: its retry goal times the learner's back-off, which a loaded CI machine can blur.
+    for (const number of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13]) {
       const lesson = course.lessons[number - 1]!;
       await repl.run(`.lesson ${number}`);
       for (const line of lesson.definition.solution ?? []) await repl.run(line, 30_000);
@@ -63,6 +64,8 @@ describe('the REPL joined to a classroom (npm start -- --join URL --code CODE)',
     await call(room.base, '/api/instructor/release', { headers: bearer(), body: { upTo: 11 } });
     await repl.waitFor('The instructor opened lessons 1–11.');
     expect(await repl.run('.lesson 12')).toBe('Lesson 12 is not released yet: the instructor opens lessons as the class goes (lessons 1–11 are open).\n');
+    // A lesson visited before stays open (13 was, above).
+    expect(await repl.run('.lesson 13')).toContain('Lesson 13 of 14');
     const since = repl.output().length;
     await call(room.base, '/api/instructor/learners/learner-01/goto', { headers: bearer(), body: { lesson: 12 } });
     await repl.waitFor(/The instructor moved you to lesson 12\.[\s\S]*Lesson 12 of 14/, since);
