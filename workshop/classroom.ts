@@ -129,7 +129,7 @@ export class Classroom {
   join(learner: LearnerRuntime, device: string): JoinInfo {
     const holder = learner.entry.device;
     if (holder !== undefined && holder !== device && (learner.streams.size > 0 || Date.now() - learner.activity.lastActivity < DEVICE_TAKEOVER_MS)) {
-      throw new HttpRefusal(409, 'CODE_IN_USE', `this join code is in use by another REPL (${learner.entry.name}); close that one first, or check that the slip is yours`);
+      throw new HttpRefusal(409, 'CODE_IN_USE', `this join code is in use by another REPL (${learner.entry.name}); close that one first (or wait a minute), or check that the slip is yours`);
     }
     if (holder !== device) {
       learner.entry.device = device;

@@ -53,7 +53,7 @@ describe('joining a classroom', () => {
     expect((await learnerCall(room.base, ca, code, 'join', { device: 'device-one' })).status).toBe(200);
     const second = await learnerCall(room.base, ca, code, 'join', { device: 'device-two' });
     expect([second.status, second.json.error.code]).toEqual([409, 'CODE_IN_USE']);
-    expect(second.json.error.message).toBe('this join code is in use by another REPL (Learner 02); close that one first, or check that the slip is yours');
+    expect(second.json.error.message).toBe('this join code is in use by another REPL (Learner 02); close that one first (or wait a minute), or check that the slip is yours');
     // The same REPL may join again (a restart).
     expect((await learnerCall(room.base, ca, code, 'join', { device: 'device-one' })).status).toBe(200);
     const replaced = await call(room.base, '/api/instructor/learners/learner-02/new-code', { body: {}, headers: { authorization: `Bearer ${room.instructorToken}` } });

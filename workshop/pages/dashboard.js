@@ -43,7 +43,7 @@ function rowHtml(row) {
     })
     .join('');
   const options = state.lessons.map((l) => `<option value="${l.number}">${l.number}</option>`).join('');
-  return `<th scope="row"><span class="dot ${row.online ? 'online' : 'offline'}" title="${row.online ? 'online' : 'offline'}"></span>${escapeHtml(row.name)}${row.hand ? ' <span class="hand" title="raised a hand">✋</span>' : ''}${row.fault ? ` <span class="fault" title="fault on">⚡${escapeHtml(row.fault)}</span>` : ''}<br><small class="online-text">${row.online ? 'online' : 'offline'} · ${ago(row.lastActivity)}</small></th>
+  return `<th scope="row"><span class="dot ${row.online ? 'online' : 'offline'}" title="${row.online ? 'online' : 'offline'}"></span>${escapeHtml(row.name)}${row.hand ? ' <span class="hand" title="raised a hand">hand up</span>' : ''}${row.fault ? ` <span class="fault" title="fault on">⚡${escapeHtml(row.fault)}</span>` : ''}<br><small class="online-text">${row.online ? 'online' : 'offline'} · ${ago(row.lastActivity)}</small></th>
 <td class="now">${row.current ?? '–'}</td>${cells}
 <td class="actions"><button type="button" data-action="reset">Reset</button>
 <select data-role="goto-lesson" aria-label="Lesson for ${escapeHtml(row.name)}">${options}</select><button type="button" data-action="goto">Go</button>
@@ -84,7 +84,7 @@ function renderStuck(stuck) {
   $('stuck').innerHTML = stuck
     .map(
       (s) => `<li class="stuck-${s.reason}" data-learner="${escapeHtml(s.id)}">
-<h3>${s.reason === 'hand' ? '✋' : s.reason === 'failing' ? '✗' : '⏸'} ${escapeHtml(s.name)} <small>${s.lesson ? `lesson ${s.lesson}` : ''} · since ${ago(s.since)}</small></h3>
+<h3><span class="reason">${s.reason === 'hand' ? 'Hand up' : s.reason === 'failing' ? 'Failing' : 'Idle'}</span> ${escapeHtml(s.name)} <small>${s.lesson ? `lesson ${s.lesson}` : ''} · since ${ago(s.since)}</small></h3>
 <p class="detail">${escapeHtml(s.detail)}</p>
 ${s.errors.length ? `<p class="errors">Last errors: ${s.errors.map((e) => `<code>${escapeHtml(e)}</code>`).join(' ')}</p>` : ''}
 <pre class="tail">${s.tail.map(escapeHtml).join('\n') || '(no POP3 traffic yet)'}</pre>
