@@ -33,8 +33,7 @@ export function classroomExtension(joined: JoinedClassroom): ReplExtension {
               await joined.goOnline();
               host?.notice('Back in the classroom: `sandbox` reaches your classroom mailboxes again (in this lesson\'s start state).');
             } else if (word === '') {
-              for (const line of joined.status()) host?.notice(line);
-              host?.notice('Classroom commands: .help-me [message], .classroom [offline|online], .progress export FILE');
+              host?.notice([...joined.status(), 'Classroom commands: .help-me [message], .classroom [offline|online], .progress export FILE'].join('\n'));
             } else host?.notice('Usage: .classroom [offline|online]');
           } catch (error) {
             host?.notice(`The classroom does not answer yet (${(error as Error).message}); stay offline and try again in a moment.`);

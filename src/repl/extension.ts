@@ -14,7 +14,7 @@ export interface ExtensionCommand {
 export interface ExtensionHost {
   /** The learner's lesson session (current lesson, facts, progress). */
   readonly session: LessonSession;
-  /** Prints a line between prompts, as the REPL's own notices are printed. */
+  /** Prints text: as a command's answer while one runs, otherwise between prompts (then the prompt again). */
   notice(text: string): void;
   /** Goes to a lesson as `.lesson` does, in turn with the learner's input. */
   goToLesson(query: string): void;

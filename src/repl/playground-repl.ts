@@ -277,9 +277,11 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   extension?.attach?.({
     session,
     notice: (text) => {
+      // Between prompts (not the answer to a command): on a line of its own, then the prompt again.
+      if (queue.busy) return screen.print(text);
       screen.print();
       screen.print(text);
-      if (!queue.busy) server.displayPrompt(true);
+      server.displayPrompt(true);
     },
     goToLesson: (query) => queue.work(() => host.goToLesson(query)),
   });
