@@ -97,7 +97,7 @@ async function main(): Promise<void> {
       await fetchJson(host, port, `/api/instructor/learners/${codes[i]!.id}/fault`, settings.instructorToken, { fault: FAULT });
     }
 
-    const figures: LoadFigures = { latencies: [], faultedLatencies: [], sessions: 0, progressReports: 0, errors: [], dashboardDelays: [], misbehaving: { slow: 0, garbage: 0, wrongCodes: 0, wrongCodeAnswers: {} } };
+    const figures: LoadFigures = { latencies: [], byKeyword: {}, faultedLatencies: [], sessions: 0, progressReports: 0, errors: [], dashboardDelays: [], misbehaving: { slow: 0, garbage: 0, wrongCodes: 0, wrongCodeAnswers: {} } };
     const pending = new Map<string, number>();
     const stopWatching = watchDashboard(host, port, settings.instructorToken, (rows, at) => {
       for (const row of rows) {
@@ -152,6 +152,7 @@ async function main(): Promise<void> {
       limits: [{ figure: 'loaded', below: 50 }],
       note: `${figures.latencies.length} replies; ${figures.faultedLatencies.length} fault-delayed replies (${FAULT}) left out, their p50 ${p(figures.faultedLatencies, 50)?.toFixed(0) ?? '-'} ms`,
     });
+    report.note(`p99 by command: ${Object.entries(figures.byKeyword).map(([k, v]) => `${k} ${percentile(v, 99).toFixed(1)} ms`).join(', ')}`);
     report.add({ label: 'Dashboard update delay p50', figures: [fig('dashboard', p(figures.dashboardDelays, 50), 'ms')] });
     report.add({ label: 'Dashboard update delay p99', figures: [fig('dashboard', p(figures.dashboardDelays, 99), 'ms')], limits: [{ figure: 'dashboard', below: 1000 }], note: `${figures.dashboardDelays.length} of ${figures.progressReports} reports seen on the dashboard` });
     report.add({ label: 'Classroom RSS', figures: [fig('idle', rssIdle, 'MiB'), fig('peak', rssPeak, 'MiB')] });

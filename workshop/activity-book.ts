@@ -1,5 +1,5 @@
 import type { TranscriptEntry } from '../src/protocol';
-import { readJsonFile, writeJsonFile } from './files';
+import { readJsonFile, writeFileAtomic, writeFileAtomicAsync } from './files';
 import type { LearnerActivity, LearnerRuntime } from './learner';
 import { ACTIVITY_SAVE_MS } from './limits';
 
@@ -23,6 +23,8 @@ export class ActivityBook {
   readonly #file: string;
   #timer: NodeJS.Timeout | undefined;
   #pending: Iterable<LearnerRuntime> | undefined;
+  /** The save in progress (written off the event loop); the next waits for it. */
+  #writing: Promise<void> = Promise.resolve();
 
   constructor(file: string) {
     this.#file = file;
@@ -65,18 +67,28 @@ export class ActivityBook {
     this.#pending = learners;
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
-      if (this.#pending) this.saveNow(this.#pending);
+      const learners = this.#pending;
+      this.#pending = undefined;
+      if (!learners) return;
+      const text = this.#serialize(learners);
+      // Off the event loop: a learner's POP3 reply never waits for this file to reach the disk.
+      this.#writing = this.#writing.then(() => writeFileAtomicAsync(this.#file, text)).catch(() => undefined);
     }, ACTIVITY_SAVE_MS).unref();
   }
 
-  /** Saves now. */
-  saveNow(learners: Iterable<LearnerRuntime>): void {
+  /** Saves now (on close), after any save in progress. */
+  async saveNow(learners: Iterable<LearnerRuntime>): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#pending = undefined;
+    await this.#writing;
+    writeFileAtomic(this.#file, this.#serialize(learners));
+  }
+
+  #serialize(learners: Iterable<LearnerRuntime>): string {
     const byId: Record<string, LearnerActivity> = {};
     for (const learner of learners) byId[learner.id] = learner.activity;
-    writeJsonFile(this.#file, { formatVersion: 1, learners: byId, errs: this.errs, mistakes: this.mistakes });
+    return `${JSON.stringify({ formatVersion: 1, learners: byId, errs: this.errs, mistakes: this.mistakes }, null, 2)}\n`;
   }
 }
 

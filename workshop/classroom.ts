@@ -302,7 +302,7 @@ export class Classroom {
   /** Ends every session (without UPDATE), saves activity, closes the sandboxes and releases the folder. */
   async close(): Promise<void> {
     await Promise.all(this.learners.map(async (learner) => (await learner.openedSandbox?.catch(() => undefined))?.close()));
-    this.book.saveNow(this.learners);
+    await this.book.saveNow(this.learners);
     await this.data.release();
   }
 
@@ -323,7 +323,8 @@ export class Classroom {
       learner.recordError({ at: entry.time, text: entry.text, ...(lesson ? { lesson } : {}) });
       if (lesson) this.book.countErr(lesson, entry, learner.id);
     }
-    if (entry.direction !== '*' || entry.keyword === 'CLOSE') this.#changed({ kind: 'learner', id: learner.id });
+    // A row shows activity by the minute and refreshes on reports; only a -ERR changes what it shows now (troubles, errors).
+    if (entry.direction === 'S' && entry.status === '-ERR') this.#changed({ kind: 'learner', id: learner.id });
   }
 
   #changed(change: ClassroomChange): void {

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, promises as fsp, readFileSync, renameSync, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import { WorkshopError } from './errors';
 
@@ -19,6 +19,20 @@ export function writeFileAtomic(file: string, content: string | Uint8Array, mode
     closeSync(fd);
   }
   renameSync(temp, file);
+}
+
+/** {@link writeFileAtomic} off the event loop, for files rewritten while learners work. */
+export async function writeFileAtomicAsync(file: string, content: string): Promise<void> {
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.${++temps}.tmp`;
+  const handle = await fsp.open(temp, 'w');
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fsp.rename(temp, file);
 }
 
 /**

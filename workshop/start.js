@@ -20,6 +20,9 @@ try {
   );
   process.exit(1);
 }
+// The classroom's file work (Maildir resets and locks for every learner) runs on libuv's
+// thread pool; four threads make one learner's mailbox reset hold up another's login.
+if (process.argv[2] === 'serve') process.env.UV_THREADPOOL_SIZE ??= '16';
 require('../src/register.js');
 require('./cli.ts')
   .main()

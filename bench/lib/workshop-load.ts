@@ -31,6 +31,8 @@ const LESSON_STATES = [undefined, { mailboxes: { alice: ['welcome', 'thread-ques
 /** What the load measured. */
 export interface LoadFigures {
   latencies: number[];
+  /** The same latencies by command keyword, to see which commands make the tail. */
+  byKeyword: Record<string, number[]>;
   /** Replies from learners with a delay fault on (excluded from the latency figure). */
   faultedLatencies: number[];
   sessions: number;
@@ -84,7 +86,12 @@ export async function runLearner(index: number, joined: { link: ClassroomLink; l
         await sleep(between(options.pace.minMs, options.pace.maxMs));
         const start = performance.now();
         const reply = multiline ? (await pop.multiline(line)).status : await pop.command(line);
-        (faulted ? figures.faultedLatencies : figures.latencies).push(performance.now() - start);
+        const took = performance.now() - start;
+        if (faulted) figures.faultedLatencies.push(took);
+        else {
+          figures.latencies.push(took);
+          (figures.byKeyword[line.split(' ')[0]!] ??= []).push(took);
+        }
         if (!reply.startsWith('+OK')) throw new Error(`${line}: ${reply}`);
         // The REPL waits for the log before it checks the goals (src/join/remote-log.ts).
         await log.sync();
