@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { RawPop3 } from '../test/helpers/raw-pop3';
 import { SuiteReport } from './lib/report';
@@ -25,6 +26,12 @@ const FAULT = 'delay=200';
 function rssOf(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : 0;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Starts the classroom in its own process; resolves with its port, pid and join URL's pin once it is ready. */
@@ -110,6 +117,10 @@ async function main(): Promise<void> {
         }
       }
     });
+    // The generator's own event-loop delay: latency it adds to every figure it measures.
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const cpuStart = cpuSecondsOf(classroom.pid);
     let rssPeak = rssOf(classroom.pid);
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(classroom.pid))), 500);
     const ca = readFileSync(path.join(data, 'tls', 'ca.pem'), 'utf8');
@@ -132,6 +143,8 @@ async function main(): Promise<void> {
       ...Array.from({ length: MISBEHAVING.wrongCodes }, () => runWrongCodeClient(ca, options)),
     ]);
     const elapsed = (performance.now() - start) / 1000;
+    lag.disable();
+    const classroomCpu = cpuSecondsOf(classroom.pid) - cpuStart;
     clearInterval(sampler);
     // Late dashboard rows still count; give them a moment.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
@@ -152,6 +165,7 @@ async function main(): Promise<void> {
       limits: [{ figure: 'loaded', below: 50 }],
       note: `${figures.latencies.length} replies; ${figures.faultedLatencies.length} fault-delayed replies (${FAULT}) left out, their p50 ${p(figures.faultedLatencies, 50)?.toFixed(0) ?? '-'} ms`,
     });
+    report.note(`classroom CPU ${(classroomCpu / elapsed * 100).toFixed(0)}% of one core over the run; the generator's own event-loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms, max ${(lag.max / 1e6).toFixed(0)} ms`);
     report.note(`p99 by command: ${Object.entries(figures.byKeyword).map(([k, v]) => `${k} ${percentile(v, 99).toFixed(1)} ms`).join(', ')}`);
     report.add({ label: 'Dashboard update delay p50', figures: [fig('dashboard', p(figures.dashboardDelays, 50), 'ms')] });
     report.add({ label: 'Dashboard update delay p99', figures: [fig('dashboard', p(figures.dashboardDelays, 99), 'ms')], limits: [{ figure: 'dashboard', below: 1000 }], note: `${figures.dashboardDelays.length} of ${figures.progressReports} reports seen on the dashboard` });
