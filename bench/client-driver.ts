@@ -6,10 +6,12 @@
  *   client-driver.ts fetch  HOST PORT USER PASS     fetchNew(): UIDL, LIST, then RETRs pipelined 8 deep
  *   client-driver.ts stream HOST PORT USER PASS N   retrStream(N), chunks discarded; peak RSS growth
  *   client-driver.ts stream-raw HOST PORT USER PASS N   the same RETR over a bare socket: the floor
+ *   client-driver.ts endless HOST PORT MAX_MESSAGE_SIZE   retr(1) from a server whose reply never
+ *                                                   ends, until MESSAGE_TOO_LARGE; peak RSS growth
  *
  * Times run from connect() through quit(), without process start-up, like poplib-sweep.py;
  * `cpuSeconds` is the process CPU over the same span.
- * Run `stream` with --expose-gc so the baseline is taken after a collection.
+ * Run `stream` and `endless` with --expose-gc so the baseline is taken after a collection.
  */
 import { connect as netConnect } from 'node:net';
 import { connect, fetchNew } from '../src/client';
@@ -136,11 +138,32 @@ async function streamRaw(host: string, port: number, user: string, password: str
 
 const TERMINATOR_WITH_LINE_END = Buffer.from('\r\n.\r\n');
 
+/**
+ * RETR 1, buffered, from a server that never ends the reply: the client must stop at
+ * `maxMessageSize`, holding no more than that (plus 1 MiB) on the way.
+ */
+async function endless(host: string, port: number, maxMessageSize: number): Promise<void> {
+  const client = await connect({ host, port, timeout: TIMEOUT_MS, maxMessageSize });
+  const memory = new PeakMemoryTracker();
+  const start = process.hrtime.bigint();
+  const error: unknown = await client.retr(1).then(
+    () => new Error('the endless reply ended'),
+    (e: unknown) => e,
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const peak = memory.finish();
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'MESSAGE_TOO_LARGE') throw error;
+  process.stdout.write(`${JSON.stringify({ seconds, bytes: maxMessageSize, messages: 0, code, ...peak })}\n`);
+}
+
 async function main(): Promise<void> {
-  const [mode, host, port, user, password, n] = process.argv.slice(2);
-  if (!host || !port || !user || password === undefined) {
-    throw new Error('usage: client-driver.ts sweep|fetch|stream|stream-raw HOST PORT USER PASS [N | --profile FILE]');
-  }
+  const [mode, host, port, ...rest] = process.argv.slice(2);
+  const usage = 'usage: client-driver.ts sweep|fetch|stream|stream-raw HOST PORT USER PASS [N | --profile FILE], or endless HOST PORT MAX_MESSAGE_SIZE';
+  if (!host || !port) throw new Error(usage);
+  if (mode === 'endless') return endless(host, Number(port), Number(rest[0]));
+  const [user, password, n] = rest;
+  if (!user || password === undefined) throw new Error(usage);
   if (mode === 'sweep') await sweep(host, Number(port), user, password, n === '--profile' ? process.argv[8] : undefined);
   else if (mode === 'fetch') await fetchAll(host, Number(port), user, password);
   else if (mode === 'stream') await stream(host, Number(port), user, password, Number(n ?? 1));

@@ -7,12 +7,18 @@
  *   RETR 20 MiB              MB/s, target our client >= 0.8x curl
  *   retrStream 100 MiB       peak RSS growth of the client process, target < 32 MiB, beside
  *                            a bare socket reading the same RETR (what Node itself costs)
+ *   endless reply            peak RSS growth of retr() until MESSAGE_TOO_LARGE, at the default
+ *                            maxMessageSize (256 MiB) and at 64 MiB, target <= limit + 32 MiB
  *
+ * `bench/client.ts endless` runs only the last row (no sandbox, no Dovecot).
  * Figures are printed, never asserted: benchmarks are not tests.
  */
+import * as net from 'node:net';
+import { join } from 'node:path';
+import { CLIENT_MAX_MESSAGE_SIZE } from '../src/protocol';
 import { MIB, createFixtureDir, makeMessage, makeMessages, totalOctets, writeEmlDirs, type BenchAccount } from './lib/mail-fixtures';
 import { cpuPerMegabyte, measureOnce, measureThroughput, type Repetitions } from './lib/measure';
-import { curlRetr, curlSweep, ourClientStream, ourClientSweep, poplibSweep, type StreamResult } from './lib/programs';
+import { curlRetr, curlSweep, ourClientStream, ourClientSweep, poplibSweep, runChild, type StreamResult } from './lib/programs';
 import { SuiteReport, type Figure } from './lib/report';
 import { megabytesPerSecond } from './lib/stats';
 import { failedToStart, isRunning, startDovecotTarget, startSandboxProcess, type MissingTarget, type Target } from './lib/targets';
@@ -22,6 +28,9 @@ const BULK_SIZE = 50_000;
 const BIG_SIZE = 20 * MIB;
 const HUGE_SIZE = 100 * MIB;
 const RSS_GROWTH_LIMIT_MIB = 32;
+/** The default maxMessageSize and a smaller one: the client may hold up to each, plus slack. */
+const ENDLESS_LIMITS = [CLIENT_MAX_MESSAGE_SIZE, 64 * MIB];
+const ENDLESS_SLACK_MIB = 32;
 
 const SWEEP_REPS: Repetitions = { warmups: 1, runs: 3 };
 const BIG_REPS: Repetitions = { warmups: 1, runs: 5 };
@@ -54,8 +63,64 @@ function missingRow(server: MissingTarget, names: readonly string[], unit: strin
   return names.map((name) => ({ name, unit, missing: `${server.name} ${server.missing}` }));
 }
 
+/** A server whose reply to RETR never ends: a greeting, `+OK`, then body lines until the client leaves. */
+async function startEndlessServer(): Promise<{ host: string; port: number; close(): Promise<void> }> {
+  const block = Buffer.from(`${'e'.repeat(1022)}\r\n`.repeat(1024)); // 1 MiB of lines, sent again and again
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.write('+OK endless\r\n');
+    socket.once('data', () => {
+      socket.write('+OK\r\n');
+      const pump = (): void => {
+        while (!socket.destroyed && socket.write(block));
+      };
+      socket.on('drain', pump);
+      pump();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { host: '127.0.0.1', port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Our client's retr() against the endless server, in a process of its own; its peak RSS growth. */
+async function ourClientEndless(server: { host: string; port: number }, maxMessageSize: number): Promise<StreamResult> {
+  const { stdout } = await runChild(process.execPath, [
+    '--expose-gc', '-r', './src/register.js', join('bench', 'client-driver.ts'), 'endless', server.host, String(server.port), String(maxMessageSize),
+  ]);
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '') as StreamResult;
+}
+
+/** The endless-reply row: what the client holds before it gives up at maxMessageSize. */
+async function measureEndless(report: SuiteReport): Promise<void> {
+  const server = await startEndlessServer();
+  try {
+    const figures: Figure[] = [];
+    for (const limit of ENDLESS_LIMITS) {
+      figures.push(
+        await measureOnce(`limit ${limit / MIB} MiB`, 'MiB', async () => {
+          const result = await ourClientEndless(server, limit);
+          noteBreakdown(report, `endless reply, limit ${limit / MIB} MiB`, result);
+          return { value: result.rssGrowth / MIB, detail: { ...result } };
+        }),
+      );
+    }
+    const limits = ENDLESS_LIMITS.map((limit) => ({ figure: `limit ${limit / MIB} MiB`, below: limit / MIB + ENDLESS_SLACK_MIB }));
+    report.add({ label: 'endless reply, retr()', figures, limits, note: 'peak RSS growth until MESSAGE_TOO_LARGE' });
+  } finally {
+    await server.close();
+  }
+}
+
 async function main(): Promise<void> {
   const report = new SuiteReport('client');
+  if (process.argv.slice(2).includes('endless')) {
+    report.noteLoad('before measuring');
+    await measureEndless(report);
+    report.noteLoad('at the end');
+    await report.finish();
+    return;
+  }
   const fixtures = createFixtureDir('client');
   const bulk: BenchAccount = { name: 'bulkmail', password: 'bulk-pass', messages: makeMessages(BULK_COUNT, BULK_SIZE, 'Fifty kilobytes') };
   const big: BenchAccount = { name: 'bigmail', password: 'big-pass', messages: [makeMessage(BIG_SIZE, 1, 'Twenty mebibytes')] };
@@ -142,6 +207,8 @@ async function main(): Promise<void> {
       });
       report.add({ label, figures: [ours, floor, speed], limits, note: 'peak RSS growth' });
     }
+
+    await measureEndless(report);
 
     report.noteLoad('at the end');
   } finally {

@@ -1,17 +1,18 @@
 import type { Facts, LessonDefinition } from '../../src/tutor';
-import { isRecord, loginLines, maildropInUse, noSuchMessage, notLoggedIn, retrievedSeed } from '../common';
+import { isRecord, loginLines, maildropInUse, noSuchMessage, notLoggedIn, notTypedInRaw, retrievedSeed, sawResult, typedInRaw, verdict } from '../common';
 
 /** The mailbox this lesson starts from; message 3 is stored with bare LF line ends. */
 const MAILBOX = ['welcome', 'newsletter-alternative', 'bare-lf', 'report-attachment', 'thread-question'];
-
-const isScan = (v: unknown): v is { n: number; size: number } => isRecord(v) && !Array.isArray(v) && typeof v.n === 'number' && typeof v.size === 'number';
-const isDrop = (v: unknown): boolean => isRecord(v) && typeof v.count === 'number' && typeof v.size === 'number';
 
 /** `LIST n` answered +OK: the message's size from the one-line scan listing. */
 const singleListSizes = (f: Facts): number[] =>
   f.exchanges('LIST')
     .filter((x) => x.command.args.length === 1 && x.reply.status === '+OK')
     .map((x) => Number(x.reply.text.split(' ')[2]));
+
+/** A scan listing, or a listing of them, or a message, that gives `size`. */
+const givesSize = (v: unknown, size: number): boolean =>
+  (isRecord(v) && v.size === size) || (Array.isArray(v) && v.some((x) => isRecord(x) && x.size === size));
 
 const lesson: LessonDefinition = {
   formatVersion: 1,
@@ -22,8 +23,8 @@ const lesson: LessonDefinition = {
   goals: [
     {
       id: 'raw-stat',
-      text: 'Type `.raw`, log in with `USER alice` and `PASS wonderland`, then send `STAT`',
-      check: (f) => f.repl.rawLines.includes('STAT') && f.replies('STAT').some((e) => e.status === '+OK'),
+      text: 'By hand: type `.raw`, log in with `USER alice` and `PASS wonderland`, then send `STAT`',
+      check: (f) => (typedInRaw(f, 'STAT') > 0 && f.replies('STAT').some((e) => e.status === '+OK') ? { met: true } : typedInRaw(f, 'STAT') > 0 ? verdict(false, 'STAT was refused: log in first') : notTypedInRaw(f, 'STAT')),
       hints: [
         'STAT works only once you are logged in, in the TRANSACTION state (RFC 1939 §5).',
         'In raw mode: `USER alice`, `PASS wonderland`, then `STAT`. The answer is `+OK`, the number of messages and their total size in octets.',
@@ -31,11 +32,14 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'raw-list',
-      text: 'Still in raw mode, compare `LIST` (many lines, ending with `.`) and `LIST 3` (one line)',
+      text: 'Still by hand in raw mode, compare `LIST` (many lines, ending with `.`) and `LIST 3` (one line)',
       check: (f) => {
         const typed = f.repl.rawLines;
         const ok = f.exchanges('LIST').filter((x) => x.reply.status === '+OK');
-        return typed.includes('LIST') && typed.some((l) => /^LIST \d+$/.test(l)) && ok.some((x) => x.command.args.length === 0) && ok.some((x) => x.command.args.length === 1);
+        const met = typed.includes('LIST') && typed.some((l) => /^LIST \d+$/.test(l)) && ok.some((x) => x.command.args.length === 0) && ok.some((x) => x.command.args.length === 1);
+        if (met) return { met };
+        if (typedInRaw(f, 'LIST') === 0) return notTypedInRaw(f, 'LIST');
+        return verdict(false, 'both are needed: `LIST` without an argument and `LIST 3`, each answered +OK', 'LIST was typed');
       },
       hints: [
         '`LIST` without an argument answers with a scan listing of every message, one line each, and a lone `.` at the end. With a message-number it answers on the status line alone.',
@@ -44,17 +48,22 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'client-stat',
-      text: 'With the client, log in and call `await pop.stat()`',
-      check: (f) => f.produced(isDrop),
+      text: 'With the client, log in and look at `await pop.stat()`',
+      check: (f) => sawResult(f, 'stat', '`pop.stat()`'),
       hints: [
-        '`let pop = await connect(sandbox)`, `await pop.user("alice")`, `await pop.pass("wonderland")`.',
+        '`const pop = await connect(sandbox)`, `await pop.user("alice")`, `await pop.pass("wonderland")`.',
         'Then `await pop.stat()`: the client parses the drop listing into `{ count, size }`.',
       ],
     },
     {
       id: 'client-list',
-      text: 'Call `await pop.list()` (every message) and `await pop.list(3)` (one)',
-      check: (f) => f.produced((v) => Array.isArray(v) && v.length > 0 && v.every(isScan)) && f.produced(isScan),
+      text: 'Look at `await pop.list()` (every message) and `await pop.list(3)` (one)',
+      check: (f) => {
+        const all = sawResult(f, 'list', '`pop.list()`', (c) => c.args[0] === undefined);
+        const one = sawResult(f, 'list', '`pop.list(n)`', (c) => typeof c.args[0] === 'number');
+        if (all.met && one.met) return { met: true };
+        return all.met ? one : all;
+      },
       hints: [
         'The client method has two shapes, like the command: without an argument it resolves to an array, with a message-number to one `{ n, size }`.',
         '`await pop.list()`, then `await pop.list(3)`.',
@@ -65,8 +74,17 @@ const lesson: LessonDefinition = {
       text: 'Message 3 is stored with bare LF line ends: check that `LIST 3` gives exactly the octets `RETR 3` delivers',
       check: (f) => {
         const size = f.seed('bare-lf').size;
-        const listed = singleListSizes(f).includes(size) || f.produced((v) => isScan(v) && v.size === size);
-        return listed && retrievedSeed(f, 'bare-lf').length > 0;
+        const retrieved = retrievedSeed(f, 'bare-lf').length > 0;
+        const lists = f.calls('list').filter((c) => c.ok && givesSize(c.value, size));
+        const listed = singleListSizes(f).includes(size) || lists.length > 0;
+        const retrs = f.calls('retr').filter((c) => c.ok && givesSize(c.value, size));
+        // Looking at either size, or at anything once both were asked (a comparison: `true`).
+        const last = Math.max(...[...lists, ...retrs].map((c) => c.seq), -1);
+        const looked = f.saw((v, c) => (c?.call === 'list' || c?.call === 'retr') && c.ok && givesSize(v, size)) || (lists.length > 0 && retrs.length > 0 && f.shown.some((s) => s.seq > last));
+        if (retrieved && listed && (looked || typedInRaw(f, 'RETR') > 0)) return { met: true };
+        if (!listed) return verdict(false, 'the scan listing of message 3 has not been asked for yet (`LIST 3`)', retrieved ? 'message 3 was retrieved' : undefined);
+        if (!retrieved) return verdict(false, 'message 3 has not been retrieved yet (`RETR 3`)', 'its scan listing was asked for');
+        return verdict(false, 'neither size has been shown yet: compare `msg.size` with the scan listing\'s size', 'LIST 3 and RETR 3 were sent');
       },
       hints: [
         'RFC 1939 §11: a server that stores lines ending in a single LF still counts every line ending as two octets, CR LF, because that is what goes on the wire.',
@@ -96,22 +114,11 @@ const lesson: LessonDefinition = {
     ),
   ],
   solution: [
-    '.raw',
-    'USER alice',
-    'PASS wonderland',
-    'STAT',
-    'LIST',
-    'LIST 3',
-    'QUIT',
-    'let pop = await connect(sandbox)',
-    "await pop.user('alice')",
-    "await pop.pass('wonderland')",
-    'await pop.stat()',
-    'await pop.list()',
-    'await pop.list(3)',
-    'const msg = await pop.retr(3)',
-    'msg.size',
-    'await pop.quit()',
+    { goal: 'raw-stat', lines: ['.raw', 'USER alice', 'PASS wonderland', 'STAT'] },
+    { goal: 'raw-list', lines: ['LIST', 'LIST 3', 'QUIT'] },
+    { goal: 'client-stat', lines: ['let pop = await connect(sandbox)', "await pop.user('alice')", "await pop.pass('wonderland')", 'await pop.stat()'] },
+    { goal: 'client-list', lines: ['await pop.list()', 'await pop.list(3)'] },
+    { goal: 'crlf-size', lines: ['const msg = await pop.retr(3)', 'msg.size', 'await pop.quit()'] },
   ],
 };
 

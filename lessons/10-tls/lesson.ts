@@ -1,5 +1,5 @@
 import type { Facts, LessonDefinition, SessionFacts } from '../../src/tutor';
-import { loginLines } from '../common';
+import { isRecord, loginLines, notTypedInRaw, verdict } from '../common';
 
 /** Index of the session's first TLS event (the sandbox logs one per handshake), or -1. */
 const tlsAt = (s: SessionFacts): number => s.entries.findIndex((e) => e.direction === '*' && e.keyword === 'TLS');
@@ -35,7 +35,7 @@ const lesson: LessonDefinition = {
     {
       id: 'implicit-tls',
       text: 'Connect with implicit TLS: `connect({ ...sandbox, port: sandbox.tlsPort, tls: true })`',
-      check: (f) => f.sessions().some(isImplicitTls),
+      check: (f) => verdict(f.sessions().some(isImplicitTls), 'no session has started with a TLS handshake yet', f.sessions().some((s) => tlsAt(s) >= 0) ? 'a session upgraded with STLS' : undefined),
       hints: [
         'Implicit TLS has its own port (RFC 8314 §3.1); the sandbox tells you which: `sandbox.tlsPort`.',
         '`const secure = await connect({ ...sandbox, port: sandbox.tlsPort, tls: true })`; `...sandbox` brings the host and the CA along.',
@@ -44,7 +44,14 @@ const lesson: LessonDefinition = {
     {
       id: 'wrong-name',
       text: 'Ask for a host name the certificate does not list, catch the error, and read `err.cause.code`',
-      check: (f) => f.produced((v) => v === 'ERR_TLS_CERT_ALTNAME_INVALID'),
+      check: (f) => {
+        const refused = f.calls('connect').filter((c) => !c.ok && isRecord(c.value) && isRecord(c.value.cause) && c.value.cause.code === 'ERR_TLS_CERT_ALTNAME_INVALID');
+        return verdict(
+          refused.some((c) => f.sawValue(c.value, c.seq)),
+          refused.length > 0 ? 'its error was caught and not shown yet: `err.cause.code`' : 'no connection has been refused for a wrong host name yet',
+          refused.length > 0 ? 'a connection was refused for its host name' : undefined,
+        );
+      },
       hints: [
         '`tls: { servername: "pop.example.com" }` makes the client expect a certificate for that name (RFC 2595 §2.4).',
         "`const wrongName = await connect({ ...sandbox, port: sandbox.tlsPort, tls: { servername: 'pop.example.com' } }).catch((e) => e)`, then `wrongName.cause.code`.",
@@ -53,7 +60,7 @@ const lesson: LessonDefinition = {
     {
       id: 'stls',
       text: 'Upgrade a plain connection: `await pop.stls()` (RFC 2595 §4)',
-      check: (f) => f.sessions().some((s) => stlsUpgradeAt(s) >= 0),
+      check: (f) => verdict(f.sessions().some((s) => stlsUpgradeAt(s) >= 0), 'no plain connection has been upgraded with STLS yet'),
       hints: [
         'Connect to the ordinary port (`connect(sandbox)`); `(await pop.capa()).stls` says whether STLS is offered.',
         '`await pop.stls()` before logging in; then `pop.secure` is `true`.',
@@ -63,13 +70,14 @@ const lesson: LessonDefinition = {
       id: 'capa-after-stls',
       text: 'By hand in `.raw` mode: `CAPA`, `STLS`, `CAPA` again, and spot the difference',
       check: (f) => {
+        if (!f.repl.rawLines.includes('STLS')) return notTypedInRaw(f, 'STLS');
         const lines = f.repl.rawLines;
         const stls = lines.indexOf('STLS');
         const capaAfter = f.sessions().some((s) => {
           const tls = stlsUpgradeAt(s);
           return tls >= 0 && s.entries.some((e, i) => i > tls && e.direction === 'S' && e.keyword === 'CAPA' && e.status === '+OK');
         });
-        return stls >= 0 && lines.indexOf('CAPA', stls + 1) > stls && capaAfter;
+        return verdict(stls >= 0 && lines.indexOf('CAPA', stls + 1) > stls && capaAfter, 'CAPA has not been answered after the upgrade yet', 'STLS was typed');
       },
       hints: [
         'Type `.raw`, then `CAPA`, `STLS` and `CAPA`: raw mode runs the TLS handshake for you after the `+OK`.',
@@ -80,11 +88,14 @@ const lesson: LessonDefinition = {
       id: 'login-over-tls',
       text: 'Log in as alice over TLS (either way) and `QUIT`',
       check: (f) =>
-        f.sessions().some((s) => {
-          const tls = tlsAt(s);
-          const login = loginAt(s);
-          return tls >= 0 && login > tls && s.entries.some((e, i) => i > login && e.keyword === 'QUIT' && e.direction === 'S' && e.status === '+OK');
-        }),
+        verdict(
+          f.sessions().some((s) => {
+            const tls = tlsAt(s);
+            const login = loginAt(s);
+            return tls >= 0 && login > tls && s.entries.some((e, i) => i > login && e.keyword === 'QUIT' && e.direction === 'S' && e.status === '+OK');
+          }),
+          'no session has logged in over TLS and ended with QUIT yet',
+        ),
       hints: [
         'Upgrade first (`await pop.stls()`), or connect to `sandbox.tlsPort` with `tls: true`; then `user`, `pass` and `quit` as before.',
         '`await pop.user("alice")`, `await pop.pass("wonderland")`, `await pop.quit()` on a client whose `secure` is `true`.',
@@ -101,7 +112,8 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'tls-refused',
-      when: (f) => f.repl.errors.some((e) => e.code === 'TLS_FAILED') && !clientHelloOnPlainPort(f),
+      // Not the refusal the wrong-name goal asks for: that one is the lesson working.
+      when: (f) => f.repl.errors.some((e) => e.code === 'TLS_FAILED' && e.cause !== 'ERR_TLS_CERT_ALTNAME_INVALID') && !clientHelloOnPlainPort(f),
       hint: "TLS failed. With `tls: true`, check the port first: `sandbox.tlsPort`, not `sandbox.port`. Otherwise the certificate was refused: no trusted CA signed it (pass `ca: sandbox.ca`, which `...sandbox` does), or it does not name the host you asked for. Fix the trust; never turn the check off with `rejectUnauthorized: false`, which accepts anyone's certificate.",
       example: ['await connect({ host: sandbox.host, port: sandbox.tlsPort, tls: true })'],
     },
@@ -119,29 +131,18 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'login-in-cleartext',
+      goal: 'login-over-tls',
       when: (f) => f.sessions().some((s) => loginAt(s) >= 0 && (tlsAt(s) < 0 || tlsAt(s) > loginAt(s))),
       hint: 'That login crossed the wire in cleartext: the session had no TLS yet. In this lesson, upgrade first with `await pop.stls()`, or connect to `sandbox.tlsPort` with `tls: true`.',
       example: loginLines(),
     },
   ],
   solution: [
-    'const secure = await connect({ ...sandbox, port: sandbox.tlsPort, tls: true })',
-    'secure.secure',
-    'await secure.quit()',
-    "const wrongName = await connect({ ...sandbox, port: sandbox.tlsPort, tls: { servername: 'pop.example.com' } }).catch((e) => e)",
-    'wrongName.cause.code',
-    'const pop = await connect(sandbox)',
-    '(await pop.capa()).stls',
-    'await pop.stls()',
-    'pop.secure',
-    "await pop.user('alice')",
-    "await pop.pass('wonderland')",
-    'await pop.quit()',
-    '.raw',
-    'CAPA',
-    'STLS',
-    'CAPA',
-    'QUIT',
+    { goal: 'implicit-tls', lines: ['const secure = await connect({ ...sandbox, port: sandbox.tlsPort, tls: true })', 'secure.secure', 'await secure.quit()'] },
+    { goal: 'wrong-name', lines: ["const wrongName = await connect({ ...sandbox, port: sandbox.tlsPort, tls: { servername: 'pop.example.com' } }).catch((e) => e)", 'wrongName.cause.code'] },
+    { goal: 'stls', lines: ['const pop = await connect(sandbox)', '(await pop.capa()).stls', 'await pop.stls()', 'pop.secure'] },
+    { goal: 'login-over-tls', lines: ["await pop.user('alice')", "await pop.pass('wonderland')", 'await pop.quit()'] },
+    { goal: 'capa-after-stls', lines: ['.raw', 'CAPA', 'STLS', 'CAPA', 'QUIT'] },
   ],
 };
 

@@ -1,5 +1,6 @@
 import type { Facts, LessonDefinition, SessionFacts } from '../../src/tutor';
 import type { TranscriptEntry } from '../../src/protocol/transcript';
+import { notTypedInRaw, verdict } from '../common';
 
 /** The mechanisms the sandbox offers in CAPA's SASL line (RFC 2449 §6.3). */
 const OFFERED = ['PLAIN', 'LOGIN', 'CRAM-MD5'];
@@ -45,10 +46,15 @@ const lesson: LessonDefinition = {
   goals: [
     {
       id: 'auth-plain',
-      text: "Log in with the client: `await pop.auth('PLAIN', { username: 'alice', password: 'wonderland' })`",
+      text: "Log in with the client's `pop.auth`: `await pop.auth('PLAIN', { username: 'alice', password: 'wonderland' })`",
       check: (f) => {
-        const plain = authExchanges(f).filter((x) => mechanism(x.start) === 'PLAIN');
-        return plain.length > rawPlainLines(f).length && plain.some((x) => x.reply.status === '+OK' && x.reply.stateAfter === 'TRANSACTION');
+        const calls = f.calls('auth').filter((c) => String(c.args[0]).toUpperCase() === 'PLAIN');
+        const byHand = rawPlainLines(f).length > 0 || f.calls('send').some((c) => /^AUTH PLAIN/i.test(String(c.args[0])));
+        return verdict(
+          calls.some((c) => c.ok),
+          calls.length > 0 ? "`pop.auth('PLAIN', ...)` did not log in; its error says why" : "this goal asks for the client's `pop.auth('PLAIN', ...)`",
+          byHand ? 'AUTH PLAIN was sent by hand' : undefined,
+        );
       },
       hints: [
         '`(await pop.capa()).sasl` lists the mechanisms; `pop.auth(mechanism, credentials)` runs the exchange for you.',
@@ -58,7 +64,12 @@ const lesson: LessonDefinition = {
     {
       id: 'decode-challenge',
       text: "In `.raw` mode send `AUTH LOGIN`, then decode its `+` challenge: `Buffer.from('…', 'base64').toString()`",
-      check: (f) => f.repl.rawLines.some((l) => /^AUTH LOGIN\b/i.test(l)) && f.produced((v) => v === 'Username:' || v === 'Password:'),
+      check: (f) => {
+        const typed = f.repl.rawLines.some((l) => /^AUTH LOGIN\b/i.test(l));
+        const decoded = f.saw((v) => v === 'Username:' || v === 'Password:');
+        if (!typed) return notTypedInRaw(f, 'AUTH');
+        return verdict(decoded, 'the challenge has not been shown decoded yet', 'AUTH LOGIN was typed');
+      },
       hints: [
         'The server answers `AUTH LOGIN` with `+ VXNlcm5hbWU6`. To get back to TypeScript, cancel with `*` and type `QUIT` (or `.raw`).',
         "`Buffer.from('VXNlcm5hbWU6', 'base64').toString()` turns the challenge back into text.",
@@ -67,7 +78,7 @@ const lesson: LessonDefinition = {
     {
       id: 'cancel',
       text: 'Cancel an exchange by answering a challenge with `*`',
-      check: (f) => authExchanges(f).some((x) => x.last?.text === '*' && x.reply.status === '-ERR'),
+      check: (f) => verdict(authExchanges(f).some((x) => x.last?.text === '*' && x.reply.status === '-ERR'), 'no exchange has been cancelled with `*` yet'),
       hints: [
         'In raw mode, `AUTH LOGIN` waits for your answer to its challenge; a line holding only `*` gives up (RFC 5034 §4).',
         'Type `.raw`, `AUTH LOGIN`, then `*`: the server answers `-ERR` and the session stays in AUTHORIZATION.',
@@ -76,10 +87,14 @@ const lesson: LessonDefinition = {
     {
       id: 'plain-by-hand',
       text: "Build the PLAIN message with Buffer, then log in with it in raw mode: `AUTH PLAIN <base64>`",
-      check: (f) =>
-        f.produced(isPlainMessage) &&
-        rawPlainLines(f).some((l) => /^AUTH PLAIN \S/i.test(l)) &&
-        authExchanges(f).some((x) => mechanism(x.start) === 'PLAIN' && (x.start?.args.length ?? 0) > 1 && x.reply.status === '+OK'),
+      check: (f) => {
+        const built = f.saw(isPlainMessage);
+        const typed = rawPlainLines(f).some((l) => /^AUTH PLAIN \S/i.test(l));
+        const loggedIn = authExchanges(f).some((x) => mechanism(x.start) === 'PLAIN' && (x.start?.args.length ?? 0) > 1 && x.reply.status === '+OK');
+        if (built && typed && loggedIn) return { met: true };
+        if (!built) return verdict(false, 'no PLAIN message (base64 of authzid NUL user NUL password) has been shown yet');
+        return typed ? verdict(false, 'that AUTH PLAIN line did not log in', 'the message was built') : notTypedInRaw(f, 'AUTH');
+      },
       hints: [
         "The message is `authzid NUL user NUL password` (RFC 4616 §2); `\\0` writes a NUL in a string: `Buffer.from('\\0alice\\0wonderland').toString('base64')`.",
         'Copy the base64 text, type `.raw`, and send `AUTH PLAIN` followed by a space and that text, all on one line.',
@@ -107,26 +122,17 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'decoded-without-base64',
-      when: (f) => f.produced((v) => v === 'VXNlcm5hbWU6' || v === 'UGFzc3dvcmQ6'),
+      goal: 'decode-challenge',
+      when: (f) => f.saw((v) => v === 'VXNlcm5hbWU6' || v === 'UGFzc3dvcmQ6'),
       hint: "`Buffer.from(text)` reads the text as UTF-8, so nothing was decoded. Say which encoding it is in: `Buffer.from('VXNlcm5hbWU6', 'base64').toString()`.",
       example: ["Buffer.from('VXNlcm5hbWU6').toString()"],
     },
   ],
   solution: [
-    'const pop = await connect(sandbox)',
-    '(await pop.capa()).sasl',
-    "await pop.auth('PLAIN', { username: 'alice', password: 'wonderland' })",
-    'await pop.quit()',
-    '.raw',
-    'AUTH LOGIN',
-    '*',
-    'QUIT',
-    "Buffer.from('VXNlcm5hbWU6', 'base64').toString()",
-    "const plain = Buffer.from('\\0alice\\0wonderland').toString('base64')",
-    'plain',
-    '.raw',
-    'AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=',
-    'QUIT',
+    { goal: 'auth-plain', lines: ['const pop = await connect(sandbox)', '(await pop.capa()).sasl', "await pop.auth('PLAIN', { username: 'alice', password: 'wonderland' })", 'await pop.quit()'] },
+    { goal: 'cancel', lines: ['.raw', 'AUTH LOGIN', '*', 'QUIT'] },
+    { goal: 'decode-challenge', lines: ["Buffer.from('VXNlcm5hbWU6', 'base64').toString()"] },
+    { goal: 'plain-by-hand', lines: ["const plain = Buffer.from('\\0alice\\0wonderland').toString('base64')", 'plain', '.raw', 'AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=', 'QUIT'] },
   ],
 };
 

@@ -97,13 +97,16 @@ export async function run(context: ExerciseContext): Promise<FetcherCheck> {
     return { folders, tmp: list('tmp'), stored, unmatched };
   };
 
-  /** One call of fetchMail, with what the server saw during it. */
-  async function fetchOnce(name: RunName, dir: string, extra: { deleteOlderThanDays?: number } = {}, faults?: FaultSpec): Promise<RunRecord> {
-    const numbers = new Map((await listing()).map((e) => [e.n, e.uid]));
-    const from = context.transcript().length;
-    context.setFaults(faults);
+  let runs = 0;
+  /** One call of fetchMail, with what the server saw during it; `note` adds to its report line. */
+  async function fetchOnce(name: RunName, dir: string, extra: { deleteOlderThanDays?: number } = {}, faults?: FaultSpec, note = ''): Promise<RunRecord> {
+    const number = ++runs;
+    const before = (await listing()).map((e) => ({ n: e.n, uid: e.uid }));
+    const numbers = new Map(before.map((e) => [e.n, e.uid]));
+    const from = (await context.transcript()).length;
+    await context.setFaults(faults);
     let output = '';
-    const record: RunRecord = { name, output: '', retrieved: [], deleted: [], committed: false, maildir: snapshot(dir) };
+    const record: RunRecord = { name, output: '', retrieved: [], deleted: [], committed: false, leftOpen: 0, listing: before, maildir: snapshot(dir) };
     let timer: NodeJS.Timeout | undefined;
     try {
       const call = fetchMail({
@@ -133,17 +136,20 @@ export async function run(context: ExerciseContext): Promise<FetcherCheck> {
       };
     } finally {
       clearTimeout(timer);
-      context.setFaults(undefined);
+      await context.setFaults(undefined);
     }
+    // A session the program left open (no QUIT, no close) must not hold the maildrop for the next run.
+    record.leftOpen = await context.closeSessions();
     await context.settle();
-    const entries = context.transcript().slice(from);
+    const entries = (await context.transcript()).slice(from);
     record.output = output;
     record.retrieved = repliesTo(entries, 'RETR').flatMap((n) => numbers.get(n) ?? []);
     record.deleted = repliesTo(entries, 'DELE').flatMap((n) => numbers.get(n) ?? []);
     record.committed = entries.some((e) => e.direction === 'S' && e.keyword === 'QUIT' && e.status === '+OK' && e.stateBefore === 'TRANSACTION');
     record.maildir = snapshot(dir);
     result.runs[name] = record;
-    context.report(describeRun(record));
+    context.report(`run ${number}, ${describeRun(record)}${note}`);
+    if (record.leftOpen > 0) context.report(`run ${number} left a session open: no QUIT?`);
     return record;
   }
 
@@ -165,8 +171,7 @@ export async function run(context: ExerciseContext): Promise<FetcherCheck> {
     });
   }
   result.deletedElsewhere = victims.map((v) => v.uid);
-  if (victims.length > 0) context.report(`meanwhile another client deleted ${victims.length} of the stored messages on the server`);
-  await fetchOnce('resumed', resumed);
+  await fetchOnce('resumed', resumed, {}, undefined, victims.length > 0 ? ` (after another client deleted ${victims.length} of the stored messages on the server)` : '');
 
   // Clean-up: a fresh Maildir, everything stored, the old messages deleted on the server.
   result.beforeCleanup = (await listing()).map((e) => e.uid);

@@ -1,4 +1,5 @@
-import type { Facts, LessonDefinition } from '../../src/tutor';
+import type { CheckVerdict, Facts, LessonDefinition } from '../../src/tutor';
+import { verdict } from '../common';
 import { OLDER_THAN_DAYS } from './scenario';
 import type { FetcherCheck, MaildirSnapshot, RunName, RunRecord } from './scenario';
 
@@ -14,6 +15,17 @@ const sorted = (uids: readonly string[]): string => [...uids].sort().join(' ');
 /** Every message of the maildrop stored once, nothing else in new/ or cur/, tmp/ empty. */
 const holdsExactly = (c: FetcherCheck, m: MaildirSnapshot, uids: readonly string[] = c.messages.map((x) => x.uid)): boolean =>
   m.folders && m.tmp.length === 0 && m.unmatched.length === 0 && sorted(m.stored) === sorted(uids);
+
+/** Why there is nothing to judge yet, or undefined when the last `.check` ran the scenario. */
+const notRun = (f: Facts): CheckVerdict | undefined => {
+  if (!f.exercise) return verdict(false, 'the file has not been run yet: type `.check`');
+  const problem = f.exercise.error?.message ?? (f.exercise.result as FetcherCheck | undefined)?.problem;
+  return problem === undefined ? undefined : verdict(false, `the last \`.check\` could not run the scenario: ${problem}`);
+};
+
+/** What went wrong in one run, as a clause. */
+const runTrouble = (r: RunRecord | undefined): string =>
+  !r ? 'it did not happen' : r.timedOut ? 'it did not finish in time' : r.threw ? `it threw ${r.threw.code ?? r.threw.name}: ${r.threw.message}` : 'it finished';
 
 /** Unique-ids of the messages dated before the clean-up cutoff. */
 const oldOnes = (c: FetcherCheck): Set<string> => new Set(c.messages.filter((m) => m.old).map((m) => m.uid));
@@ -38,7 +50,14 @@ const lesson: LessonDefinition = {
       check: (f) => {
         const c = found(f);
         const sync = run(f, 'sync');
-        return c !== undefined && finished(sync) && holdsExactly(c, sync.maildir) && sync.deleted.length === 0;
+        if (!c) return notRun(f) ?? verdict(false, 'nothing was found');
+        if (!finished(sync)) return verdict(false, `the first run did not finish: ${runTrouble(sync)}`);
+        const m = sync.maildir;
+        return verdict(
+          holdsExactly(c, m) && sync.deleted.length === 0,
+          !m.folders ? 'tmp/, new/ and cur/ are not all there' : m.tmp.length > 0 ? `${m.tmp.length} file(s) were left in tmp/` : m.unmatched.length > 0 ? `${m.unmatched.length} file(s) in new/ are not messages of the maildrop, byte for byte` : sync.deleted.length > 0 ? 'it deleted mail on the server, unasked' : `it should store each of the ${c.messages.length} messages once`,
+          `the first run stored ${m.stored.length}`,
+        );
       },
       hints: [
         'Work through TODOs 1 to 4 in `fetcher.ts`: log in, `await pop.uidl()`, then `await pop.retr(entry.n)` for each entry, and deliver `message.bytes`.',
@@ -52,7 +71,11 @@ const lesson: LessonDefinition = {
       check: (f) => {
         const sync = run(f, 'sync');
         const again = run(f, 'again');
-        return finished(sync) && sync.maildir.stored.length > 0 && finished(again) && again.retrieved.length === 0 && again.maildir.stored.length === sync.maildir.stored.length;
+        const waiting = notRun(f);
+        if (waiting) return waiting;
+        if (!finished(sync) || sync.maildir.stored.length === 0) return verdict(false, 'the first run has to store mail first');
+        if (!finished(again)) return verdict(false, `the second run did not finish: ${runTrouble(again)}`);
+        return verdict(again.retrieved.length === 0 && again.maildir.stored.length === sync.maildir.stored.length, 'it should retrieve nothing and store nothing more', `the second run retrieved ${again.retrieved.length}`);
       },
       hints: [
         'Each run starts from nothing but the Maildir: keep the unique-ids in a file there (`.seen-uids`, one per line), read it at the start, skip the entries it lists.',
@@ -67,16 +90,13 @@ const lesson: LessonDefinition = {
         const interrupted = run(f, 'interrupted');
         const dropped = run(f, 'dropped-mid-retr');
         const resumed = run(f, 'resumed');
-        if (!c || !interrupted || !dropped || !finished(resumed)) return false;
+        if (!c || !interrupted || !dropped) return notRun(f) ?? verdict(false, 'the interrupted runs did not happen');
+        if (!finished(resumed)) return verdict(false, `the run after the interruptions did not finish: ${runTrouble(resumed)}`);
         const before = new Set(dropped.maildir.stored);
-        return (
-          interrupted.maildir.stored.length > 0 &&
-          interrupted.maildir.unmatched.length === 0 &&
-          dropped.maildir.unmatched.length === 0 &&
-          sorted(dropped.maildir.stored) === sorted(interrupted.maildir.stored) &&
-          holdsExactly(c, resumed.maildir) &&
-          resumed.retrieved.every((uid) => !before.has(uid))
-        );
+        if (interrupted.maildir.stored.length === 0 || interrupted.maildir.unmatched.length > 0) return verdict(false, 'what a run cut off had stored was not kept whole', 'the first interrupted run');
+        if (dropped.maildir.unmatched.length > 0 || sorted(dropped.maildir.stored) !== sorted(interrupted.maildir.stored)) return verdict(false, 'a run cut off in the middle of RETR must neither lose what was stored nor store half a message');
+        if (resumed.retrieved.some((uid) => before.has(uid))) return verdict(false, 'it fetched again what was already stored', 'the resumed run finished');
+        return verdict(holdsExactly(c, resumed.maildir), 'it should end with every message stored once', `the resumed run left ${resumed.maildir.stored.length} stored`);
       },
       hints: [
         'Deliver and remember each message as soon as it arrives, not at the end: when the connection drops, what was stored stays stored and remembered.',
@@ -89,15 +109,15 @@ const lesson: LessonDefinition = {
       text: 'Show a progress bar with `done/total` after each message',
       check: (f) => {
         const sync = run(f, 'sync');
-        if (!finished(sync) || sync.retrieved.length === 0) return false;
+        if (!finished(sync) || sync.retrieved.length === 0) return notRun(f) ?? verdict(false, 'the first run has to retrieve mail first');
         const total = sync.retrieved.length;
         let at = 0;
         for (let done = 1; done <= total; done++) {
           const next = sync.output.indexOf(`${done}/${total}`, at);
-          if (next < 0) return false;
+          if (next < 0) return verdict(false, `\`${done}/${total}\` never came after the ones before it`, sync.output === '' ? 'nothing was written to `options.output`' : undefined);
           at = next;
         }
-        return true;
+        return { met: true };
       },
       hints: [
         'After each message, `output.write(\'\\r\' + progressBar(done, total))`; `\\r` takes the cursor back to the start of the line, so the bar redraws in place.',
@@ -110,19 +130,18 @@ const lesson: LessonDefinition = {
       check: (f) => {
         const c = found(f);
         const cleanup = run(f, 'cleanup');
-        if (!c || !finished(cleanup)) return false;
+        if (!c) return notRun(f) ?? verdict(false, 'nothing was found');
+        if (!finished(cleanup)) return verdict(false, `the clean-up run did not finish: ${runTrouble(cleanup)}`);
         const old = oldOnes(c);
         const expected = c.beforeCleanup.filter((uid) => old.has(uid));
         const stored = new Set(cleanup.maildir.stored);
         const others = (['sync', 'again', 'interrupted', 'dropped-mid-retr', 'resumed'] as const).map((name) => run(f, name));
-        return (
-          expected.length > 0 &&
-          sorted(cleanup.deleted) === sorted(expected) &&
-          cleanup.committed &&
-          sorted(c.afterCleanup) === sorted(c.beforeCleanup.filter((uid) => !old.has(uid))) &&
-          cleanup.deleted.every((uid) => stored.has(uid)) &&
-          others.every((r) => r !== undefined && r.deleted.length === 0)
-        );
+        if (!others.every((r) => r !== undefined && r.deleted.length === 0)) return verdict(false, 'only the clean-up run may delete mail on the server');
+        if (sorted(cleanup.deleted) !== sorted(expected) || !cleanup.deleted.every((uid) => stored.has(uid))) {
+          return verdict(false, `it should mark exactly the ${expected.length} stored messages dated before the cutoff`, `the clean-up marked ${cleanup.deleted.length}`);
+        }
+        if (!cleanup.committed) return verdict(false, 'no QUIT followed, so the server removed nothing (RFC 1939 §6)', 'the right messages were marked');
+        return verdict(expected.length > 0 && sorted(c.afterCleanup) === sorted(c.beforeCleanup.filter((uid) => !old.has(uid))), 'the server does not hold what it should afterwards');
       },
       hints: [
         'The cutoff is `options.now.getTime() - days * 24 * 60 * 60 * 1000`; use the clock you are given, never `new Date()`.',
@@ -134,6 +153,7 @@ const lesson: LessonDefinition = {
   mistakes: [
     {
       id: 'refetches',
+      goal: 'remember',
       when: (f) => (run(f, 'again')?.retrieved.length ?? 0) > 0,
       hint: 'The second run retrieved messages again. Keep the unique-ids you stored in a file in the Maildir and read it at the start: nothing in memory outlives a run.',
       example: [
@@ -144,11 +164,24 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'message-numbers',
+      goal: 'resume',
       when: (f) => {
         const c = found(f);
         const resumed = run(f, 'resumed');
+        const dropped = run(f, 'dropped-mid-retr');
         const again = run(f, 'again');
-        return c !== undefined && finished(resumed) && again?.retrieved.length === 0 && c.deletedElsewhere.length > 0 && resumed.maildir.stored.length < c.messages.length;
+        if (!c || !finished(resumed) || !dropped || again?.retrieved.length !== 0 || c.deletedElsewhere.length === 0) return false;
+        // What the resumed run should have fetched (on the server then, not stored before it),
+        // against what it did: numbers were the cause when a message it skipped now holds a
+        // number a stored message had when it was stored, or when it fetched a stored one again.
+        const stored = new Set(dropped.maildir.stored);
+        const expected = resumed.listing.filter((e) => !stored.has(e.uid));
+        const fetched = new Set(resumed.retrieved);
+        const storedUnder = new Set(
+          (['interrupted', 'dropped-mid-retr'] as const).flatMap((name) => run(f, name)?.listing.filter((e) => stored.has(e.uid)).map((e) => e.n) ?? []),
+        );
+        const skippedByNumber = expected.some((e) => !fetched.has(e.uid) && storedUnder.has(e.n));
+        return skippedByNumber || resumed.retrieved.some((uid) => stored.has(uid));
       },
       hint: 'After two messages were deleted elsewhere, some messages were never fetched. Message-numbers change between sessions; unique-ids do not (RFC 1939 §7): remember `entry.uid`, not `entry.n`.',
       example: [
@@ -159,6 +192,7 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'no-quit',
+      goal: 'delete-old',
       when: (f) => {
         const cleanup = run(f, 'cleanup');
         return cleanup !== undefined && cleanup.deleted.length > 0 && !cleanup.committed;
@@ -172,6 +206,7 @@ const lesson: LessonDefinition = {
     },
     {
       id: 'deletes-new-mail',
+      goal: 'delete-old',
       when: (f) => {
         const c = found(f);
         const cleanup = run(f, 'cleanup');
@@ -197,7 +232,7 @@ const lesson: LessonDefinition = {
       ],
     },
   ],
-  solution: ['exercise.file', "require('node:fs').copyFileSync(exercise.solution, exercise.file)", '.check'],
+  solution: [{ goal: 'sync', lines: ['exercise.file', "require('node:fs').copyFileSync(exercise.solution, exercise.file)", '.check'] }],
 };
 
 export default lesson;

@@ -55,6 +55,10 @@ export interface RunRecord {
   deleted: string[];
   /** A QUIT in TRANSACTION was answered +OK: the server entered UPDATE and removed the marked messages. */
   committed: boolean;
+  /** Sessions the program left open when it returned (no QUIT, no close); the check closed them. */
+  leftOpen: number;
+  /** The unique-id listing when the run began: which message-number each message had then. */
+  listing: { n: number; uid: string }[];
   maildir: MaildirSnapshot;
 }
 

@@ -9,3 +9,4 @@ export * from './seed-messages';
 export * from './mistakes';
 export * from './examples';
 export * from './md5';
+export * from './checks';

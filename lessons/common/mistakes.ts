@@ -1,5 +1,4 @@
 import type { MistakeDefinition } from '../../src/tutor';
-import { isPromise } from './values';
 import { LOGIN_TWICE } from './examples';
 
 /**
@@ -28,11 +27,6 @@ export function noSuchMessage(keywords: readonly string[], hint: string, example
     hint,
     example,
   };
-}
-
-/** A mistake (`id`) seen when the learner's evaluation printed a promise: a call not awaited. */
-export function notAwaited(id: string, hint: string, example: readonly string[]): MistakeDefinition {
-  return { id, when: (f) => f.produced(isPromise), hint, example };
 }
 
 /**

@@ -6,9 +6,3 @@ export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v =
  * live in their own vm context, with their own Uint8Array.
  */
 export const isBytes = (v: unknown): v is Uint8Array => ArrayBuffer.isView(v) && Object.prototype.toString.call(v) === '[object Uint8Array]';
-
-/**
- * True for a promise, or anything with a `then` method: what the REPL prints when a call was
- * not awaited. Duck-typed, since the REPL's values live in their own vm context.
- */
-export const isPromise = (v: unknown): boolean => isRecord(v) && typeof v.then === 'function';

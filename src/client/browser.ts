@@ -14,7 +14,7 @@ export * from './portable';
  * Starts a POP3 session over `options.transport` and reads the greeting (RFC 1939 §4); with
  * `starttls`, upgrades with STLS when the transport can start TLS (RFC 2595 §4).
  * @throws Pop3TimeoutError, Pop3ReplyError (a -ERR greeting), TlsError, CapabilityMissingError,
- *   ConnectionClosedError; the signal's reason when aborted.
+ *   ConnectionClosedError, Pop3AbortError (`signal` or `connectSignal` aborted).
  */
 export function connect(options: TransportConnectOptions): Promise<Pop3Client> {
   return startTransportSession(options.transport, options);

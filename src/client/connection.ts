@@ -15,12 +15,25 @@ import {
   type TlsSession,
   type TranscriptEntry,
 } from '../protocol';
-import { ConnectionClosedError, Pop3StateError, Pop3TimeoutError, TlsError } from './errors';
+import { BodyBuffer } from './body-buffer';
+import {
+  ConnectionClosedError,
+  Pop3AbortError,
+  Pop3StateError,
+  Pop3TimeoutError,
+  TlsError,
+  UnsolicitedReplyError,
+} from './errors';
+import { now, ReplyTimers, type TimedReply } from './reply-timers';
+import { DEFAULT_CONNECT_DEADLINE_MS, DEFAULT_REPLY_DEADLINE_MS, FAREWELL_GRACE_MS, multilineDeadline } from './timing';
 import type { Pop3Reply } from './types';
 
 const LF = 0x0a;
 const CR = 0x0d;
-/** RFC 1939 §5: "+OK 120 octets", the usual RETR status line, sizes the message buffer up front. */
+/**
+ * RFC 1939 §5: "+OK 120 octets", the usual RETR status line, sizes the message buffer up front
+ * and lengthens the reply's deadline.
+ */
 const OCTETS_HINT = /^(\d{1,12}) octets\b/i;
 
 /** Receives the body of a multi-line reply as it arrives, instead of buffering it. */
@@ -67,6 +80,8 @@ export interface CommandRequest {
   user?: string;
   signal?: AbortSignal;
   timeout?: number;
+  /** Deadline in milliseconds, instead of the connection's or the default for its reply. */
+  deadline?: number;
 }
 
 /** Settings of a {@link Connection}. */
@@ -75,20 +90,28 @@ export interface ConnectionSettings {
   /** Where the CONNECT trace line says the connection goes: `to 127.0.0.1:110 (pop3)`. */
   connectedTo: string;
   timeout: number;
+  /** Deadline for every exchange, replacing the defaults of src/client/timing.ts. */
+  deadline?: number;
+  /** When opening the connection began (performance.now()): the greeting's deadline counts from then. */
+  openedAt: number;
   maxMessageSize: number;
   /** Base TLS options for STLS: the host name to verify (RFC 2595 §2.4), the CA... */
   tlsOptions: tls.ConnectionOptions;
   trace?: (entry: TranscriptEntry) => void;
+  /** Cancels everything, for the connection's whole life. */
   signal?: AbortSignal;
+  /** Cancels waiting for the greeting (connect()'s `connectSignal`). */
+  connectSignal?: AbortSignal;
 }
 
-interface Pending {
+interface Pending extends TimedReply {
   request: CommandRequest;
   written: boolean;
   settled: boolean;
   resolve(reply: Pop3Reply): void;
   reject(error: unknown): void;
-  timeout: number;
+  /** Deadline in milliseconds (the call's or the connection's); undefined: the default for its reply. */
+  deadline: number | undefined;
   cleanup?: () => void;
 }
 
@@ -96,13 +119,36 @@ interface BodyInProgress {
   pending: Pending;
   status: Pop3Reply;
   decoder: MultilineDecoder;
-  /** The body being buffered (no sink): written in place, its first `length` octets used. */
-  bytes: Buffer;
-  length: number;
-  /** Octets the +OK line announced (RETR), to size `bytes` once. */
-  expected: number;
+  /** Where the body goes when no sink streams it. */
+  buffer: BodyBuffer | undefined;
+  /** Octets the +OK line announced (RETR), at most maxMessageSize: they lengthen the deadline. */
+  announced: number;
+  /** Octets received for the body so far: they lengthen the deadline. */
+  received: number;
   /** Lines so far, counted only while tracing. */
   lines: number;
+}
+
+/** Bytes that arrived while no command was waiting for a reply. */
+interface Stray {
+  data: Buffer;
+  /** The first line, once complete (a `-ERR` waits for the server to close: its farewell). */
+  line: string | undefined;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** How a connection ends, and what the commands still waiting (or issued later) learn of it. */
+interface Ending {
+  byClient: boolean;
+  /** Why, for ConnectionClosedError and the CLOSE trace line. */
+  detail?: string;
+  /** Each waiting command's error; by default a ConnectionClosedError naming it. */
+  errorFor?: (pending: Pending) => unknown;
+  /** The error of a command issued after the end; by default Pop3StateError. */
+  closedWith?: (label: string) => unknown;
+  cause?: unknown;
+  /** The CLOSE trace line, when `by the client` / `by the server` does not say enough. */
+  closeText?: string;
 }
 
 /**
@@ -128,12 +174,23 @@ export class Connection {
   #quitting = false;
   #closed = false;
   #paused = false;
+  /** When the transport was paused for a slow stream consumer (performance.now()). */
+  #pausedAt = 0;
+  /** True while received bytes are being processed: commands are written afterwards, never mid-chunk. */
+  #processing = false;
+  #pumpLater = false;
+  /** Unsolicited bytes being read; nothing is written meanwhile. */
+  #stray: Stray | undefined;
+  /** The error of commands issued after the end, when the end said more than "closed". */
+  #closedWith: ((label: string) => unknown) | undefined;
   /** Command lines waiting for the end of this turn of the event loop, to leave in one write. */
   #outgoing: Buffer[] = [];
   #transportError: Error | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timerFor: Pending | undefined;
-  #timerMs = 0;
+  readonly #timers = new ReplyTimers<Pending>({
+    deadlineOf: (pending) => this.#deadlineOf(pending),
+    // The reply may still come; the connection is out of sync, so it is closed.
+    expired: (pending, kind, limit) => this.#fail(new Pop3TimeoutError(pending.request.label, limit, kind), pending),
+  });
   #seq = 0;
   #user: string | undefined;
   #greeting = '';
@@ -147,12 +204,17 @@ export class Connection {
     this.#settings = settings;
     this.session = settings.session;
     this.#secure = transport.info.secure;
-    // The greeting is the reply to the connection itself (RFC 1939 §4).
+    // The greeting is the reply to the connection itself (RFC 1939 §4), due since it was opened.
     this.greetingReply = new Promise<Pop3Reply>((resolve, reject) => {
       const request: CommandRequest = {
         keyword: 'GREETING', shownArgs: [], label: 'greeting', wire: Buffer.alloc(0), multiline: false, barrier: true, greeting: true,
       };
-      this.#queue.push({ request, written: true, settled: false, resolve, reject, timeout: settings.timeout });
+      const pending: Pending = {
+        request, written: true, settled: false, resolve, reject, timeout: settings.timeout,
+        deadline: settings.deadline ?? DEFAULT_CONNECT_DEADLINE_MS, dueFrom: settings.openedAt, pausedMs: 0,
+      };
+      if (settings.connectSignal) this.#watch(pending, settings.connectSignal);
+      this.#queue.push(pending);
     });
     this.greetingReply.catch(() => undefined);
     transport.on('data', this.#onData);
@@ -161,10 +223,11 @@ export class Connection {
     transport.on('error', this.#onError);
     // Event texts start with the event's name, as in the sandbox's session log.
     this.#trace('*', 'CONNECT', [], `CONNECT ${settings.connectedTo}`, { before: 'CLOSED' });
-    this.#armTimer();
+    this.#timeHead();
     const signal = settings.signal;
     if (signal) {
-      const onAbort = (): void => this.#destroy(signal.reason, true);
+      const cancelled = (label: string): Pop3AbortError => new Pop3AbortError(label, signal.reason, true);
+      const onAbort = (): void => this.#destroy({ byClient: true, errorFor: (p) => cancelled(p.request.label), closedWith: cancelled });
       if (signal.aborted) queueMicrotask(onAbort);
       else signal.addEventListener('abort', onAbort, { once: true });
       this.#closeListeners.push(() => signal.removeEventListener('abort', onAbort));
@@ -209,26 +272,29 @@ export class Connection {
    * continuation); rejects on timeout, abort, closed connection or a protocol violation.
    */
   request(request: CommandRequest): Promise<Pop3Reply> {
+    if (this.#closed && this.#closedWith) return Promise.reject(this.#closedWith(request.label));
     if (this.#closed || this.#quitting) {
-      const reason = this.#settings.signal?.aborted ? this.#settings.signal.reason : undefined;
-      return Promise.reject(reason ?? new Pop3StateError(`cannot send ${request.label}: the connection is ${this.#closed ? 'closed' : 'closing after QUIT'}`));
+      return Promise.reject(new Pop3StateError(`cannot send ${request.label}: the connection is ${this.#closed ? 'closed' : 'closing after QUIT'}`));
     }
-    if (request.signal?.aborted) return Promise.reject(request.signal.reason);
+    if (request.signal?.aborted) return Promise.reject(new Pop3AbortError(request.label, request.signal.reason, false));
     return new Promise<Pop3Reply>((resolve, reject) => {
       const pending: Pending = {
         request, written: false, settled: false, resolve, reject, timeout: request.timeout ?? this.#settings.timeout,
+        deadline: request.deadline ?? this.#settings.deadline, dueFrom: undefined, pausedMs: 0,
       };
-      const signal = request.signal;
-      if (signal) {
-        const onAbort = (): void => this.#abortPending(pending, signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        pending.cleanup = () => signal.removeEventListener('abort', onAbort);
-      }
+      if (request.signal) this.#watch(pending, request.signal);
       this.#queue.push(pending);
       this.#pump();
-      // Bytes that arrived before this command was sent are read as its reply, in order.
+      // In an open SASL exchange, a line the server sent early answers this response (RFC 5034 §4).
       if (this.#reader.buffered > 0 && !this.#body && pending.written) this.#run(undefined, false);
     });
+  }
+
+  /** Cancels `pending` when `signal` aborts, until it settles. */
+  #watch(pending: Pending, signal: AbortSignal): void {
+    const onAbort = (): void => this.#abortPending(pending, signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.cleanup = () => signal.removeEventListener('abort', onAbort);
   }
 
   /** True while an AUTH exchange sent through `send()` waits for the next client line. */
@@ -240,19 +306,26 @@ export class Connection {
   resumeReading(): void {
     if (!this.#paused || this.#closed) return;
     this.#paused = false;
+    const head = this.#queue[0];
+    if (head) head.pausedMs += now() - this.#pausedAt;
     this.#transport.resume();
-    this.#armTimer();
+    this.#timeHead();
   }
 
   /** Closes at once, without QUIT: pending commands reject with ConnectionClosedError. */
   close(): void {
-    this.#destroy(undefined, true);
+    this.#destroy({ byClient: true });
   }
 
   // ---- writing -------------------------------------------------------------------------
 
   #pump(): void {
-    if (this.#upgrading || this.#closed || this.#quitting) return;
+    if (this.#processing) {
+      this.#pumpLater = true;
+      return;
+    }
+    // Unsolicited bytes hold everything back: the server may be closing (FAREWELL_GRACE_MS).
+    if (this.#upgrading || this.#closed || this.#quitting || this.#stray) return;
     let inFlight = 0;
     let barrierInFlight = false;
     for (const pending of this.#queue) {
@@ -279,7 +352,7 @@ export class Connection {
     // replies complete) leave in one write: one system call, one segment for the server.
     this.#outgoing.push(request.wire);
     if (this.#outgoing.length === 1) afterThisTurn(this.#flush);
-    if (this.#timerFor === undefined) this.#armTimer();
+    if (this.#timers.current === undefined) this.#timeHead();
   }
 
   readonly #flush = (): void => {
@@ -298,7 +371,7 @@ export class Connection {
 
   readonly #onData = (data: Uint8Array): void => {
     if (this.#closed) return;
-    if (this.#timerFor) this.#restartTimer();
+    this.#timers.touch();
     // Node's socket adapter hands out Buffers; other transports' plain bytes are viewed as one.
     const chunk = data instanceof Buffer ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     this.#run(chunk, this.#transport.lendsChunks);
@@ -309,10 +382,20 @@ export class Connection {
    * `lent`: the chunk's memory is reused after this call, so whatever is kept is copied.
    */
   #run(chunk: Buffer | undefined, lent: boolean): void {
+    const outermost = !this.#processing;
+    this.#processing = true;
     try {
       this.#process(chunk, lent);
     } catch (error) {
       this.#fail(error);
+    } finally {
+      if (outermost) this.#processing = false;
+    }
+    // Commands go out once the chunk is read: bytes received before a command was written are
+    // never its reply.
+    if (outermost && this.#pumpLater) {
+      this.#pumpLater = false;
+      this.#pump();
     }
   }
 
@@ -324,14 +407,19 @@ export class Connection {
   readonly #onTransportClose = (): void => {
     // During STLS the handshake's own failure says more; the upgrade reports it.
     if (this.#closed || this.#upgrading) return;
+    if (this.#stray) {
+      this.#endStray(this.#stray);
+      return;
+    }
     const detail = this.#quitting ? 'the server closed the connection after QUIT' : 'the server closed the connection';
-    this.#destroy(undefined, false, detail);
+    this.#destroy({ byClient: false, detail });
   };
 
   /**
    * Feeds received bytes through the body decoder or the line reader, completing replies in
    * order. A body is decoded straight from the chunk; only bytes that must wait (a partial
-   * status line, unsolicited bytes) go to the line reader, copied when the chunk is lent.
+   * status line, bytes during STLS or an open SASL exchange) go to the line reader, copied when
+   * the chunk is lent. Bytes that arrive while no command waits go to #onUnsolicited.
    */
   #process(chunk: Buffer | undefined, lent: boolean): void {
     let input = chunk !== undefined && chunk.length > 0 ? chunk : undefined;
@@ -345,10 +433,17 @@ export class Connection {
         continue;
       }
       const head = this.#queue[0];
+      if (!head?.written && !this.#saslOpen) {
+        // No command is waiting for a reply (RFC 1939 §3: each reply answers one command).
+        const waiting = this.#reader.buffered > 0 ? this.#reader.takeBuffered() : undefined;
+        const stray = waiting && input ? Buffer.concat([waiting, input]) : (waiting ?? input);
+        if (stray) this.#onUnsolicited(stray);
+        return;
+      }
       if (input !== undefined) {
         if (this.#upgrading || !head?.written || head.request.keyword === 'STLS') {
-          // Nothing asked yet, or STLS, after whose +OK everything received is discarded
-          // (RFC 2595 §4): the bytes wait in the reader as they arrived.
+          // A SASL exchange waiting for the client's next line (RFC 5034 §4), or STLS, after whose
+          // +OK everything received is discarded (RFC 2595 §4): the bytes wait in the reader.
           this.#reader.push(lent ? Buffer.from(input) : input);
           input = undefined;
         } else if (this.#reader.buffered === 0) {
@@ -371,7 +466,7 @@ export class Connection {
           input = end < input.length ? input.subarray(end) : undefined;
         }
       }
-      if (this.#upgrading || !head?.written) return; // nothing asked: leave unsolicited bytes for the next reply
+      if (this.#upgrading || !head?.written) return;
       const result = this.#reader.next(CLIENT_MAX_STATUS_LINE);
       if (result === undefined) {
         if (input === undefined) return;
@@ -419,9 +514,11 @@ export class Connection {
       this.#trace('S', request.keyword, request.shownArgs, status.line, { status: '+OK', code: reply.code });
       const maxSize = this.#settings.maxMessageSize;
       const decoder = new MultilineDecoder({ maxLineLength: CLIENT_MAX_BODY_LINE, maxSize });
-      const hint = request.keyword === 'RETR' && !request.sink ? OCTETS_HINT.exec(reply.text) : null;
-      const expected = hint ? Math.min(Number(hint[1]), maxSize) : 0;
-      this.#body = { pending, status: reply, decoder, bytes: EMPTY, length: 0, expected, lines: 0 };
+      const hint = request.keyword === 'RETR' ? OCTETS_HINT.exec(reply.text) : null;
+      const announced = hint ? Math.min(Number(hint[1]), maxSize) : 0;
+      this.#body = {
+        pending, status: reply, decoder, buffer: request.sink ? undefined : new BodyBuffer(announced, maxSize), announced, received: 0, lines: 0,
+      };
       request.sink?.start?.(reply);
       return true;
     }
@@ -435,6 +532,7 @@ export class Connection {
    */
   #feedBody(body: BodyInProgress, input: Buffer, lent: boolean): Buffer | undefined {
     const pieces = this.#pieces;
+    body.received += input.length;
     try {
       const { length, done, rest } = body.decoder.pushInto(input, pieces);
       if (length > 0) {
@@ -445,13 +543,14 @@ export class Connection {
           const chunk = pieces.length === 1 && !lent && pieces[0]!.buffer === input.buffer ? pieces[0]! : joinPieces(pieces, length);
           pieces.length = 0;
           if (!sink.data(chunk) && !done && !this.#paused) {
-            // Back-pressure: stop reading until the consumer catches up (no idle timeout meanwhile).
+            // Back-pressure: stop reading until the consumer catches up (neither clock runs meanwhile).
             this.#paused = true;
+            this.#pausedAt = now();
             this.#transport.pause();
-            this.#clearTimer();
+            this.#timers.time(undefined);
           }
         } else {
-          appendPieces(body, pieces, length);
+          body.buffer?.append(pieces);
         }
       }
       if (!done) return undefined;
@@ -465,7 +564,7 @@ export class Connection {
   #completeBody(body: BodyInProgress): void {
     this.#body = undefined;
     const { pending, status } = body;
-    if (!pending.request.sink) status.body = finishBody(body);
+    if (body.buffer) status.body = body.buffer.finish();
     this.#trace('S', pending.request.keyword, pending.request.shownArgs, `(${body.lines} ${body.lines === 1 ? 'line' : 'lines'})`, {
       octets: body.decoder.size,
     });
@@ -497,7 +596,7 @@ export class Connection {
     this.#settle(pending, reply);
     if (request.keyword === 'QUIT') {
       // RFC 1939 §6: the session ends with this reply; the server closes, and so do we.
-      this.#destroy(undefined, true, 'the session ended with QUIT');
+      this.#destroy({ byClient: true, detail: 'the session ended with QUIT' });
       return;
     }
     this.#pump();
@@ -506,8 +605,8 @@ export class Connection {
   #settle(pending: Pending, reply: Pop3Reply): void {
     const index = this.#queue.indexOf(pending);
     if (index !== -1) this.#queue.splice(index, 1);
-    if (this.#timerFor === pending) this.#clearTimer();
-    this.#armTimer();
+    if (this.#timers.current === pending) this.#timers.time(undefined);
+    this.#timeHead();
     if (pending.settled) return;
     pending.settled = true;
     pending.cleanup?.();
@@ -519,6 +618,10 @@ export class Connection {
 
   #startTls(pending: Pending, reply: Pop3Reply): void {
     this.#upgrading = true;
+    // The handshake has a deadline of its own, counted from the +OK.
+    pending.deadline = pending.request.deadline ?? this.#settings.deadline ?? DEFAULT_CONNECT_DEADLINE_MS;
+    pending.dueFrom = now();
+    this.#timers.deadlineChanged(pending);
     // RFC 2595 §4 / dinhvh/libetpan#386: bytes after the +OK were not protected; drop them.
     const injected = this.#reader.takeBuffered();
     this.#reader.clear();
@@ -539,9 +642,10 @@ export class Connection {
           this.#secure = true;
           this.#upgrading = false;
           this.#trace('*', 'TLS', [], describeTls(details));
+          // What the server sent after its handshake answers nothing: the next command is not sent yet.
+          const early = this.#reader.takeBuffered();
+          if (early.length > 0) this.#onUnsolicited(early);
           this.#settle(pending, reply);
-          // Anything the server sent after its handshake is already in the reader.
-          this.#run(undefined, false);
         },
         (error: unknown) => {
           this.#upgrading = false;
@@ -555,61 +659,80 @@ export class Connection {
     this.#trace('*', 'TLS', [], `TLS discarded ${octets} plaintext octets received after the STLS reply (RFC 2595 §4)`);
   }
 
-  // ---- timeouts, aborts, closing -------------------------------------------------------
+  // ---- unsolicited replies (RFC 1939 §3) -----------------------------------------------
 
-  #armTimer(): void {
-    const head = this.#queue[0];
-    if (!head?.written || this.#paused || this.#closed) {
-      this.#clearTimer();
+  /**
+   * Bytes arrived while no command was waiting for a reply. Read as the next command's reply,
+   * they would shift every reply after them by one; so nothing more is written, and once the
+   * line is complete the connection ends: with ConnectionClosedError carrying the line as
+   * `serverMessage` when it is a `-ERR` and the server closes within FAREWELL_GRACE_MS (its
+   * farewell), else with UnsolicitedReplyError.
+   */
+  #onUnsolicited(bytes: Buffer): void {
+    let stray = this.#stray;
+    if (!stray) {
+      stray = { data: EMPTY, line: undefined, timer: setTimeout(this.#onStrayTimer, FAREWELL_GRACE_MS) };
+      this.#stray = stray;
+    }
+    if (stray.line !== undefined) {
+      // More after a -ERR: not a farewell.
+      this.#failUnsolicited(stray.line);
       return;
     }
-    if (this.#timerFor === head && this.#timer) {
-      this.#restartTimer();
+    stray.data = Buffer.concat([stray.data, bytes]); // a copy: the chunk may be lent
+    const lf = stray.data.indexOf(LF);
+    if (lf === -1 || lf >= CLIENT_MAX_STATUS_LINE) {
+      if (stray.data.length >= CLIENT_MAX_STATUS_LINE) this.#failUnsolicited(strayLine(stray.data.subarray(0, CLIENT_MAX_STATUS_LINE)));
       return;
     }
-    this.#timerFor = head;
-    // One timer serves reply after reply: refresh() restarts it, even after it has fired.
-    if (this.#timer && this.#timerMs === head.timeout) {
-      this.#restartTimer();
-      return;
-    }
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timerMs = head.timeout;
-    this.#timer = setTimeout(this.#onTimer, head.timeout);
+    const line = strayLine(stray.data.subarray(0, lf));
+    stray.line = line;
+    this.#trace('S', '', [], line, { status: statusOf(line) });
+    if (lf + 1 < stray.data.length || statusOf(line) !== '-ERR') this.#failUnsolicited(line);
   }
 
-  /** Counts the timer's time again from now. */
-  #restartTimer(): void {
-    const timer = this.#timer;
-    // Node's timer object restarts in place; a browser's timer id is replaced.
-    if (typeof timer === 'object') {
-      timer.refresh();
-    } else {
-      clearTimeout(timer);
-      this.#timer = setTimeout(this.#onTimer, this.#timerMs);
-    }
-  }
-
-  /** Nothing is timed any more; the timer may still run out, and then finds nothing to do. */
-  #clearTimer(): void {
-    this.#timerFor = undefined;
-  }
-
-  /** Stops the timer for good, so that a closed connection keeps no timer alive. */
-  #stopTimer(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerFor = undefined;
-  }
-
-  readonly #onTimer = (): void => {
-    const pending = this.#timerFor;
-    if (pending) this.#onTimeout(pending);
+  readonly #onStrayTimer = (): void => {
+    const stray = this.#stray;
+    if (stray && !this.#closed) this.#failUnsolicited(stray.line ?? strayLine(stray.data));
   };
 
-  #onTimeout(pending: Pending): void {
-    // The reply may still come; the connection is out of sync, so it is closed.
-    this.#fail(new Pop3TimeoutError(pending.request.label, pending.timeout), pending);
+  /** The server closed after unsolicited bytes: its farewell if they were a `-ERR`. */
+  #endStray(stray: Stray): void {
+    const line = stray.line ?? strayLine(stray.data);
+    if (statusOf(line) !== '-ERR') {
+      this.#failUnsolicited(line);
+      return;
+    }
+    if (stray.line === undefined) this.#trace('S', '', [], line, { status: '-ERR' });
+    const detail = 'the server closed the connection';
+    const closed = (label: string): ConnectionClosedError => new ConnectionClosedError(label, detail, { serverMessage: line });
+    this.#destroy({
+      byClient: false, detail, errorFor: (p) => closed(p.request.label), closedWith: closed, closeText: 'CLOSE by the server after its farewell',
+    });
+  }
+
+  #failUnsolicited(line: string): void {
+    if (this.#stray?.line === undefined) this.#trace('S', '', [], line, { status: statusOf(line) });
+    const error = new UnsolicitedReplyError(line);
+    this.#destroy({
+      byClient: true, errorFor: () => error, closedWith: () => error, closeText: 'CLOSE by the client: unsolicited reply (RFC 1939 §3)',
+    });
+  }
+
+  // ---- timeouts, aborts, closing -------------------------------------------------------
+
+  /** Times the reply being read: the first command sent, unless reading is paused. */
+  #timeHead(): void {
+    const head = this.#queue[0];
+    this.#timers.time(head?.written && !this.#paused && !this.#closed ? head : undefined);
+  }
+
+  /** The deadline of `pending`'s reply in milliseconds: its own, or the default for its reply (src/client/timing.ts). */
+  #deadlineOf(pending: Pending): number {
+    if (pending.deadline !== undefined) return pending.deadline;
+    if (!pending.request.multiline) return DEFAULT_REPLY_DEADLINE_MS;
+    const body = this.#body?.pending === pending ? this.#body : undefined;
+    return multilineDeadline(body ? Math.max(body.received, body.announced) : 0);
   }
 
   #abortPending(pending: Pending, reason: unknown): void {
@@ -617,11 +740,11 @@ export class Connection {
     if (!pending.written) {
       const index = this.#queue.indexOf(pending);
       if (index !== -1) this.#queue.splice(index, 1);
-      this.#rejectPending(pending, reason);
+      this.#rejectPending(pending, new Pop3AbortError(pending.request.label, reason, false));
       return;
     }
     // Cancelled after it was sent: its reply would be read as the next command's.
-    this.#fail(reason, pending);
+    this.#fail(new Pop3AbortError(pending.request.label, reason, true), pending);
   }
 
   /** Fails `culprit` (default: the command being answered) with `error` and closes. */
@@ -630,38 +753,37 @@ export class Connection {
     const target = culprit ?? this.#queue.find((p) => p.written) ?? this.#queue[0];
     if (target) this.#rejectPending(target, error);
     const what = error instanceof Error ? error.message : String(error);
-    this.#destroy(undefined, true, `the connection was closed after an error (${what})`, error);
+    this.#destroy({ byClient: true, detail: `the connection was closed after an error (${what})`, cause: error });
   }
 
   /**
-   * Closes the transport and rejects everything still queued: with `reason` when given (abort),
-   * else with ConnectionClosedError naming each command.
+   * Closes the transport and rejects everything still queued: by default with
+   * ConnectionClosedError naming each command (Pop3StateError for what QUIT left unsent).
    */
-  #destroy(reason: unknown, byClient: boolean, detail?: string, cause?: unknown): void {
+  #destroy(ending: Ending): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#stopTimer();
+    this.#timers.stop();
+    if (this.#stray) clearTimeout(this.#stray.timer);
+    this.#stray = undefined;
+    this.#closedWith = ending.closedWith;
     const before = this.#state;
     this.#state = 'CLOSED';
-    const text = detail ?? (byClient ? 'the connection was closed by the client' : 'the server closed the connection');
+    const text = ending.detail ?? (ending.byClient ? 'the connection was closed by the client' : 'the server closed the connection');
     const quitDone = this.#quitting && !this.#queue.some((p) => p.request.keyword === 'QUIT' && !p.settled);
     for (const pending of this.#queue.splice(0)) {
       if (pending.settled) continue;
-      if (reason !== undefined) this.#rejectPending(pending, reason);
+      if (ending.errorFor) this.#rejectPending(pending, ending.errorFor(pending));
       else if (!pending.written && quitDone) {
         this.#rejectPending(pending, new Pop3StateError(`cannot send ${pending.request.label}: the session ended with QUIT`));
       } else {
-        this.#rejectPending(
-          pending,
-          new ConnectionClosedError(pending.request.label, text, { cause: cause ?? this.#transportError }),
-        );
+        this.#rejectPending(pending, new ConnectionClosedError(pending.request.label, text, { cause: ending.cause ?? this.#transportError }));
       }
     }
     if (this.#body) this.#body = undefined;
     this.#transport.destroy();
-    this.#trace('*', 'CLOSE', [], `CLOSE ${quitDone ? 'after QUIT' : byClient ? 'by the client' : 'by the server'}`, {
-      before,
-    });
+    const by = quitDone ? 'after QUIT' : ending.byClient ? 'by the client' : 'by the server';
+    this.#trace('*', 'CLOSE', [], ending.closeText ?? `CLOSE ${by}`, { before });
     for (const listener of this.#closeListeners.splice(0)) listener();
   }
 
@@ -723,38 +845,26 @@ function joinPieces(pieces: readonly Buffer[], length: number): Buffer {
   return chunk;
 }
 
-/**
- * Copies decoded pieces to the end of the body buffer. The buffer is allocated once at the size
- * the +OK line announced when it did, else at the first chunk's size, and doubles when full.
- */
-function appendPieces(body: BodyInProgress, pieces: readonly Buffer[], length: number): void {
-  const needed = body.length + length;
-  if (needed > body.bytes.length) {
-    const grown = Buffer.allocUnsafe(Math.max(needed, body.expected, body.length > 0 ? body.bytes.length * 2 : 0));
-    grown.set(body.bytes.subarray(0, body.length));
-    body.bytes = grown;
-  }
-  let at = body.length;
-  for (const piece of pieces) {
-    body.bytes.set(piece, at);
-    at += piece.length;
-  }
-  body.length = at;
-}
-
-/** The buffered body, trimmed to its length (copied when most of the buffer went unused). */
-function finishBody(body: BodyInProgress): Buffer {
-  const { bytes, length } = body;
-  if (length === bytes.length) return bytes;
-  if (length === 0) return Buffer.alloc(0);
-  // A wrong size hint or doubling may leave room: a view keeps it all, so copy when it is a lot.
-  return bytes.length - length <= length / 4 ? bytes.subarray(0, length) : Buffer.from(bytes.subarray(0, length));
-}
-
 function countLines(data: Buffer): number {
   let count = 0;
   for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) count += 1;
   return count;
+}
+
+/** A stray line as text, without its CR. */
+function strayLine(data: Buffer): string {
+  const end = data.length > 0 && data[data.length - 1] === CR ? data.length - 1 : data.length;
+  return data.toString('utf8', 0, end);
+}
+
+/** The status of a line, when it has the shape of one (RFC 1939 §3, RFC 5034 §4). */
+function statusOf(line: string): TranscriptEntry['status'] {
+  try {
+    const { kind } = parseStatusLine(line);
+    return kind === 'ok' ? '+OK' : kind === 'err' ? '-ERR' : '+';
+  } catch {
+    return undefined;
+  }
 }
 
 function describeTls(session: TlsSession): string {

@@ -1,4 +1,4 @@
-import { makeVisible, truncate } from './visible';
+import { makeVisible, truncate } from '../protocol/visible';
 
 const PREVIEW_LINES = 3;
 const PREVIEW_WIDTH = 72;

@@ -447,9 +447,7 @@ export class Pop3Client {
       multiline: expectsMultiline(keyword, args),
       barrier: !COMMANDS[keyword].pipelinable,
     };
-    if (options?.signal) request.signal = options.signal;
-    if (options?.timeout !== undefined) request.timeout = options.timeout;
-    const reply = await this.#conn.request(request);
+    const reply = await this.#conn.request(options ? Object.assign(request, signalOptions(options)) : request);
     if (!reply.ok) throw new Pop3ReplyError(label, reply);
     return reply;
   }
@@ -466,10 +464,12 @@ export class Pop3Client {
   }
 }
 
-function signalOptions(options: CommandOptions | undefined): Pick<CommandRequest, 'signal' | 'timeout'> {
-  const out: Pick<CommandRequest, 'signal' | 'timeout'> = {};
+/** The per-call options a request carries: cancellation, idle timeout, deadline. */
+function signalOptions(options: CommandOptions | undefined): Pick<CommandRequest, 'signal' | 'timeout' | 'deadline'> {
+  const out: Pick<CommandRequest, 'signal' | 'timeout' | 'deadline'> = {};
   if (options?.signal) out.signal = options.signal;
   if (options?.timeout !== undefined) out.timeout = options.timeout;
+  if (options?.deadline !== undefined) out.deadline = options.deadline;
   return out;
 }
 

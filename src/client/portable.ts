@@ -1,5 +1,5 @@
 /** What the client exports wherever it runs: all but connect(), which each build brings (index.ts, browser.ts). */
-export { DEFAULT_TIMEOUT_MS } from './start-session';
+export { DEFAULT_CONNECT_DEADLINE_MS, DEFAULT_REPLY_DEADLINE_MS, DEADLINE_OCTETS_PER_SECOND, DEFAULT_TIMEOUT_MS } from './timing';
 export { isLoopback } from '../protocol/address';
 export { Pop3Client, type SaslMechanismName } from './pop3-client';
 export type { MessageStream } from './message-stream';
@@ -11,10 +11,13 @@ export {
   CapabilityMissingError,
   CleartextRefusedError,
   ConnectionClosedError,
+  Pop3AbortError,
   Pop3ReplyError,
   Pop3StateError,
   Pop3TimeoutError,
   TlsError,
+  UnsolicitedReplyError,
+  type TimeoutKind,
 } from './errors';
 export {
   apopDigest,
@@ -30,4 +33,4 @@ export {
 } from './sasl';
 export { fetchNew, type FetchedMessage, type FetchNewOptions, type FetchNewResult, type SyncProgress } from './sync';
 export { formatTraceLine, printTraceEntry } from './trace';
-export { makeVisible } from './visible';
+export { makeVisible } from '../protocol/visible';

@@ -1,6 +1,8 @@
+import { Pop3AbortError } from './errors';
 import type { UniqueIdListing } from './listing';
 import type { Pop3Message } from './message';
 import type { Pop3Client } from './pop3-client';
+import type { CommandOptions } from './types';
 
 /** Progress of {@link fetchNew}, after each message (and once before the first). */
 export interface SyncProgress {
@@ -11,8 +13,12 @@ export interface SyncProgress {
   totalOctets: number;
 }
 
-/** Options of {@link fetchNew}. */
-export interface FetchNewOptions {
+/**
+ * Options of {@link fetchNew}. `signal`, `timeout` and `deadline` apply to each command it sends
+ * (CAPA, UIDL, LIST, every RETR), as for any call; `signal` also stops it between messages. To
+ * bound the whole fetch, pass `signal: AbortSignal.timeout(ms)`.
+ */
+export interface FetchNewOptions extends CommandOptions {
   /** Unique-ids already stored: those messages are not fetched again. */
   seen: Iterable<string>;
   onProgress?(progress: SyncProgress): void;
@@ -49,11 +55,15 @@ const DEFAULT_WINDOW = 8;
  * (UIDL, then LIST for sizes, then RETR). Message-numbers last one session; unique-ids last
  * (RFC 1939 §7). With PIPELINING (RFC 2449 §6.6) several RETRs go out at once and their
  * replies are matched in order. Needs a client in TRANSACTION.
- * @throws whatever the commands throw (Pop3ReplyError when UIDL is not supported).
+ * @throws whatever the commands throw (Pop3ReplyError when UIDL is not supported), and
+ *   Pop3AbortError when `signal` aborts.
  */
 export async function fetchNew(client: Pop3Client, options: FetchNewOptions): Promise<FetchNewResult> {
-  const caps = await client.capabilitiesOrNone();
-  const listing = await client.uidl();
+  // Its signal, timeout and deadline go with every command; the other options are fetchNew's own.
+  const call: CommandOptions = options;
+  const signal = options.signal;
+  const caps = await client.capabilitiesOrNone(call);
+  const listing = await client.uidl(undefined, call);
   const seen = new Set(options.seen);
   const onServer = new Set<string>();
   const wanted: UniqueIdListing[] = [];
@@ -73,7 +83,7 @@ export async function fetchNew(client: Pop3Client, options: FetchNewOptions): Pr
     return { fetched, vanished, duplicates };
   }
 
-  const sizes = new Map((await client.list()).map((s) => [s.n, s.size]));
+  const sizes = new Map((await client.list(undefined, call)).map((s) => [s.n, s.size]));
   const progress: SyncProgress = {
     messages: 0,
     totalMessages: wanted.length,
@@ -89,13 +99,15 @@ export async function fetchNew(client: Pop3Client, options: FetchNewOptions): Pr
   /** Sends RETRs until `window` are on the wire; those sent together leave in one write. */
   const fill = (): void => {
     for (; launched < wanted.length && inFlight.length < window; launched += 1) {
-      const retrieval = client.retr(wanted[launched]!.n);
+      const retrieval = client.retr(wanted[launched]!.n, call);
       retrieval.catch(() => undefined); // awaited below, in order; this only silences early failures
       inFlight.push(retrieval);
     }
   };
   fill();
   for (const entry of wanted) {
+    // Aborted while onMessage ran, with nothing on the wire to reject: stop here all the same.
+    if (signal?.aborted) throw new Pop3AbortError('fetchNew', signal.reason, false);
     const message = await inFlight.shift()!;
     // Top the window up once half of it has come back: fewer, fuller writes, and the server
     // still has the other half to answer meanwhile.

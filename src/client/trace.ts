@@ -1,5 +1,5 @@
 import type { TranscriptEntry } from '../protocol';
-import { makeVisible, truncate } from './visible';
+import { makeVisible, truncate } from '../protocol/visible';
 
 const WIDTH = 120;
 

@@ -21,10 +21,20 @@ export interface Pop3Reply {
 
 /** Options that apply to one call. */
 export interface CommandOptions {
-  /** Cancels this call; a call cancelled mid-reply closes the connection. */
+  /**
+   * Cancels this call with Pop3AbortError (code `ABORTED`, `cause` the signal's reason); a call
+   * cancelled mid-reply closes the connection.
+   */
   signal?: AbortSignal;
   /** Idle timeout for this call in milliseconds, instead of the connection's. */
   timeout?: number;
+  /**
+   * Deadline for this call's reply in milliseconds, instead of the connection's or the default
+   * (60 s for a single-line reply; 60 s plus 1 s per 64 KiB for a multi-line one). It counts
+   * from when the reply is due: when the command is sent, or, behind pipelined commands, when
+   * the replies before it are complete. Time a stream waits for a slow consumer does not count.
+   */
+  deadline?: number;
 }
 
 /** Options of {@link connect}. Extra fields are ignored, so `connect(sandbox)` works. */
@@ -48,12 +58,28 @@ export interface ConnectOptions {
   ca?: string | Buffer;
   /** Idle timeout per command in milliseconds, reset whenever data arrives. Default 30 s. */
   timeout?: number;
+  /**
+   * Deadline in milliseconds for each exchange, however steadily data arrives: opening the
+   * connection and reading the greeting, each command's reply (see {@link CommandOptions.deadline}),
+   * an STLS handshake. Replaces the defaults: 30 s to connect and greet, 30 s for a TLS
+   * handshake, 60 s for a single-line reply, 60 s plus 1 s per 64 KiB for a multi-line one.
+   */
+  deadline?: number;
   /** Timeout for the TCP (and TLS) connection in milliseconds. Default 15 s. */
   connectTimeout?: number;
   /** Receives every trace entry; `true` prints them (`C:` / `S:` lines, secrets redacted). */
   trace?: boolean | ((entry: TranscriptEntry) => void);
-  /** Cancels every call on the connection, and closes it. */
+  /**
+   * Bounds the connection's whole life: aborting it cancels every call on the connection, and
+   * closes it (calls reject with Pop3AbortError). To bound only connect(), use `connectSignal`.
+   */
   signal?: AbortSignal;
+  /**
+   * Bounds only connect(): opening the connection, the greeting and, with `starttls`, the
+   * upgrade. Once connect() has resolved it has no effect, so `AbortSignal.timeout(ms)` belongs
+   * here, not in `signal`, where it would close the connection `ms` after it opened.
+   */
+  connectSignal?: AbortSignal;
   /** Allow a password in cleartext to a host that is not loopback. Default false. */
   allowCleartext?: boolean;
   /** Largest message accepted, in octets (default CLIENT_MAX_MESSAGE_SIZE, 256 MiB). */

@@ -1,6 +1,7 @@
 /**
  * Typed errors with stable codes. The REPL's hints key on `code`, whichever side raised the error.
  */
+import { makeVisible } from './visible';
 
 /**
  * Root of every error this project throws on purpose: a message for people and a stable `code`
@@ -38,10 +39,14 @@ export class LineTooLongError extends ProtocolError {
   }
 }
 
-/** A reply was not `+OK`, `-ERR` or a SASL continuation, or a listing line was malformed. */
+/**
+ * A reply was not `+OK`, `-ERR` or a SASL continuation, or a listing line was malformed. The
+ * detail quotes the peer, so its control characters are made visible: printing the message
+ * cannot drive a terminal.
+ */
 export class MalformedReplyError extends ProtocolError {
   constructor(detail: string) {
-    super('MALFORMED_REPLY', `malformed reply: ${detail}`);
+    super('MALFORMED_REPLY', `malformed reply: ${makeVisible(detail)}`);
   }
 }
 

@@ -1,5 +1,8 @@
 import type { TranscriptEntry } from '../protocol/transcript';
 import type { SessionState } from '../protocol/states';
+import { REDACTED } from '../protocol/commands';
+import type { CallRecord } from '../tutor';
+import { redactRawLine } from './raw-session';
 
 /** What the REPL needs of a client: enough to close it and to show raw replies. */
 export interface ReplClient {
@@ -37,7 +40,20 @@ export interface ClientTrackerOptions<C extends ReplClient, O extends object> {
   onTrace(entry: TranscriptEntry, origin: ClientOrigin): void;
   /** Called once per client created. */
   onClient?(origin: ClientOrigin): void;
+  /**
+   * Where the results of the prompt's client calls go (connect, every method of a client it
+   * made, and client exports in scope): `start` numbers a call as it begins, `settle` gets what
+   * it resolved or rejected with.
+   */
+  calls?: { start(): number; settle(record: CallRecord): void };
+  /** The accounts' passwords, so an APOP digest that is one of them is recorded as such (never as itself). */
+  passwords?: readonly string[];
 }
+
+/** Arguments that are secrets, by method: replaced by `***` in the recorded call. */
+const SECRET_ARGS: Readonly<Record<string, readonly number[]>> = { pass: [0], apop: [1], auth: [1] };
+/** Methods not recorded: they settle nothing a learner reads. */
+const UNRECORDED = new Set(['constructor', 'close']);
 
 /**
  * Wraps the client's connect so every client the REPL creates is known (and closed on
@@ -50,6 +66,8 @@ export class ClientTracker<C extends ReplClient, O extends object> {
   #controller = new AbortController();
   /** Counts closeAll calls, so a connect that outlives one is closed when it lands. */
   #generation = 0;
+  /** Promises returned by recorded calls, with the call, so a forgotten `await` can be named. */
+  readonly #pending = new WeakMap<object, string>();
 
   constructor(options: ClientTrackerOptions<C, O>) {
     this.#options = options;
@@ -74,7 +92,7 @@ export class ClientTracker<C extends ReplClient, O extends object> {
       if (typeof own === 'function') own(entry);
     };
     const signal = options?.signal ? AbortSignal.any([options.signal, this.signal]) : this.signal;
-    return this.#options.connect({ ...options, trace, signal }).then((client) => {
+    const connecting = this.#options.connect({ ...options, trace, signal }).then((client) => {
       // A connect nobody awaited that finishes after closeAll (a lesson change, the REPL's
       // exit) would otherwise keep its session open until the server's autologout.
       if (generation !== this.#generation) {
@@ -82,9 +100,73 @@ export class ClientTracker<C extends ReplClient, O extends object> {
         return client;
       }
       this.#clients.add(client);
+      if (origin === 'prompt') this.#instrument(client);
       this.#options.onClient?.(origin);
       return client;
     });
+    return origin === 'prompt' ? this.#recorded('connect', [options], connecting) : connecting;
+  }
+
+  /** A client export (e.g. `fetchNew`) whose calls are recorded like a client's methods. */
+  recordedExport<F>(name: string, fn: F): F {
+    if (typeof fn !== 'function') return fn;
+    const tracker = this;
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      const result: unknown = Reflect.apply(fn, this, args);
+      return isThenable(result) ? tracker.#recorded(name, args, result) : result;
+    };
+    Object.defineProperty(wrapped, 'name', { value: name });
+    return wrapped as F;
+  }
+
+  /** The call a pending promise came from (`retr(1)`), when it is one the tracker recorded. */
+  describePending(value: unknown): string | undefined {
+    return typeof value === 'object' && value !== null ? this.#pending.get(value) : undefined;
+  }
+
+  /** Records what each of a client's methods settles with, by wrapping them on the instance (no Proxy). */
+  #instrument(client: C): void {
+    const names = new Set<string>();
+    for (let proto = Object.getPrototypeOf(client) as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+      for (const name of Object.getOwnPropertyNames(proto)) {
+        if (!UNRECORDED.has(name) && typeof Object.getOwnPropertyDescriptor(proto, name)?.value === 'function') names.add(name);
+      }
+    }
+    for (const name of names) {
+      const method = (client as unknown as Record<string, (...args: unknown[]) => unknown>)[name];
+      if (typeof method !== 'function') continue;
+      Object.defineProperty(client, name, {
+        configurable: true,
+        writable: true,
+        enumerable: false,
+        value: (...args: unknown[]): unknown => {
+          const state = client.state;
+          const result = method.apply(client, args);
+          return isThenable(result) ? this.#recorded(name, args, result, state) : result;
+        },
+      });
+    }
+  }
+
+  /** Numbers a call now and records what `result` settles with; returns the promise to hand back. */
+  #recorded<T>(call: string, args: readonly unknown[], result: PromiseLike<T>, state?: string): Promise<T> {
+    const calls = this.#options.calls;
+    const shownArgs = redactArgsOf(call, args, this.#options.passwords ?? []);
+    const seq = calls?.start();
+    const base = { seq: seq ?? 0, call, args: shownArgs, time: Date.now(), ...(state !== undefined ? { state } : {}) };
+    // A new promise that settles as the call does: a rejection nobody awaits still shows as one.
+    const promise = Promise.resolve(result).then(
+      (value) => {
+        calls?.settle({ ...base, ok: true, value });
+        return value;
+      },
+      (error: unknown) => {
+        calls?.settle({ ...base, ok: false, value: error });
+        throw error;
+      },
+    );
+    this.#pending.set(promise, `${call}(${shownArgs.map(showArgument).join(', ')})`);
+    return promise;
   }
 
   /** Cancels everything pending on every client (which closes them) and arms a fresh signal. */
@@ -112,4 +194,29 @@ export class ClientTracker<C extends ReplClient, O extends object> {
     this.#clients.clear();
     return closed;
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** A call's arguments as recorded: secrets `***`, a raw line redacted as raw mode records it. */
+function redactArgsOf(call: string, args: readonly unknown[], passwords: readonly string[]): unknown[] {
+  if (call === 'send' && typeof args[0] === 'string') return [redactRawLine(args[0], passwords), ...args.slice(1)];
+  const secret = SECRET_ARGS[call] ?? [];
+  return args.map((arg, i) => (secret.includes(i) ? REDACTED : redactObject(arg)));
+}
+
+/** An options object with its password-like fields as `***`. */
+function redactObject(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const entries = Object.entries(value).map(([k, v]) => [k, /pass|secret/i.test(k) ? REDACTED : v] as const);
+  return Object.fromEntries(entries);
+}
+
+/** An argument as a call is named in a hint: numbers and short strings as typed, anything else elided. */
+function showArgument(arg: unknown): string {
+  if (typeof arg === 'number') return String(arg);
+  if (typeof arg === 'string' && arg.length <= 20) return JSON.stringify(arg);
+  return '…';
 }

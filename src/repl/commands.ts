@@ -11,6 +11,7 @@ export interface CommandHost {
   showHint(): void;
   runCheck(): void | Promise<void>;
   showSolution(): void;
+  editFile(): void | Promise<void>;
   reset(arg: string): Promise<void>;
   setTrace(arg: string): void;
   toggleRaw(): Promise<void>;
@@ -47,7 +48,8 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   { name: 'prev', help: 'Go back to the previous lesson', run: (h) => h.goRelative(-1) },
   { name: 'hint', help: 'One more hint for the first goal not met yet', run: (h) => h.showHint() },
   { name: 'check', help: 'Check every goal of the lesson now', run: (h) => h.runCheck() },
-  { name: 'solution', help: 'The model answer: whole after a pass, a line more per failed .check before', run: (h) => h.showSolution() },
+  { name: 'solution', help: 'The model answer: whole after a pass, a goal\'s lines once its hints are seen', run: (h) => h.showSolution() },
+  { name: 'edit', help: "Open the lesson's file in $VISUAL or $EDITOR (file exercises)", run: (h) => h.editFile() },
   {
     name: 'reset',
     args: '[all]',

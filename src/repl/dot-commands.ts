@@ -2,6 +2,8 @@ import { isReadingOnly } from '../tutor';
 import type { Lesson, LessonSession } from '../tutor';
 import type { ReplClient } from './client-tracker';
 import type { CommandHost } from './commands';
+import { chosenEditor, openInEditor } from './editor';
+import type { EditorTerminal } from './editor';
 import type { Evaluator } from './evaluator';
 import type { LessonControl } from './lesson-control';
 import type { RawMode } from './raw-mode';
@@ -15,13 +17,15 @@ export interface CommandHostOptions<C extends ReplClient, O extends object> {
   control: LessonControl<C, O>;
   raw: RawMode<C, O>;
   evaluator: Evaluator;
+  /** For `.edit`: the environment naming the editor, and the terminal it borrows. */
+  editor: { env: NodeJS.ProcessEnv; terminal: EditorTerminal };
   /** Why the learner may not enter a lesson now (a classroom's pacing), or undefined. */
   mayEnter?: (lesson: Lesson) => string | undefined;
 }
 
 /** The host behind each dot-command of the table in ./commands. */
 export function createCommandHost<C extends ReplClient, O extends object>(options: CommandHostOptions<C, O>): CommandHost {
-  const { session, screen, control, raw, evaluator } = options;
+  const { session, screen, control, raw, evaluator, editor } = options;
   const refused = (lesson: Lesson): boolean => {
     const reason = options.mayEnter?.(lesson);
     if (reason) screen.print(reason);
@@ -69,7 +73,33 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
       await control.runExerciseCheck(lesson);
       screen.outcome(session, session.check(true), true);
     },
-    showSolution: () => screen.solution(session.solution()),
+    showSolution() {
+      const view = session.solution();
+      const lesson = session.current;
+      // A file exercise's solution is a file: written beside the learner's once it may be seen.
+      if (lesson?.definition.exercise && (view.passed || view.lines.length > 0 || view.hintsLeft === 0)) {
+        const file = control.writeSolutionFile(lesson);
+        if (file) {
+          screen.exercise.solutionFile(file);
+          return;
+        }
+      }
+      screen.solution(view);
+    },
+    async editFile() {
+      const file = control.exercisePaths(session.current)?.file;
+      if (!file) {
+        screen.exercise.nothingToEdit();
+        return;
+      }
+      const command = chosenEditor(editor.env);
+      if (!command) {
+        screen.exercise.noEditor(file);
+        return;
+      }
+      screen.exercise.editing(file, command);
+      screen.exercise.edited(await openInEditor(command, file, editor.terminal, editor.env));
+    },
     async reset(arg) {
       const words = arg.trim().split(/\s+/).filter(Boolean);
       if (words[0] === 'all') {

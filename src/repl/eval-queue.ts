@@ -32,6 +32,11 @@ export class EvalQueue {
     this.#options = options;
   }
 
+  /** Inputs waiting behind the one running (a paste at a terminal). */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
   /** True while an evaluation or a command's work is running. */
   get busy(): boolean {
     return this.#busy;

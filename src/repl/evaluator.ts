@@ -1,23 +1,25 @@
-import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import * as vm from 'node:vm';
-import { CodedError } from '../protocol/errors';
-import { addedChunks } from './added-chunks';
-import { declaredNames, memberNames } from './completion';
+import { declaredNames as namesInSource, memberNames } from './completion';
+import { declaredNames } from './input-source';
 import { recoverableOr } from './recoverable';
-import { createSwcService, createTsNodeService, loadSwc, swcInstalled } from './ts-service';
-import type { TsService } from './ts-service';
+import { TsDiagnosticError } from './ts-error';
+import { ReplContext } from './repl-context';
+import { createTsChecker } from './ts-checker';
+import type { TsChecker } from './ts-checker';
+import { createTranspiler, swcInstalled } from './transpile';
+import type { CompileMode, Transpile } from './transpile';
+
+export { EVAL_INTERRUPTED, EvalInterruptedError } from './repl-context';
 
 /**
- * Evaluation behind a small interface, so ts-node (near its end of life) can later give way
- * to another checker or stripper without touching the REPL.
+ * Evaluation behind a small interface, so the compiler and the runtime can change without
+ * touching the REPL (docs/architecture.md, "The evaluator").
  */
 export interface Evaluator {
   /**
    * Compiles and runs one input, awaiting top-level `await`.
-   * @throws Recoverable (node:repl) when the input is incomplete, a TypeScript diagnostic
-   *   error (`TSError`, with `diagnosticCodes`), or whatever the code threw.
+   * @throws Recoverable (node:repl) when the input is incomplete, a TsDiagnosticError
+   *   (`diagnosticCodes`), an EvalInterruptedError, or whatever the code threw.
    */
   evalCode(code: string, options?: EvalOptions): Promise<EvalResult>;
   /** Completions for the end of `line`: [candidates, the fragment they complete]. */
@@ -35,7 +37,7 @@ export interface Evaluator {
   /** True when the checker runs (not --fast). */
   readonly typeChecked: boolean;
   /** How it compiles: `typecheck`, `transpile` or `swc`. */
-  readonly mode: 'typecheck' | 'transpile' | 'swc';
+  readonly mode: CompileMode;
 }
 
 /** What an evaluation produced, boxed so a promise value stays a promise (a forgotten `await` shows). */
@@ -69,132 +71,93 @@ export interface EvaluatorOptions {
   cwd?: string;
 }
 
-/** The code of a runaway evaluation stopped by the watchdog or Ctrl-C. */
-export const EVAL_INTERRUPTED = 'EVAL_INTERRUPTED';
-
-/** A synchronous evaluation was stopped (timeout or Ctrl-C). */
-export class EvalInterruptedError extends CodedError {
-  constructor(why: 'timeout' | 'sigint', timeoutMs?: number) {
-    super(EVAL_INTERRUPTED, why === 'timeout' ? `stopped after ${timeoutMs} ms (the evaluation limit)` : 'interrupted by Ctrl-C');
-  }
-}
-
 /**
- * Creates the evaluator: ts-node with the type checker, or in fast mode swc directly (ts-node
- * transpiling when swc does not load). The compiler loads on first use (or {@link Evaluator.warm}).
+ * Creates the evaluator: each input is checked against the ones before it (the checker, unless
+ * fast), transpiled on its own (TypeScript, or swc in fast mode) and run in V8's REPL mode in
+ * a context of its own. The compiler loads on first use (or {@link Evaluator.warm}).
  */
 export function createEvaluator(options: EvaluatorOptions): Evaluator {
   const cwd = options.cwd ?? process.cwd();
   const virtualPath = path.join(cwd, '<repl>.ts');
-  let service: TsService | undefined;
   // Whether swc's native binding loads is learnt on first use, after the prompt (~25 ms).
-  let mode: Evaluator['mode'] = options.fast ? (swcInstalled() ? 'swc' : 'transpile') : 'typecheck';
-  // The virtual file: the prelude of declarations plus every accepted input.
-  let prelude = '';
-  let input = '';
-  let output = '';
+  let mode: CompileMode = options.fast ? (swcInstalled() ? 'swc' : 'transpile') : 'typecheck';
+  let transpile: Transpile | undefined;
+  let checker: TsChecker | undefined;
+  /** Every accepted input as typed, for completing the names it declared. */
+  let typed = '';
   const injected = new Map<string, { type: string; value: unknown }>();
-  let context = createContext();
+  let context = newContext();
 
-  function ensureService(): TsService {
-    if (service) return service;
-    if (mode === 'swc') {
-      const swc = loadSwc();
-      if (swc) {
-        service = createSwcService(swc);
-        return service;
-      }
-      mode = 'transpile';
-    }
-    service = createTsNodeService(options.project, mode !== 'typecheck', virtualPath, {
-      readFile: (p: string) => (p === virtualPath ? prelude + input : readIfExists(p)),
-      fileExists: (p: string) => p === virtualPath || isFile(p),
-    });
-    return service;
-  }
-
-  function createContext(): vm.Context {
-    const sandbox: Record<string, unknown> = {};
-    const ctx = vm.createContext(sandbox, { name: 'pop3-playground REPL' });
-    // Like node:repl's own context: every host global the new realm lacks, by descriptor.
-    const own = vm.runInContext('Object.getOwnPropertyNames(globalThis)', ctx) as string[];
-    for (const name of Object.getOwnPropertyNames(globalThis)) {
-      if (own.includes(name) || name === 'global' || name === 'console') continue;
-      const descriptor = Object.getOwnPropertyDescriptor(globalThis, name);
-      if (descriptor) Object.defineProperty(ctx, name, descriptor);
-    }
-    const localRequire = createRequire(path.join(cwd, '<repl>'));
-    const module = { exports: {}, require: localRequire, id: '<repl>', filename: virtualPath, loaded: true, paths: [] };
-    Object.assign(ctx, { global: ctx, require: localRequire, module, exports: module.exports, __filename: virtualPath, __dirname: cwd });
-    if (options.console) ctx.console = options.console;
-    for (const [name, { value }] of injected) defineInjected(ctx, name, value);
+  function newContext(): ReplContext {
+    const ctx = new ReplContext({ cwd, timeoutMs: options.timeoutMs ?? 0, ...(options.console ? { console: options.console } : {}) });
+    for (const [name, { value }] of injected) ctx.define(name, value);
     return ctx;
   }
 
-  function run(code: string): unknown {
-    // Strict like the compiled module (an assignment to an injected name throws); `void 0`
-    // keeps the directive from becoming the value of a declaration-only input.
-    const script = new vm.Script(`"use strict"; void 0; ${code}`, { filename: virtualPath });
-    try {
-      return script.runInContext(context, {
-        breakOnSigint: true,
-        ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-      });
-    } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw new EvalInterruptedError('timeout', options.timeoutMs);
-      if (code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new EvalInterruptedError('sigint');
-      throw error;
+  function ensureTranspiler(): Transpile {
+    transpile ??= createTranspiler(mode, options.project);
+    if (!transpile) {
+      // swc's native binding did not load on this platform: TypeScript transpiles instead.
+      mode = 'transpile';
+      transpile = createTranspiler(mode, options.project)!;
     }
+    return transpile;
   }
 
-  /** Compiles `prelude + input + code`; returns the new JavaScript to run. Keeps state only when `commit`. */
-  function compileAppended(code: string, commit: boolean): string[] {
-    const svc = ensureService();
-    const before = input;
-    input += code;
-    let js: string;
-    try {
-      js = svc.compile(prelude + input, virtualPath, 0);
-    } catch (error) {
-      input = before;
-      throw error;
+  function ensureChecker(): TsChecker | undefined {
+    if (mode !== 'typecheck') return undefined;
+    if (!checker) {
+      checker = createTsChecker(options.project, virtualPath);
+      checker.setPrelude(prelude());
     }
-    const chunks = addedChunks(output, js);
-    if (commit) {
-      output = js;
-      // A semicolon keeps this input from running on into the next (`2` then `+ 2`).
-      input = input.replace(/([^\n\s])([\n\s]*)$/, (all, last: string, ws: string) => (last === ';' ? all : `${last};${ws}`));
-    } else {
-      input = before;
+    return checker;
+  }
+
+  function prelude(): string {
+    // `export {}` makes the virtual file a module, so learner names never clash with globals.
+    return `export {};\n${[...injected].map(([name, { type }]) => `declare const ${name}: ${type};\n`).join('')}`;
+  }
+
+  /** Checks and compiles one input; the returned function accepts it into the checker's file. */
+  function compile(code: string): { js: string; accept: () => void } {
+    const accept = ensureChecker()?.check(code) ?? refuseInjectedNames(code);
+    return { js: ensureTranspiler()(code), accept };
+  }
+
+  /**
+   * Without the checker, an input that declares an injected name again would shadow it (REPL
+   * mode allows that); refused as the checker would (TS2451). Parsed only when it may.
+   */
+  function refuseInjectedNames(code: string): () => void {
+    const mentioned = [...injected.keys()].filter((name) => new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`).test(code));
+    if (mentioned.length > 0 && /\b(?:const|let|var|class|function|import)\b/.test(code)) {
+      const taken = declaredNames(code).find((name) => injected.has(name));
+      if (taken !== undefined) {
+        const message = `Cannot redeclare block-scoped variable '${taken}'.`;
+        throw new TsDiagnosticError(`<repl>.ts: error TS2451: ${message}`, [{ code: 2451, message }], code);
+      }
     }
-    return chunks;
+    return () => {};
   }
 
   async function evalCode(source: string, evalOptions: EvalOptions = {}): Promise<EvalResult> {
-    let code = source.endsWith('\n') ? source : `${source}\n`;
-    let chunks: string[];
+    const code = source.endsWith('\n') ? source : `${source}\n`;
+    let compiled: { js: string; accept: () => void };
     // `{ a: 1 }` reads better as an object than as a block (node:repl does the same).
     const wrap = /^\s*{/.test(code) && !/;\s*$/.test(code);
     try {
-      chunks = compileAppended(wrap ? `(${code.trim()})\n` : code, true);
+      compiled = compile(wrap ? `(${code.trim()})\n` : code);
     } catch (error) {
       if (!wrap) throw recoverableOr(error, code);
       try {
-        chunks = compileAppended(code, true);
+        compiled = compile(code);
       } catch (second) {
         throw recoverableOr(second, code);
       }
     }
-    let value: unknown;
-    for (const chunk of chunks) {
-      const awaited = chunk.includes('await') ? wrapTopLevelAwait(chunk) : null;
-      if (awaited === null) {
-        value = run(chunk);
-        continue;
-      }
-      value = await raceSignal(run(awaited) as Promise<unknown>, evalOptions.signal);
-    }
+    compiled.accept();
+    typed += code;
+    const { value } = await raceSignal(context.run(compiled.js), evalOptions.signal);
     return { value };
   }
 
@@ -204,19 +167,18 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       const [, chain = '', fragment = ''] = match;
       const target = lookupChain(chain);
       if (target === undefined || target === null) return [[], fragment];
-      const names = memberNames(target).filter((n) => n.startsWith(fragment));
-      return [names.map((n) => `${n}`), fragment];
+      return [memberNames(target).filter((n) => n.startsWith(fragment)), fragment];
     }
     const word = /([A-Za-z_$][\w$]*)$/.exec(line)?.[1] ?? '';
     if (word === '' && line.trim() !== '') return [[], ''];
-    const names = new Set<string>([...injected.keys(), ...declaredNames(input)]);
-    for (const name of Object.keys(context)) if (!name.startsWith('_')) names.add(name);
+    const names = new Set<string>([...injected.keys(), ...namesInSource(typed)]);
+    for (const name of context.globals()) if (!name.startsWith('_')) names.add(name);
     return [[...names].filter((n) => n.startsWith(word)).sort(), word];
   }
 
   function lookupChain(chain: string): unknown {
     const [head = '', ...rest] = chain.split('.');
-    let value = lookup(head);
+    let value = context.lookup(head);
     for (const part of rest) {
       if (value === undefined || value === null) return undefined;
       try {
@@ -228,79 +190,37 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     return value;
   }
 
-  function lookup(name: string): unknown {
-    if (!/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
-    try {
-      // A bare identifier read: block-scoped names live in the context's script scope.
-      return new vm.Script(`typeof ${name} === 'undefined' ? undefined : ${name}`).runInContext(context, { timeout: 100 });
-    } catch {
-      return undefined;
-    }
-  }
-
-  function typeOf(expression: string): string | undefined {
-    if (mode !== 'typecheck') return undefined;
-    const svc = ensureService();
-    const text = `${prelude}${input}\n;${expression}`;
-    try {
-      const info = svc.getTypeInfo(text, virtualPath, text.length);
-      return info.name || undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  function reset(): void {
-    input = '';
-    output = '';
-    injected.clear();
-    rebuildPrelude();
-    context = createContext();
-  }
-
-  function rebuildPrelude(): void {
-    // `export {}` makes the virtual file a module, so learner names never clash with globals.
-    prelude = 'export {};\n';
-    for (const [name, { type }] of injected) prelude += `declare const ${name}: ${type};\n`;
-    if (service) output = safeCompile(prelude) ?? '';
-  }
-
-  function safeCompile(text: string): string | undefined {
-    try {
-      return ensureService().compile(text, virtualPath, 0);
-    } catch {
-      return undefined;
-    }
-  }
-
-  function inject(name: string, type: string, value: unknown): void {
-    injected.set(name, { type, value });
-    defineInjected(context, name, value);
-    const before = prelude;
-    rebuildPrelude();
-    // A prelude change shifts the output; rebase the diff so earlier input never re-runs.
-    if (service && before !== prelude) output = safeCompile(prelude + input) ?? output;
-  }
-
-  function warm(): void {
-    try {
-      const svc = ensureService();
-      svc.compile(`${prelude}${input}void 0;\n`, virtualPath, 0);
-      if (!output) output = safeCompile(prelude + input) ?? '';
-    } catch {
-      // Warming is best effort; the real evaluation reports any problem.
-    }
-  }
-
-  rebuildPrelude();
   return {
     evalCode,
     complete,
-    typeOf,
-    reset,
-    inject,
-    lookup,
-    warm,
+    typeOf(expression) {
+      try {
+        return ensureChecker()?.typeOf(expression);
+      } catch {
+        return undefined;
+      }
+    },
+    reset() {
+      typed = '';
+      injected.clear();
+      checker?.reset();
+      checker?.setPrelude(prelude());
+      context = newContext();
+    },
+    inject(name, type, value) {
+      injected.set(name, { type, value });
+      context.define(name, value);
+      checker?.setPrelude(prelude());
+    },
+    lookup: (name) => context.lookup(name),
+    warm() {
+      try {
+        ensureTranspiler()('void 0');
+        ensureChecker()?.warm();
+      } catch {
+        // Warming is best effort; the real evaluation reports any problem.
+      }
+    },
     get typeChecked() {
       return mode === 'typecheck';
     },
@@ -308,22 +228,6 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       return mode;
     },
   };
-}
-
-function defineInjected(ctx: vm.Context, name: string, value: unknown): void {
-  // Non-configurable and read-only, so `sandbox = 1` cannot lose the sandbox by accident.
-  Object.defineProperty(ctx, name, { value, writable: false, enumerable: true, configurable: false });
-}
-
-let processTopLevelAwait: ((src: string) => string | null) | undefined;
-
-/** Wraps top-level `await` code in an async function, hoisting its declarations (node:repl's transform, via ts-node). */
-function wrapTopLevelAwait(code: string): string | null {
-  if (!processTopLevelAwait) {
-    const file = path.join(path.dirname(require.resolve('ts-node')), '..', 'dist-raw', 'node-internal-repl-await.js');
-    processTopLevelAwait = (require(file) as { processTopLevelAwait: (src: string) => string | null }).processTopLevelAwait;
-  }
-  return processTopLevelAwait(code);
 }
 
 function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
@@ -343,21 +247,4 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pr
       },
     );
   });
-}
-
-function readIfExists(p: string): string | undefined {
-  try {
-    return readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    const st = statSync(p);
-    return st.isFile() || st.isFIFO();
-  } catch {
-    return false;
-  }
 }

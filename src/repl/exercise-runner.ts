@@ -1,23 +1,16 @@
-import { mkdirSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import * as playground from '../index';
+import { Worker } from 'node:worker_threads';
 import { CodedError } from '../protocol/errors';
-import type { FaultSpec } from '../protocol/faults';
 import type { TranscriptEntry } from '../protocol/transcript';
-import { CHECK_RUNS_DIR, PLAYGROUND_MODULE } from '../tutor';
-import { loadExerciseCheck } from '../tutor/node/exercise-check';
-import type { ExerciseContext, ExerciseDefinition, ExerciseFacts, ExercisePaths, LessonStartState } from '../tutor';
-import { loadExerciseModule } from './exercise-module';
+import type { ExerciseDefinition, ExerciseFacts, ExercisePaths, LessonStartState } from '../tutor';
+import type { ExerciseWorkerData, ReplMessage, SandboxCall, WorkerMessage } from './exercise-protocol';
 import type { PlaygroundTarget } from './target';
 
 /** How long one `.check` of a file exercise may run before it is stopped. */
 export const EXERCISE_TIMEOUT_MS = 60_000;
 
-/** The project root, where packages the exercise imports are found when not beside it. */
+/** The project root: where the worker finds the TypeScript loader and packages the exercise imports. */
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
-
-/** The modules an exercise file imports by name: the client, as `pop3-playground`. */
-export const DEFAULT_EXERCISE_MODULES: Readonly<Record<string, unknown>> = Object.freeze({ [PLAYGROUND_MODULE]: playground });
 
 /** Options of {@link runExercise}. */
 export interface RunExerciseOptions {
@@ -26,119 +19,122 @@ export interface RunExerciseOptions {
   target: PlaygroundTarget;
   /** The lesson's start state, put back once the run is over. */
   start: LessonStartState | undefined;
-  /** Cancels the run (Ctrl-C). */
+  /** Stops the run (Ctrl-C). */
   signal?: AbortSignal;
   timeoutMs?: number;
-  modules?: Readonly<Record<string, unknown>>;
-}
-
-/** What a run found, and the lines it asked to show. */
-export interface ExerciseRunOutcome {
-  facts: ExerciseFacts;
-  reports: string[];
+  /** Each line the run reports, as it comes (the type errors first, then one per scenario). */
+  onReport(line: string): void;
 }
 
 /**
- * Runs a lesson's exercise check over the learner's file: the `run` of the lesson's check module
- * drives it against the server. Never throws: a failure becomes `facts.error`. Afterwards the sandbox is put
- * back in the lesson's start state.
+ * Runs a lesson's exercise check over the learner's file in a worker thread of its own (see
+ * ./exercise-worker), which is ended when the check is over, at the time limit or when
+ * `signal` aborts: a synchronous endless loop in the learner's file stops too, and every
+ * connection it left open closes with the thread, so no maildrop lock outlives the run. The
+ * worker's calls on the sandbox are answered here. Never throws: a failure becomes
+ * `facts.error`. Afterwards the sandbox is settled and put back in the lesson's start state.
  */
-export async function runExercise(options: RunExerciseOptions): Promise<ExerciseRunOutcome> {
+export async function runExercise(options: RunExerciseOptions): Promise<ExerciseFacts> {
   const { exercise, paths, target } = options;
-  const reports: string[] = [];
-  if (!target.applyState || !target.setFaults) {
+  const file = paths.file;
+  const applyState = target.applyState;
+  const setFaults = target.setFaults;
+  if (!applyState || !setFaults) {
     // The check arranges mailboxes and faults, which only the embedded sandbox lets it do.
     const message = 'this check needs the sandbox the playground starts itself (it arranges mailboxes and faults): start without --server';
-    return { facts: { file: paths.file, error: { code: 'EXERCISE_NEEDS_SANDBOX', message } }, reports };
+    return { file, error: { code: 'EXERCISE_NEEDS_SANDBOX', message } };
   }
   const entries: TranscriptEntry[] = [];
   const onEntry = (entry: TranscriptEntry): void => {
     entries.push(entry);
   };
   target.log?.on('entry', onEntry);
-  const controller = new AbortController();
-  const timeoutMs = options.timeoutMs ?? EXERCISE_TIMEOUT_MS;
-  const stop = (reason: unknown): void => {
-    if (!controller.signal.aborted) controller.abort(reason);
-  };
-  const onAbort = (): void => stop(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => stop(new ExerciseTimeoutError(timeoutMs)), timeoutMs);
-  timer.unref?.();
 
-  const runsDir = path.join(paths.workspace, CHECK_RUNS_DIR);
-  rmSync(runsDir, { recursive: true, force: true });
-  const modules = options.modules ?? DEFAULT_EXERCISE_MODULES;
-  // A run stopped by Ctrl-C or the time limit may still be going: it must not touch the sandbox
-  // or the workspace once the REPL has moved on.
-  const guard = (): void => {
-    if (controller.signal.aborted) throw controller.signal.reason;
-  };
-  const context: ExerciseContext = {
-    file: paths.file,
-    load: async () => {
-      guard();
-      return loadExerciseModule(paths.file, { modules, fallbackDir: PROJECT_ROOT });
-    },
-    modules,
-    server: target.connection,
-    makeDir(name) {
-      guard();
-      const dir = path.join(runsDir, name.replace(/[^\w.-]+/g, '-'));
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      return dir;
-    },
-    applyState: async (state) => {
-      guard();
-      await target.applyState?.(state);
-    },
-    setFaults(faults: FaultSpec | undefined) {
-      guard();
-      target.setFaults?.(faults);
-    },
-    settle: async () => {
-      await target.settle?.();
-    },
-    transcript: () => [...entries],
-    report(line) {
-      reports.push(line);
-    },
-    signal: controller.signal,
-  };
-
-  const facts: ExerciseFacts = { file: paths.file };
-  try {
-    const aborted = new Promise<never>((_, reject) => {
-      if (controller.signal.aborted) reject(controller.signal.reason);
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+  const data: ExerciseWorkerData = { exercise, paths, server: target.connection, projectRoot: PROJECT_ROOT };
+  const worker = new Worker(`require(${JSON.stringify(path.join(PROJECT_ROOT, 'src', 'register.js'))}); require(${JSON.stringify(path.join(__dirname, 'exercise-worker.ts'))});`, {
+    eval: true,
+    workerData: data,
+    stdout: true,
+    stderr: true,
+  });
+  // What the learner's program prints itself is shown under the check, like its reports.
+  for (const stream of [worker.stdout, worker.stderr]) {
+    let rest = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString('utf8')).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) options.onReport(line);
     });
-    aborted.catch(() => undefined);
-    const check = await loadExerciseCheck(paths.lessonDir, exercise);
-    facts.result = await Promise.race([check(context), aborted]);
-  } catch (error) {
-    facts.error = {
-      code: typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : (error as Error)?.name ?? 'Error',
-      message: (error as Error)?.message ?? String(error),
-    };
+  }
+
+  async function answer(call: SandboxCall): Promise<ReplMessage['value']> {
+    switch (call.method) {
+      case 'applyState':
+        await applyState!(call.state);
+        return undefined;
+      case 'setFaults':
+        await setFaults!(call.faults);
+        return undefined;
+      case 'settle':
+        await target.settle?.();
+        return undefined;
+      case 'transcript':
+        return [...entries];
+    }
+  }
+
+  const timeoutMs = options.timeoutMs ?? EXERCISE_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const facts: ExerciseFacts = { file };
+  try {
+    const found = await new Promise<Omit<ExerciseFacts, 'file'>>((resolve) => {
+      const stop = (error: CodedError): void => resolve({ error: { code: error.code, message: error.message } });
+      timer = setTimeout(() => stop(new ExerciseTimeoutError(timeoutMs)), timeoutMs);
+      onAbort = () => stop(new ExerciseStoppedError());
+      if (options.signal?.aborted) onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'report') options.onReport(message.line);
+        else if (message.type === 'done') resolve(message.facts);
+        else {
+          answer(message.call).then(
+            (value) => worker.postMessage({ type: 'answer', id: message.id, ...(value !== undefined ? { value } : {}) } satisfies ReplMessage),
+            (error: unknown) => worker.postMessage({ type: 'answer', id: message.id, error: (error as Error)?.message ?? String(error) } satisfies ReplMessage),
+          );
+        }
+      });
+      worker.on('error', (error) => resolve({ error: { code: 'EXERCISE_WORKER', message: error.message } }));
+      worker.on('exit', (code) => resolve({ error: { code: 'EXERCISE_WORKER', message: `the check's worker ended early (exit code ${code})` } }));
+    });
+    Object.assign(facts, found);
   } finally {
     clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-    stop(new Error('the check is over'));
+    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+    // Ending the thread closes every connection it opened (the learner's too).
+    await worker.terminate();
     target.log?.off('entry', onEntry);
     try {
+      await setFaults(undefined);
       await target.settle?.();
-      await target.applyState?.(options.start);
+      await applyState(options.start);
     } catch {
       // The REPL reports trouble with the lesson's state when the lesson starts again.
     }
   }
-  return { facts, reports };
+  return facts;
 }
 
-/** The check ran longer than its limit (a learner's program that never finishes). */
+/** The check ran longer than its limit (a learner's program that never finishes, or never yields). */
 export class ExerciseTimeoutError extends CodedError {
   constructor(timeoutMs: number) {
-    super('EXERCISE_TIMEOUT', `the check was stopped after ${timeoutMs / 1000} s: does the program wait for something that never comes?`);
+    super('EXERCISE_TIMEOUT', `the check was stopped after ${timeoutMs / 1000} s: does the program wait for something that never comes, or loop forever?`);
+  }
+}
+
+/** The check was stopped with Ctrl-C. */
+export class ExerciseStoppedError extends CodedError {
+  constructor() {
+    super('EXERCISE_STOPPED', 'the check was stopped (Ctrl-C); its sessions are closed');
   }
 }

@@ -1,3 +1,5 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { EXERCISE_SCOPE_TYPE } from '../tutor';
 import type { ExercisePaths, Lesson, LessonSession } from '../tutor';
 import { exercisePaths, prepareExerciseFile } from '../tutor/node';
@@ -22,8 +24,6 @@ export interface LessonControlOptions<C extends ReplClient, O extends object> {
   stateDir: string;
   /** The project root, which the workspace's tsconfig points `pop3-playground` at. */
   projectRoot: string;
-  /** Modules a file exercise imports by name; default: the client as `pop3-playground`. */
-  exerciseModules?: Readonly<Record<string, unknown>>;
   /** How long `.check` may run a file exercise, ms. */
   exerciseTimeoutMs?: number;
 }
@@ -77,7 +77,7 @@ export class LessonControl<C extends ReplClient, O extends object> {
     evaluator.inject('connect', clientType('connect'), connect);
     evaluator.inject('sandbox', SANDBOX_SCOPE_TYPE, this.#sandbox);
     for (const entry of scope) {
-      if ('clientExport' in entry) evaluator.inject(entry.name, clientType(entry.clientExport), client[entry.clientExport]);
+      if ('clientExport' in entry) evaluator.inject(entry.name, clientType(entry.clientExport), tracker.recordedExport(entry.clientExport, client[entry.clientExport]));
       else evaluator.inject(entry.name, entry.type, entry.value);
     }
     const paths = this.exercisePaths(lesson);
@@ -109,27 +109,43 @@ export class LessonControl<C extends ReplClient, O extends object> {
     return lesson && exercise ? exercisePaths(lesson.dir, exercise, this.#options.stateDir) : undefined;
   }
 
-  /** Runs the learner's file through the lesson's exercise check; its findings become facts. */
+  /**
+   * Runs the learner's file through the lesson's exercise check, in a worker thread; its report
+   * lines are shown as they come, and its findings become facts.
+   */
   async runExerciseCheck(lesson: Lesson): Promise<void> {
     const { session, screen, tracker, target } = this.#options;
     const exercise = lesson.definition.exercise;
     const paths = this.exercisePaths(lesson);
     if (!exercise || !paths) return;
     await this.closeSessions();
-    screen.exerciseRunning(paths.file);
-    // Loaded here, at the first check of a file exercise: it brings the whole client along.
+    screen.exercise.running(paths.file);
+    // Loaded here, at the first check of a file exercise.
     const { runExercise } = await import('./exercise-runner');
-    const outcome = await runExercise({
+    const facts = await runExercise({
       exercise,
       paths,
       target,
       start: lesson.definition.start,
       signal: tracker.signal,
-      ...(this.#options.exerciseModules ? { modules: this.#options.exerciseModules } : {}),
+      onReport: (line) => screen.exercise.report(line),
       ...(this.#options.exerciseTimeoutMs ? { timeoutMs: this.#options.exerciseTimeoutMs } : {}),
     });
-    screen.exerciseRan(outcome.reports, outcome.facts.error);
-    session.recordExercise(outcome.facts);
+    screen.exercise.ran(facts.error);
+    session.recordExercise(facts);
+  }
+
+  /**
+   * Writes the official solution of a file exercise beside the learner's file, as
+   * `<file>.solution.ts` (never over the learner's own); returns its path.
+   */
+  writeSolutionFile(lesson: Lesson): string | undefined {
+    const paths = this.exercisePaths(lesson);
+    if (!paths) return undefined;
+    const target = paths.file.replace(/\.ts$/, '.solution.ts');
+    mkdirSync(path.dirname(target), { recursive: true });
+    copyFileSync(paths.solution, target);
+    return target;
   }
 
   /** The client module's exports (loaded once; the prompt's `connect` does not need it loaded). */
@@ -145,7 +161,7 @@ export class LessonControl<C extends ReplClient, O extends object> {
     try {
       prepareExerciseFile(paths, this.#options.projectRoot);
     } catch (error) {
-      this.#options.screen.exerciseNotPrepared(paths.file, error);
+      this.#options.screen.exercise.notPrepared(paths.file, error);
     }
   }
 }

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Recoverable, start as startNodeRepl } from 'node:repl';
 import type { REPLServer } from 'node:repl';
 import type { TranscriptEntry } from '../protocol/transcript';
-import { LessonSession } from '../tutor';
+import { LessonSession, solutionLines } from '../tutor';
 import type { LoadedLessons, ProgressStore } from '../tutor';
 import { FileProgressStore, PROGRESS_FILE, seedFolderLookup } from '../tutor/node';
 import { ClientTracker } from './client-tracker';
@@ -10,6 +10,8 @@ import type { ConnectFunction, ReplClient } from './client-tracker';
 import { completeDotCommand, DOT_COMMANDS } from './commands';
 import { createCommandHost } from './dot-commands';
 import { describeError } from './error-hints';
+import { importedNames } from './hint-context';
+import type { HintContext } from './hint-context';
 import { EvalQueue } from './eval-queue';
 import { extensionDotCommands, observeChecks } from './extension';
 import type { ReplExtension } from './extension';
@@ -19,7 +21,8 @@ import { keepHistory } from './history';
 import { LessonControl } from './lesson-control';
 import { LineGate } from './line-gate';
 import type { MarkdownRenderer } from './markdown';
-import { PROMPT, RawMode } from './raw-mode';
+import { passwordsOf, PROMPT, RawMode } from './raw-mode';
+import { recordingConsole } from './recording-console';
 import { Screen } from './screen';
 import { decideStyle } from './style';
 import type { OutputStyle, StyledStream } from './style';
@@ -56,8 +59,6 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
   history?: boolean;
   /** Catch unhandled rejections so a forgotten promise cannot end the REPL. Default false. */
   guardRejections?: boolean;
-  /** Modules a file exercise imports by name; default: the client as `pop3-playground`. */
-  exerciseModules?: Readonly<Record<string, unknown>>;
   /** How long `.check` may run a file exercise, ms (default 60 s). */
   exerciseTimeoutMs?: number;
   /** Where progress is kept; default `progress.json` in the state dir. */
@@ -96,25 +97,31 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   const terminal = options.terminal ?? (input.isTTY === true && output.isTTY === true);
   const style = options.style ?? decideStyle(output, options.env ?? process.env);
   const screen = new Screen({ output, style, ...(options.markdown ? { markdown: options.markdown } : {}), ...(options.debug ? { debug: true } : {}) });
-  const evaluator = createEvaluator({
-    project: options.project,
-    fast: options.fast ?? false,
-    timeoutMs: options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
-    console: screen.learnerConsole,
-    cwd: process.cwd(),
-  });
   const session = new LessonSession({
     lessons: options.lessons.lessons,
     store: options.progressStore ?? new FileProgressStore(path.join(options.stateDir, PROGRESS_FILE)),
-    variable: (name) => evaluator.lookup(name),
     seed: seedFolderLookup(),
   });
   const { extension } = options;
   observeChecks(session, extension);
+  const evaluator = createEvaluator({
+    project: options.project,
+    fast: options.fast ?? false,
+    timeoutMs: options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
+    // What the learner's code prints is seen, like what it evaluates to.
+    console: recordingConsole(screen.learnerConsole, (value) => session.recordShown(value, 'console')),
+    cwd: process.cwd(),
+  });
 
+  // Hints name only what this server has, and where the names the lessons import come from.
+  const hintContext: HintContext = {
+    embedded: target.applyState !== undefined,
+    imports: importedNames(options.lessons.lessons.flatMap((l) => [l.markdown, ...solutionLines(l.definition)])),
+  };
   const reportError = (error: unknown): void => {
-    const friendly = describeError(error);
+    const friendly = describeError(error, hintContext);
     session.recordError(friendly.fact);
+    session.recordShown(error, 'error');
     screen.error(friendly, error);
   };
   const afterEvaluation = (): void => screen.outcome(session, session.check(false), false);
@@ -128,6 +135,8 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     onClient: (origin) => {
       if (origin === 'prompt') session.recordClient();
     },
+    calls: { start: () => session.startCall(), settle: (record) => session.recordCall(record) },
+    passwords: passwordsOf(target),
   });
   const onLogEntry = (entry: TranscriptEntry): void => session.recordEntry(entry);
   target.log?.on('entry', onLogEntry);
@@ -151,20 +160,28 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     clientModule: options.clientModule,
     stateDir: options.stateDir,
     projectRoot: path.dirname(options.project),
-    ...(options.exerciseModules ? { exerciseModules: options.exerciseModules } : {}),
     ...(options.exerciseTimeoutMs ? { exerciseTimeoutMs: options.exerciseTimeoutMs } : {}),
   });
-  const host = createCommandHost({ session, screen, control, raw, evaluator, ...(extension?.mayEnter ? { mayEnter: extension.mayEnter } : {}) });
+  const host = createCommandHost({
+    session,
+    screen,
+    control,
+    raw,
+    evaluator,
+    editor: { env: options.env ?? process.env, terminal: { input, pause: () => server.pause(), resume: () => server.resume() } },
+    ...(extension?.mayEnter ? { mayEnter: extension.mayEnter } : {}),
+  });
   const commands = [...DOT_COMMANDS, ...extensionDotCommands(extension)];
 
   /** One input: a raw line in raw mode, else TypeScript, its value recorded and shown; then the goals. */
   function evaluate(code: string): Promise<Error | undefined> | undefined {
-    if (raw.active) return raw.line(code.replace(/\r?\n$/, '')).then(() => target.sync?.()).then(afterEvaluation).then(() => undefined);
+    if (raw.active) return raw.line(code.replace(/\r?\n$/, ''), () => queue.waiting > 0).then(() => target.sync?.()).then(afterEvaluation).then(() => undefined);
     if (code.trim() === '') return undefined;
     return evaluator.evalCode(code, { signal: tracker.signal }).then(
       async ({ value }) => {
         session.recordValue(value);
         screen.value(value);
+        if (isThenable(value)) screen.pendingPromise(tracker.describePending(value));
         await target.sync?.();
         afterEvaluation();
         return undefined;
@@ -262,15 +279,27 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   const onRejection = (reason: unknown): void => {
     screen.unawaitedRejection();
     reportError(reason);
+    screen.awaitHint();
+    if (!queue.busy) server.displayPrompt();
+  };
+  // The REPL's domain gets both: a throw in a callback (a timer, an event), which the domain
+  // marks `domainThrown`, and a rejection nothing handled. Each is told for what it is.
+  const onDomainError = (error: unknown): void => {
+    if ((error as { domainThrown?: unknown } | null)?.domainThrown !== true) {
+      onRejection(error);
+      return;
+    }
+    screen.uncaughtException();
+    reportError(error);
     if (!queue.busy) server.displayPrompt();
   };
   if (options.guardRejections) process.on('unhandledRejection', onRejection);
   // node:repl runs evaluation inside a domain and prints "Uncaught" with a stack for errors that
-  // escape it (a promise nobody awaited); give those the same friendly line instead.
+  // escape it (a throw in a timer's callback); give those a friendly line instead.
   const replDomain = (server as unknown as { _domain?: NodeJS.EventEmitter })._domain;
   if (replDomain) {
     replDomain.removeAllListeners('error');
-    replDomain.on('error', onRejection);
+    replDomain.on('error', onDomainError);
   }
 
   if (terminal && options.history !== false) keepHistory(server, options.stateDir, () => raw.awaitingSaslResponse);
@@ -321,4 +350,8 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
       return closed;
     },
   };
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -1,7 +1,8 @@
-import { KEYWORDS } from '../protocol/commands';
+import { COMMANDS, KEYWORDS } from '../protocol/commands';
 import type { LessonSession } from '../tutor';
 import type { ClientTracker, ReplClient, TrackedConnectOptions } from './client-tracker';
 import { RawSession } from './raw-session';
+import type { RawExchange } from './raw-session';
 import type { Screen } from './screen';
 import type { PlaygroundTarget } from './target';
 
@@ -70,29 +71,59 @@ export class RawMode<C extends ReplClient, O extends object> {
     if (announce) this.#options.screen.rawLeft();
   }
 
-  /** Sends one typed line and prints the reply; leaves raw mode when the server closed. */
-  async line(line: string): Promise<void> {
+  /**
+   * Sends one typed line and prints the reply; leaves raw mode when the server closed. When
+   * `more` says pasted lines are waiting (asked a turn later, once a paste's lines have all
+   * arrived), a command the table marks pipelinable resolves as soon as it is handed to the
+   * client, so the next line goes out before this reply is complete (RFC 2449 §6.6); replies
+   * are printed in order all the same.
+   */
+  async line(line: string, more: () => boolean = () => false): Promise<void> {
     const raw = this.#raw;
     if (!raw || line.trim() === '') return;
-    const { session, screen } = this.#options;
-    session.recordRawLine(raw.recordable(line));
+    this.#options.session.recordRawLine(raw.recordable(line, passwordsOf(this.#options.target)));
+    const pipelinable = raw.pipelinable(line);
+    if (pipelinable) await new Promise((resolve) => setImmediate(resolve));
+    const early = pipelinable && more();
+    const exchange = raw.send(line);
+    // Printed after every earlier reply, whether or not this line waited for them.
+    const printed = this.#printed.then(() => this.#print(raw, exchange));
+    this.#printed = printed;
+    if (!early) await printed;
+  }
+
+  /** Raw lines whose replies are still being printed, in order. */
+  #printed: Promise<void> = Promise.resolve();
+
+  async #print(raw: RawSession, pending: Promise<RawExchange>): Promise<void> {
+    const { screen } = this.#options;
     try {
-      const exchange = await raw.send(line);
+      const exchange = await pending;
       for (const l of exchange.lines) screen.printSafe(l);
-      if (exchange.closed) {
+      if (exchange.closed && this.#raw === raw) {
         screen.rawClosedByServer();
         this.leave();
       }
     } catch (error) {
       this.#options.reportError(error);
-      if (raw.closed) this.leave();
+      if (raw.closed && this.#raw === raw) this.leave();
     }
   }
 
-  /** Tab in raw mode: the command keywords (without the obsolete ones), for the first word only. */
+  /**
+   * Tab in raw mode, for the first word only: the keywords the command table allows in the
+   * session's state (RFC 1939 §3), without the obsolete ones.
+   */
   complete(line: string): [string[], string] {
     const word = line.trim().toUpperCase();
     if (line.includes(' ')) return [[], line];
-    return [KEYWORDS.filter((k) => k.startsWith(word) && !k.startsWith('RPOP') && k !== 'LAST'), line];
+    const state = this.#raw?.state ?? 'AUTHORIZATION';
+    const allowed = KEYWORDS.filter((k) => (COMMANDS[k].states as readonly string[]).includes(state));
+    return [allowed.filter((k) => k.startsWith(word)), line];
   }
+}
+
+/** The accounts' passwords the target knows, so a digest that is one of them can be told apart. */
+export function passwordsOf(target: PlaygroundTarget): string[] {
+  return target.connection.accounts.flatMap((a) => (a.password !== undefined ? [a.password] : []));
 }

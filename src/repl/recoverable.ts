@@ -1,4 +1,5 @@
 import { Recoverable } from 'node:repl';
+import { isTsError } from './ts-error';
 
 // Diagnostics that mean "the input is not finished yet" (after ts-node's RECOVERY_CODES).
 const RECOVERY_CODES = new Map<number, ReadonlySet<number> | null>([
@@ -6,16 +7,6 @@ const RECOVERY_CODES = new Map<number, ReadonlySet<number> | null>([
   [1160, null], [1161, null], [2355, null], [2391, null], [7010, new Set([1005])],
 ]);
 
-/** ts-node's compile error, as the REPL reads it. */
-export interface TsErrorLike extends Error {
-  diagnosticCodes: number[];
-  diagnosticText: string;
-}
-
-/** True for ts-node's compile error. */
-export function isTsError(error: unknown): error is TsErrorLike {
-  return error instanceof Error && Array.isArray((error as Partial<TsErrorLike>).diagnosticCodes);
-}
 
 /**
  * node:repl's Recoverable (wait for more lines) when a compile error only says that `code` is

@@ -8,6 +8,7 @@ import type { CheckOutcome, GoalResult, Lesson, LessonProblem, LessonSession, Ne
 import { DOT_COMMANDS } from './commands';
 import type { FriendlyError } from './error-hints';
 import { EVAL_INTERRUPTED } from './evaluator';
+import { ExerciseScreen } from './exercise-screen';
 import { createMarkdownRenderer } from './markdown';
 import type { MarkdownRenderer } from './markdown';
 import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
@@ -46,6 +47,8 @@ export class Screen {
   readonly style: OutputStyle;
   /** The learner's own `console`: untrusted output (a message body), sanitised and never coloured. */
   readonly learnerConsole: Console;
+  /** What is printed about file exercises: runs, the solution file, the editor. */
+  readonly exercise: ExerciseScreen;
   readonly #output: NodeJS.WritableStream;
   readonly #paint: Painter;
   readonly #debug: boolean;
@@ -65,6 +68,7 @@ export class Screen {
       },
     });
     this.learnerConsole = new Console({ stdout: learnerStream, stderr: learnerStream, colorMode: false });
+    this.exercise = new ExerciseScreen(this);
   }
 
   /** One line as it is (text the REPL wrote itself). */
@@ -106,7 +110,8 @@ export class Screen {
     this.print(p.bold(`Lessons (${this.#tick} done, ${p.yellow('▶')} current, ${p.dim('·')} pending):`));
     for (const lesson of session.lessons) {
       const summary = lesson.definition.summary ? p.dim(` - ${lesson.definition.summary}`) : '';
-      this.print(`  ${this.#statusMark(session, lesson)} ${String(lesson.number).padStart(2)}. ${lesson.definition.title}${summary}`);
+      const finished = lesson === session.current && session.isDone(lesson) ? p.green(' (finished)') : '';
+      this.print(`  ${this.#statusMark(session, lesson)} ${String(lesson.number).padStart(2)}. ${lesson.definition.title}${finished}${summary}`);
     }
     this.print(p.dim('  .lesson <number or name> to go to one'));
   }
@@ -124,24 +129,41 @@ export class Screen {
     } else {
       this.print(p.bold('Goals:'));
       this.goals(session.results);
+      if (session.isDone(lesson)) this.finished(lesson);
       this.print(p.dim('.hint for a hint, .check to check, .help for every command'));
     }
   }
 
-  goals(results: readonly GoalResult[]): void {
-    for (const r of results) this.print(`  ${r.met ? this.#tick : this.#cross} ${this.#inline(r.text)}`);
+  /** The goals with their state; `explain` adds, under each goal not done, why and what did happen. */
+  goals(results: readonly GoalResult[], explain = false): void {
+    const p = this.#paint;
+    for (const r of results) {
+      const mark = r.met || r.metBefore ? this.#tick : this.#cross;
+      this.print(`  ${mark} ${this.#inline(r.text)}${r.metBefore ? p.dim(' (met earlier)') : ''}`);
+      if (explain && !r.met && !r.metBefore) this.print(`      ${p.dim(explanation(r))}`);
+    }
   }
 
-  /** What an evaluation of the goals changed: the goals (all of them when `full`), completion, a mistake's hint. */
+  /**
+   * What an evaluation of the goals changed: the goals (all of them, explained, when `full`:
+   * a `.check`), completion or that the lesson was finished before, a mistake's hint.
+   */
   outcome(session: LessonSession, outcome: CheckOutcome, full: boolean): void {
     const p = this.#paint;
-    if (full || outcome.changed) this.goals(outcome.results);
+    if (full || outcome.changed) this.goals(outcome.results, full);
     const lesson = session.current;
     if (outcome.completedNow && lesson) {
       const last = session.index === session.lessons.length - 1;
       this.print(p.green(p.bold(`Lesson ${lesson.number} complete!`)) + (last ? ' That was the last lesson.' : ' Type .next for the next lesson, or .solution to compare notes.'));
+    } else if (full && lesson && session.isDone(lesson)) {
+      this.finished(lesson);
     }
     if (outcome.mistake) this.print(`${p.yellow('Hint:')} ${this.#inline(outcome.mistake.hint)}`);
+  }
+
+  /** A lesson passed before: it stays done, whatever happens in it now. */
+  finished(lesson: Lesson): void {
+    this.print(this.#paint.green(`Lesson ${lesson.number} is finished.`) + ' Its goals stay met; try things again as you like, or .next.');
   }
 
   noLessonMatches(query: string): void {
@@ -177,11 +199,21 @@ export class Screen {
       this.print('This lesson has no solution to show.');
       return;
     }
+    const goal = solution.goal ? `"${this.#inline(solution.goal.text)}"` : '';
     if (solution.lines.length === 0) {
-      this.print('The solution opens once you pass the lesson, or a line at a time after failed .check runs (from the second). Try .hint first.');
+      if (solution.goal) {
+        const left = solution.hintsLeft ?? 0;
+        this.print(`The lines for ${goal} open once you have seen its hints: ${left} more with .hint.`);
+      } else {
+        this.print('The solution opens once you pass the lesson, or a line at a time after failed .check runs (from the second). Try .hint first.');
+      }
       return;
     }
-    const label = solution.passed ? 'The solution, to compare notes:' : `The solution so far (${solution.lines.length} of ${solution.total} lines; another failed .check shows one more):`;
+    const label = solution.passed
+      ? 'The solution, to compare notes:'
+      : solution.goal
+        ? `The lines for ${goal}:`
+        : `The solution so far (${solution.lines.length} of ${solution.total} lines; another failed .check shows one more):`;
     this.print(this.#paint.bold(label));
     for (const line of solution.lines) this.print(`  ${this.#paint.cyan(line)}`);
   }
@@ -246,19 +278,7 @@ export class Screen {
     this.print(this.#paint.red(`Could not prepare the mailbox for this lesson: ${(error as Error).message}`));
   }
 
-  exerciseNotPrepared(file: string, error: unknown): void {
-    this.print(this.#paint.red(`Could not prepare ${file}: ${(error as Error).message}`));
-  }
 
-  exerciseRunning(file: string): void {
-    this.print(this.#paint.dim(`Running ${file} against the server...`));
-  }
-
-  /** What an exercise run asked to show, and why it did not finish, if it did not. */
-  exerciseRan(reports: readonly string[], error: { message: string } | undefined): void {
-    for (const line of reports) this.printSafe(`  ${line}`);
-    if (error) this.print(`${this.#paint.red('✘')} ${sanitizeForTerminal(error.message)}`);
-  }
 
   // ---- raw mode --------------------------------------------------------------------------
 
@@ -287,6 +307,21 @@ export class Screen {
 
   unawaitedRejection(): void {
     this.print(this.#paint.dim('A promise was rejected and nothing awaited it:'));
+  }
+
+  /** After an unawaited rejection: where `await` would have put the error. */
+  awaitHint(): void {
+    this.print(`  ${this.#paint.yellow('Hint:')} ${this.#inline('Put `await` in front of the call (or add `.catch(...)`), so its error reaches you where you called it.')}`);
+  }
+
+  uncaughtException(): void {
+    this.print(this.#paint.dim('An exception was thrown in a callback (a timer or an event) and nothing caught it:'));
+  }
+
+  /** An evaluation printed a promise: the call it came from (`quit()`) has not finished. */
+  pendingPromise(call: string | undefined): void {
+    const what = call ? `\`${call}\` has not finished yet` : 'the call has not finished yet';
+    this.print(`${this.#paint.yellow('Hint:')} ${this.#inline(`That is a pending \`Promise\`: ${what}. Put \`await\` in front to get its result.`)}`);
   }
 
   /** An evaluated value, inspected; coloured only when nothing in it needs escaping, so mail never reaches the terminal raw. */
@@ -332,6 +367,14 @@ export class Screen {
     this.#markdown ??= createMarkdownRenderer(this.style);
     return this.#markdown(md);
   }
+}
+
+/** Why a goal is not met, for `.check`: what did happen, then what is missing. */
+function explanation(result: GoalResult): string {
+  const capital = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+  if (result.seen && result.why) return `${capital(result.seen)}, but ${result.why}.`;
+  if (result.why ?? result.seen) return `${capital((result.why ?? result.seen)!)}.`;
+  return 'Not seen yet.';
 }
 
 /** Drops the async-hook ids node:repl's domain adds to promises (noise for a learner). */

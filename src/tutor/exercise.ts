@@ -38,17 +38,26 @@ export interface ExerciseContext {
    * `.check`, so the learner can look at what their program wrote.
    */
   makeDir(name: string): string;
-  /** Puts the sandbox's mailboxes and faults in this state; a mailbox set afresh gets fresh unique-ids. */
+  /**
+   * Puts the sandbox's mailboxes and faults in this state; a mailbox set afresh gets fresh
+   * unique-ids. Like every call to the sandbox, a message to the REPL, which runs it.
+   */
   applyState(state: LessonStartState | undefined): Promise<void>;
   /** Switches faults on (for every account) or off, leaving the mailboxes as they are. */
-  setFaults(faults: FaultSpec | undefined): void;
+  setFaults(faults: FaultSpec | undefined): Promise<void>;
   /** Resolves once the server has let go of every session, so the next login meets no lock. */
   settle(): Promise<void>;
   /** Transcript entries the server logged since `.check` began, oldest first. */
-  transcript(): readonly TranscriptEntry[];
-  /** A line to show the learner under the check (plain text, shown sanitised). */
+  transcript(): Promise<readonly TranscriptEntry[]>;
+  /**
+   * Closes every session opened through `modules['pop3-playground']` that is still open (the
+   * learner's program left it, without QUIT), so its maildrop lock does not outlive the run;
+   * resolves with how many there were.
+   */
+  closeSessions(): Promise<number>;
+  /** A line to show the learner under the check at once (plain text, shown sanitised). */
   report(line: string): void;
-  /** Aborted on Ctrl-C or when the check runs too long. */
+  /** Aborted when the check is over (stopped, or finished). */
   readonly signal: AbortSignal;
 }
 
@@ -73,9 +82,10 @@ export interface ExerciseDefinition {
 }
 
 /**
- * What a check module exports as `run`: runs the learner's file when `.check` runs; what it
- * resolves with becomes `facts.exercise.result`, which the goals judge. What it throws is
- * caught and becomes `facts.exercise.error`.
+ * What a check module exports as `run`: runs the learner's file when `.check` runs, in a worker
+ * thread of its own (docs/lesson-format.md, "File exercises"); what it resolves with (plain
+ * data: it is copied out of the worker) becomes `facts.exercise.result`, which the goals judge.
+ * What it throws is caught and becomes `facts.exercise.error`.
  */
 export type ExerciseCheck = (context: ExerciseContext) => Promise<unknown>;
 
@@ -83,6 +93,8 @@ export type ExerciseCheck = (context: ExerciseContext) => Promise<unknown>;
 export interface ExerciseFacts {
   /** The learner's file. */
   file: string;
+  /** Type errors in it, as `file:line:col TSnnnn message` (the run went ahead regardless). */
+  typeErrors?: readonly string[];
   /** What the check module's `run` resolved with. */
   result?: unknown;
   /** Why the run did not finish: the file would not load, the run threw, or it timed out. */

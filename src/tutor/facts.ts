@@ -3,6 +3,8 @@ import type { SessionState } from '../protocol/states';
 import type { ExerciseFacts } from './exercise';
 import { UnknownSeedMessageError } from './seed-facts';
 import type { SeedLookup, SeedMessageFacts } from './seed-facts';
+import { sawDirectly, sawValue } from './seen';
+import type { CallRecord, ShownValue } from './seen';
 
 /** An error the learner met at the prompt, by its stable codes. */
 export interface ErrorFact {
@@ -10,6 +12,10 @@ export interface ErrorFact {
   code: string;
   /** The POP3 response code of a -ERR reply (RFC 2449 §8), e.g. `IN-USE`. */
   responseCode?: string;
+  /** The name an error is about: the undeclared name of TS2304 or a ReferenceError. */
+  name?: string;
+  /** The code of the error's cause, e.g. `ERR_TLS_CERT_ALTNAME_INVALID` under `TLS_FAILED`. */
+  cause?: string;
 }
 
 /** What the REPL itself saw since the lesson started (not the server). */
@@ -25,6 +31,8 @@ export interface ReplFacts {
   clients: number;
   /** True while `.trace on` is in force. */
   trace: boolean;
+  /** When the trace was on, as epoch milliseconds (`to` absent while it still is), to compare with entries' `time`. */
+  traceIntervals: readonly { from: number; to?: number }[];
   /** Errors met at the prompt, oldest first. */
   errors: readonly ErrorFact[];
 }
@@ -55,8 +63,10 @@ export interface FactsInput {
   transcript: readonly TranscriptEntry[];
   /** Values evaluated at the prompt since the lesson started, oldest first. */
   values: readonly unknown[];
-  /** Reads a name in the REPL context (undefined when not declared). */
-  variable?: (name: string) => unknown;
+  /** Values shown to the learner (evaluated, printed with `console`, thrown at the prompt), oldest first. */
+  shown?: readonly ShownValue[];
+  /** What client calls resolved or rejected with, oldest first. */
+  calls?: readonly CallRecord[];
   repl?: Partial<ReplFacts>;
   /** What the last `.check` found when it ran the learner's exercise file (file exercises only). */
   exercise?: ExerciseFacts;
@@ -76,8 +86,19 @@ export interface Facts {
   readonly repl: ReplFacts;
   /** The last run of the learner's exercise file by `.check`; undefined before one (file exercises only). */
   readonly exercise: ExerciseFacts | undefined;
-  /** Reads a variable from the REPL context. */
-  variable(name: string): unknown;
+  /** Values shown to the learner, oldest first: evaluated, printed with `console`, or thrown at the prompt. */
+  readonly shown: readonly ShownValue[];
+  /** What the client's calls resolved or rejected with, oldest first, optionally of one method or export. */
+  calls(call?: string): CallRecord[];
+  /**
+   * True when the learner saw a result: some client call whose value satisfies
+   * `predicate(value, call)` was followed by a shown value that is it, contains it, or equals
+   * one of its fields (a number or short string only as a whole value shown); or a shown value
+   * (or an object or longer string inside one) satisfies `predicate(value)` itself.
+   */
+  saw(predicate: (value: unknown, call?: CallRecord) => boolean): boolean;
+  /** True when a value shown after position `after` (a call's `seq`) shows `value` (as in {@link saw}). */
+  sawValue(value: unknown, after?: number): boolean;
   /** Command entries (C:), optionally of one keyword. */
   commands(keyword?: string): TranscriptEntry[];
   /** Reply entries (S:), optionally answering one keyword. */
@@ -96,7 +117,7 @@ export interface Facts {
   seed(name: string): SeedMessageFacts;
   /** True when some session reached TRANSACTION (optionally as this user). */
   loggedIn(user?: string): boolean;
-  /** True when some value evaluated at the prompt satisfies the predicate. */
+  /** True when some value evaluated at the prompt (not printed, not thrown) satisfies the predicate. */
   produced(predicate: (value: unknown) => boolean): boolean;
 }
 
@@ -108,8 +129,11 @@ export function createFacts(input: FactsInput): Facts {
     rawLines: input.repl?.rawLines ?? [],
     clients: input.repl?.clients ?? 0,
     trace: input.repl?.trace ?? false,
+    traceIntervals: input.repl?.traceIntervals ?? [],
     errors: input.repl?.errors ?? [],
   };
+  const shown = input.shown ?? [];
+  const calls = input.calls ?? [];
   const byDirection = (direction: TranscriptEntry['direction'], keyword?: string): TranscriptEntry[] =>
     transcript.filter((e) => e.direction === direction && (keyword === undefined || e.keyword === keyword.toUpperCase()));
   return {
@@ -118,7 +142,11 @@ export function createFacts(input: FactsInput): Facts {
     lastValue: input.values[input.values.length - 1],
     repl,
     exercise: input.exercise,
-    variable: (name) => (input.variable ? input.variable(name) : undefined),
+    shown,
+    calls: (call) => calls.filter((c) => call === undefined || c.call === call),
+    saw: (predicate) =>
+      calls.some((c) => safely(() => predicate(c.value, c)) && sawValue(shown, c.value, c.seq)) || sawDirectly(shown, (v) => predicate(v)),
+    sawValue: (value, after) => sawValue(shown, value, after),
     commands: (keyword) => byDirection('C', keyword),
     replies: (keyword) => byDirection('S', keyword),
     events: (name) => byDirection('*', name),
@@ -134,15 +162,17 @@ export function createFacts(input: FactsInput): Facts {
       transcript.some(
         (e) => e.direction === 'S' && e.status === '+OK' && e.stateBefore === 'AUTHORIZATION' && e.stateAfter === 'TRANSACTION' && (user === undefined || e.user === user),
       ),
-    produced: (predicate) =>
-      input.values.some((v) => {
-        try {
-          return predicate(v);
-        } catch {
-          return false;
-        }
-      }),
+    produced: (predicate) => input.values.some((v) => safely(() => predicate(v))),
   };
+}
+
+/** A predicate's verdict; one that throws says no. */
+function safely(test: () => boolean): boolean {
+  try {
+    return test() === true;
+  } catch {
+    return false;
+  }
 }
 
 /** Groups entries by session id, keeping the order in which sessions first appear. */

@@ -13,3 +13,4 @@ export * from './progress-store';
 export * from './lesson-session';
 export * from './exercise';
 export * from './seed-facts';
+export * from './seen';

@@ -83,7 +83,6 @@ export function validateLessonDefinition(value: unknown, options: LessonFormatOp
   if (typeof lesson.title !== 'string' || lesson.title.trim() === '') fail('title must be a non-empty string');
   if (lesson.summary !== undefined && typeof lesson.summary !== 'string') fail('summary must be a string');
   if (lesson.rfc !== undefined && !isStringArray(lesson.rfc)) fail('rfc must be an array of strings');
-  if (lesson.solution !== undefined && !isStringArray(lesson.solution)) fail('solution must be an array of REPL input lines');
   const goalIds = new Set<string>();
   if (lesson.goals !== undefined) {
     if (!Array.isArray(lesson.goals)) fail('goals must be an array');
@@ -95,7 +94,7 @@ export function validateLessonDefinition(value: unknown, options: LessonFormatOp
       if (goalIds.has(g.id as string)) fail(`${at}.id "${String(g.id)}" is used twice`);
       goalIds.add(g.id as string);
       if (typeof g.text !== 'string' || g.text === '') fail(`${at}.text must be a non-empty string`);
-      if (typeof g.check !== 'function') fail(`${at}.check must be a function (facts) => boolean`);
+      if (typeof g.check !== 'function') fail(`${at}.check must be a function (facts) => verdict`);
       if (g.hints !== undefined && !isStringArray(g.hints)) fail(`${at}.hints must be an array of strings`);
     }
   }
@@ -109,14 +108,30 @@ export function validateLessonDefinition(value: unknown, options: LessonFormatOp
       if (typeof m.when !== 'function') fail(`${at}.when must be a function (facts) => boolean`);
       if (typeof m.hint !== 'string' || m.hint === '') fail(`${at}.hint must be a non-empty string`);
       if (m.example !== undefined && !isStringArray(m.example)) fail(`${at}.example must be an array of REPL input lines`);
+      if (m.goal !== undefined && !goalIds.has(m.goal as string)) fail(`${at}.goal must name a goal of this lesson, got ${JSON.stringify(m.goal)}`);
     }
   }
+  if (lesson.solution !== undefined) validateSolution(lesson.solution, goalIds, fail);
   if (lesson.scope !== undefined) {
     if (!Array.isArray(lesson.scope)) fail('scope must be an array');
     for (const [i, entry] of (lesson.scope as unknown[]).entries()) validateScopeEntry(entry, `scope[${i}]`, options, fail);
   }
   if (lesson.start !== undefined) validateStart(lesson.start, options, fail);
   if (lesson.exercise !== undefined) validateExercise(lesson.exercise, fail);
+}
+
+/** REPL input lines, or groups of them `{ goal, lines }`, each naming a goal of the lesson. */
+function validateSolution(solution: unknown, goalIds: ReadonlySet<string>, fail: (detail: string) => never): void {
+  if (isStringArray(solution)) return;
+  if (!Array.isArray(solution)) fail('solution must be an array of REPL input lines, or of groups { goal, lines }');
+  for (const [i, step] of (solution as unknown[]).entries()) {
+    const at = `solution[${i}]`;
+    if (!isRecord(step)) fail(`${at} must be a group { goal, lines } (a solution is all lines or all groups)`);
+    const s = step as Record<string, unknown>;
+    for (const key of Object.keys(s)) if (key !== 'goal' && key !== 'lines') fail(`${at}: unknown field "${key}"`);
+    if (typeof s.goal !== 'string' || !goalIds.has(s.goal)) fail(`${at}.goal must name a goal of this lesson, got ${JSON.stringify(s.goal)}`);
+    if (!isStringArray(s.lines) || s.lines.length === 0) fail(`${at}.lines must be a non-empty array of REPL input lines`);
+  }
 }
 
 const SCOPE_KEYS = new Set(['name', 'type', 'value', 'clientExport']);

@@ -2,17 +2,24 @@ import type { TranscriptEntry } from '../protocol/transcript';
 import type { ExerciseFacts } from './exercise';
 import { createFacts } from './facts';
 import type { ErrorFact, Facts } from './facts';
-import { allGoalsMet, evaluateGoals, findMistake, nextHint, solutionLinesAllowed } from './goals';
-import type { GoalResult, NextHint } from './goals';
+import { allGoalsMet, evaluateGoals, findMistake, goalDone, nextHint, solutionView } from './goals';
+import type { GoalResult, NextHint, SolutionView } from './goals';
 import { isReadingOnly } from './lesson';
 import type { Lesson, MistakeDefinition } from './lesson';
 import { emptyProgress, lessonProgress, markDone, recordGoalVerdicts, recordHintShown } from './progress';
 import type { Progress } from './progress';
 import type { ProgressStore } from './progress-store';
 import type { SeedLookup } from './seed-facts';
+import type { CallRecord, ShownValue } from './seen';
 
-/** How many evaluated values a lesson's facts keep (the newest). */
+/** How many evaluated values `facts.values` keeps (the newest). */
 export const MAX_VALUES_KEPT = 50;
+
+/** How many shown values and call results a lesson's facts keep, together (the newest). */
+export const MAX_SEEN_KEPT = 500;
+
+/** A shown value or a call result, kept in the order they happened. */
+type SeenEntry = { kind: 'shown'; record: ShownValue } | { kind: 'call'; record: CallRecord };
 
 /** What changed when the goals were evaluated again. */
 export interface CheckOutcome {
@@ -25,14 +32,6 @@ export interface CheckOutcome {
   mistake?: MistakeDefinition;
 }
 
-/** The solution lines the learner may see now, and how many there are in all. */
-export interface SolutionView {
-  lines: readonly string[];
-  total: number;
-  passed: boolean;
-  failedChecks: number;
-}
-
 /** Lesson status for the menu. */
 export type LessonStatus = 'done' | 'current' | 'pending';
 
@@ -42,8 +41,6 @@ export interface LessonSessionOptions {
   lessons: readonly Lesson[];
   /** Where progress is kept. */
   store: ProgressStore;
-  /** Reads a name in the learner's scope (undefined when not declared); checks call it. */
-  variable?: (name: string) => unknown;
   /** The seed messages `facts.seed(name)` knows. */
   seed?: SeedLookup;
   /** The clock for completion and first-met times. */
@@ -63,6 +60,10 @@ export class LessonSession {
   #index = 0;
   #transcript: TranscriptEntry[] = [];
   #values: unknown[] = [];
+  /** Shown values and call results, in order, the newest {@link MAX_SEEN_KEPT}. */
+  #seen: SeenEntry[] = [];
+  #seq = 0;
+  #traceIntervals: { from: number; to?: number }[] = [];
   #errors: ErrorFact[] = [];
   #rawLines: string[] = [];
   #rawSessions = 0;
@@ -71,7 +72,6 @@ export class LessonSession {
   #exercise: ExerciseFacts | undefined;
   #results: GoalResult[] = [];
   #mistakesShown = new Set<string>();
-  readonly #variable: ((name: string) => unknown) | undefined;
   readonly #seed: SeedLookup | undefined;
   readonly #now: () => Date;
   /** Set when stored progress could not be read; progress then lives in memory only. */
@@ -80,7 +80,6 @@ export class LessonSession {
   constructor(options: LessonSessionOptions) {
     this.lessons = options.lessons;
     this.#store = options.store;
-    this.#variable = options.variable;
     this.#seed = options.seed;
     this.#now = options.now ?? (() => new Date());
     let problem: string | undefined;
@@ -170,13 +169,21 @@ export class LessonSession {
   clearFacts(): void {
     this.#transcript = [];
     this.#values = [];
+    this.#seen = [];
+    this.#traceIntervals = this.#trace ? [{ from: this.#now().getTime() }] : [];
     this.#errors = [];
     this.#rawLines = [];
     this.#rawSessions = 0;
     this.#clients = 0;
     this.#exercise = undefined;
     this.#mistakesShown = new Set();
-    this.#results = this.current ? evaluateGoals(this.current, this.facts()) : [];
+    this.#results = this.current ? this.#withProgress(this.current, evaluateGoals(this.current, this.facts())) : [];
+  }
+
+  /** Marks the goals not met now that progress says were met before. */
+  #withProgress(lesson: Lesson, results: GoalResult[]): GoalResult[] {
+    const goals = this.#progress.lessons[lesson.id]?.goals ?? {};
+    return results.map((r) => (!r.met && goals[r.id]?.met ? { ...r, metBefore: true } : r));
   }
 
   /** A transcript entry: the server's session log, or the client's trace with another server. */
@@ -184,10 +191,31 @@ export class LessonSession {
     this.#transcript.push(entry);
   }
 
-  /** A value an evaluation produced (the newest {@link MAX_VALUES_KEPT} are kept). */
+  /** A value an evaluation produced, and so showed (the newest {@link MAX_VALUES_KEPT} are kept as `values`). */
   recordValue(value: unknown): void {
     this.#values.push(value);
     if (this.#values.length > MAX_VALUES_KEPT) this.#values.shift();
+    this.recordShown(value, 'value');
+  }
+
+  /** A value shown to the learner another way: an argument of a `console` call, or an error printed at the prompt. */
+  recordShown(value: unknown, via: ShownValue['via']): void {
+    this.#keep({ kind: 'shown', record: { seq: ++this.#seq, value, via } });
+  }
+
+  /** Numbers the start of a client call; give the number to {@link recordCall} once it settles. */
+  startCall(): number {
+    return ++this.#seq;
+  }
+
+  /** What a client call resolved or rejected with (its `seq` from {@link startCall}). */
+  recordCall(record: CallRecord): void {
+    this.#keep({ kind: 'call', record });
+  }
+
+  #keep(entry: SeenEntry): void {
+    this.#seen.push(entry);
+    if (this.#seen.length > MAX_SEEN_KEPT) this.#seen.shift();
   }
 
   /** An error the learner met, by its stable codes. */
@@ -212,7 +240,14 @@ export class LessonSession {
 
   /** Records that `.trace` is on or off (it stays so across lessons). */
   setTrace(on: boolean): void {
+    if (on === this.#trace) return;
     this.#trace = on;
+    const now = this.#now().getTime();
+    if (on) this.#traceIntervals.push({ from: now });
+    else {
+      const last = this.#traceIntervals[this.#traceIntervals.length - 1];
+      if (last) last.to = now;
+    }
   }
 
   /** True while `.trace on` is in force. */
@@ -230,12 +265,14 @@ export class LessonSession {
     return createFacts({
       transcript: [...this.#transcript],
       values: [...this.#values],
-      ...(this.#variable ? { variable: this.#variable } : {}),
+      shown: this.#seen.flatMap((e) => (e.kind === 'shown' ? [e.record] : [])),
+      calls: this.#seen.flatMap((e) => (e.kind === 'call' ? [e.record] : [])),
       repl: {
         rawSessions: this.#rawSessions,
         rawLines: [...this.#rawLines],
         clients: this.#clients,
         trace: this.#trace,
+        traceIntervals: this.#traceIntervals.map((i) => ({ ...i })),
         errors: [...this.#errors],
       },
       ...(this.#exercise ? { exercise: this.#exercise } : {}),
@@ -257,13 +294,15 @@ export class LessonSession {
     const lesson = this.current;
     if (!lesson || isReadingOnly(lesson)) return { results: [], changed: false, completedNow: false };
     const facts = this.facts();
-    const results = evaluateGoals(lesson, facts);
-    const changed = results.some((r, i) => r.met !== this.#results[i]?.met);
-    this.#results = results;
-    const met = allGoalsMet(results);
+    const fresh = evaluateGoals(lesson, facts);
     const now = this.#now();
     const entry = lessonProgress(this.#progress, lesson.id);
-    let dirty = recordGoalVerdicts(entry, results, explicit, now);
+    // A goal met before counts as checked already: a .check does not count it again.
+    let dirty = recordGoalVerdicts(entry, fresh.map((r) => ({ id: r.id, met: r.met || entry.goals[r.id]?.met === true })), explicit, now);
+    const results = this.#withProgress(lesson, fresh);
+    const changed = results.some((r, i) => goalDone(r) !== (this.#results[i] ? goalDone(this.#results[i]) : false) || r.met !== this.#results[i]?.met);
+    this.#results = results;
+    const met = allGoalsMet(results);
     let completedNow = false;
     if (met && !this.isDone(lesson)) {
       markDone(this.#progress, lesson.id, now);
@@ -274,7 +313,7 @@ export class LessonSession {
       dirty = true;
     }
     if (dirty) this.save();
-    const mistake = met ? undefined : findMistake(lesson, facts, this.#mistakesShown);
+    const mistake = met ? undefined : findMistake(lesson, facts, this.#mistakesShown, results);
     if (mistake) this.#mistakesShown.add(mistake.id);
     return { results, changed, completedNow, ...(mistake ? { mistake } : {}) };
   }
@@ -295,11 +334,9 @@ export class LessonSession {
   /** The solution lines the learner may see now, and how many there are in all. */
   solution(): SolutionView {
     const lesson = this.current;
-    const all = lesson?.definition.solution ?? [];
     if (!lesson) return { lines: [], total: 0, passed: false, failedChecks: 0 };
-    const passed = this.isDone(lesson);
-    const failedChecks = this.#progress.lessons[lesson.id]?.failedChecks ?? 0;
-    return { lines: all.slice(0, solutionLinesAllowed(lesson, passed, failedChecks)), total: all.length, passed, failedChecks };
+    const entry = this.#progress.lessons[lesson.id];
+    return solutionView(lesson, this.#results, { passed: this.isDone(lesson), failedChecks: entry?.failedChecks ?? 0, hints: entry?.hints ?? {} });
   }
 
   /** Forgets all progress (after confirmation), in the store too, and goes back to the first lesson. */

@@ -25,6 +25,18 @@ export interface LessonStartState {
   accountFaults?: Readonly<Record<string, FaultSpec>>;
 }
 
+/** A check's verdict, with the reasons `.check` shows when it is not met. */
+export interface CheckVerdict {
+  met: boolean;
+  /** Why it is not met, as a clause: "its count has not been shown yet". */
+  why?: string;
+  /** What did happen on the way, as a clause: "STAT was sent". */
+  seen?: string;
+}
+
+/** What a goal's check returns: a bare verdict, or one with its reasons. */
+export type CheckResult = boolean | CheckVerdict;
+
 /** One thing the learner does in a lesson, with the check that sees it done. */
 export interface GoalDefinition {
   /** Stable within the lesson: progress and hint tiers are stored under it. */
@@ -32,10 +44,11 @@ export interface GoalDefinition {
   /** What to do, one line of markdown (shown beside a tick or a cross). */
   text: string;
   /**
-   * True once the goal is met. Reads structured facts only (transcript entries and values),
-   * never printed text. A check that throws counts as not met.
+   * Met once the goal is met; when not, it may say why and what did happen (shown by
+   * `.check`). Reads structured facts only (what the server saw, what the learner saw), never
+   * printed text or variable names. A check that throws counts as not met.
    */
-  check(facts: Facts): boolean;
+  check(facts: Facts): CheckResult;
   /** Tiered hints for this goal, gentlest first; `.hint` reveals one more each time. */
   hints?: readonly string[];
 }
@@ -43,6 +56,9 @@ export interface GoalDefinition {
 /** A common mistake: when its predicate holds, the engine shows its hint once. */
 export interface MistakeDefinition {
   id: string;
+  /** The goal it concerns: once that goal is met, the hint is never shown. */
+  goal?: string;
+  /** True while the mistake shows in the facts; the hint fires only then. */
   when(facts: Facts): boolean;
   /** Markdown, one or two sentences. */
   hint: string;
@@ -51,6 +67,23 @@ export interface MistakeDefinition {
    * test can replay them and expect this hint.
    */
   example?: readonly string[];
+}
+
+/** Lines of the solution that meet one goal (after the groups before them). */
+export interface SolutionStep {
+  goal: string;
+  lines: readonly string[];
+}
+
+/** The solution's lines in the order they are typed, grouped or not. */
+export function solutionLines(definition: Pick<LessonDefinition, 'solution'>): string[] {
+  return (definition.solution ?? []).flatMap((step: string | SolutionStep) => (typeof step === 'string' ? [step] : step.lines));
+}
+
+/** The solution's groups, or undefined for a flat solution. */
+export function solutionSteps(definition: Pick<LessonDefinition, 'solution'>): SolutionStep[] | undefined {
+  const solution = definition.solution ?? [];
+  return solution.length > 0 && solution.every((step: string | SolutionStep) => typeof step !== 'string') ? [...(solution as readonly SolutionStep[])] : undefined;
 }
 
 /** A REPL name the lesson puts in scope: a value with its type, or an export of the client. */
@@ -91,8 +124,11 @@ export interface LessonDefinition {
   /** Empty or absent for a reading-only lesson. */
   goals?: readonly GoalDefinition[];
   mistakes?: readonly MistakeDefinition[];
-  /** The model answer, as REPL input lines (dot-commands and raw-mode lines included). */
-  solution?: readonly string[];
+  /**
+   * The model answer, as REPL input lines (dot-commands and raw-mode lines included), either
+   * flat or grouped by the goal each group meets, in the order they are typed.
+   */
+  solution?: readonly string[] | readonly SolutionStep[];
   /** Extra names in scope at the prompt for this lesson. */
   scope?: readonly ScopeEntry[];
   /** A file the learner writes in their workspace; `.check` runs it (docs/lesson-format.md, "File exercises"). */

@@ -64,8 +64,12 @@ describe('a session against the scripted peer', () => {
     expect((error as Error).message).toContain('connect to 127.0.0.1');
   });
 
-  it('rejects at once with the reason when the signal is already aborted', async () => {
+  it('rejects at once with Pop3AbortError when a signal is already aborted', async () => {
     const reason = new Error('never mind');
-    await expect(connect({ port: 1, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(connect({ port: 1, signal: AbortSignal.abort(reason) })).rejects.toMatchObject({ code: 'ABORTED', cause: reason });
+    await expect(connect({ port: 1, connectSignal: AbortSignal.abort(reason) })).rejects.toMatchObject({
+      code: 'ABORTED',
+      message: 'connect to localhost:1 cancelled: never mind',
+    });
   });
 });

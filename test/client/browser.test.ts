@@ -192,7 +192,7 @@ describe('the client in a browser', () => {
         const controller = new AbortController();
         const aborted = await open({ timeout: 10_000, signal: controller.signal });
         await aborted.noop();
-        const pending = aborted.noop().catch((error: Error) => error.message);
+        const pending = aborted.noop().catch((error: { code?: string; message: string; cause?: Error }) => ({ code: error.code, message: error.message, cause: error.cause?.message }));
         controller.abort(new Error('stopped by the page'));
         return { timeout, timedState: timed.state, waitedEnough: waited >= 140, abort: await pending, abortedState: aborted.state };
       });
@@ -200,7 +200,7 @@ describe('the client in a browser', () => {
         timeout: { code: 'TIMEOUT', message: 'no reply to NOOP within 150 ms; the connection was closed' },
         timedState: 'CLOSED',
         waitedEnough: true,
-        abort: 'stopped by the page',
+        abort: { code: 'ABORTED', message: 'NOOP cancelled: stopped by the page; the connection was closed', cause: 'stopped by the page' },
         abortedState: 'CLOSED',
       });
       expect(watched.errors).toEqual([]);

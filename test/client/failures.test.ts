@@ -1,11 +1,12 @@
 import { describe, expect } from 'vitest';
 import {
   ConnectionClosedError,
+  Pop3AbortError,
   Pop3ReplyError,
   Pop3StateError,
   Pop3TimeoutError,
 } from '../../src/client';
-import { InvalidArgumentError } from '../../src/protocol';
+import { InvalidArgumentError, TransportError } from '../../src/protocol';
 import { fakeServerTest, GREETING } from './fake-server';
 
 async function collect(stream: AsyncIterable<Buffer>): Promise<Buffer> {
@@ -23,7 +24,7 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
       const pop = await fake.open();
       const error = await pop.retr(1).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(Pop3TimeoutError);
-      expect(error).toMatchObject({ code: 'TIMEOUT', command: 'RETR 1', timeout: 300 });
+      expect(error).toMatchObject({ code: 'TIMEOUT', kind: 'idle', command: 'RETR 1', timeout: 300 });
       expect(pop.state).toBe('CLOSED');
       await expect(pop.noop()).rejects.toBeInstanceOf(Pop3StateError);
     });
@@ -100,14 +101,18 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
   });
 
   describe('cancelling', () => {
-    it('rejects with the signal reason and closes when aborted mid-reply', async ({ fake }) => {
+    it('rejects with Pop3AbortError, the signal reason as its cause, and closes when aborted mid-reply', async ({ fake }) => {
       await fake.start([{ send: GREETING }, { expect: 'RETR 1' }, { send: '+OK\r\nsome\r\n' }, { stall: true }]);
       const pop = await fake.open({ timeout: 10_000 });
       const controller = new AbortController();
       const retrieval = pop.retr(1, { signal: controller.signal });
       const reason = new Error('user pressed Ctrl+C');
       setTimeout(() => controller.abort(reason), 50);
-      await expect(retrieval).rejects.toBe(reason);
+      const error = await retrieval.catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Pop3AbortError);
+      expect(error).toBeInstanceOf(TransportError);
+      expect(error).toMatchObject({ code: 'ABORTED', command: 'RETR 1', cause: reason });
+      expect((error as Error).message).toBe('RETR 1 cancelled: user pressed Ctrl+C; the connection was closed');
       expect(pop.state).toBe('CLOSED');
     });
 
@@ -117,8 +122,8 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
       const pop = await fake.open({ timeout: 10_000, signal: controller.signal });
       const pending = pop.noop();
       controller.abort();
-      await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
-      await expect(pop.stat()).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(pending).rejects.toMatchObject({ code: 'ABORTED', command: 'NOOP', cause: { name: 'AbortError' } });
+      await expect(pop.stat()).rejects.toMatchObject({ code: 'ABORTED', command: 'STAT', cause: controller.signal.reason });
     });
 
     it('ends a stream when aborted', async ({ fake }) => {
@@ -127,7 +132,7 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
       const controller = new AbortController();
       const stream = pop.retrStream(1, { signal: controller.signal });
       stream.once('data', () => controller.abort(new Error('enough')));
-      await expect(collect(stream)).rejects.toThrow('enough');
+      await expect(collect(stream)).rejects.toMatchObject({ code: 'ABORTED', cause: new Error('enough') });
     });
 
     it('drops a queued command that is cancelled before it is sent, without closing', async ({ fake }) => {
@@ -137,7 +142,7 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
       const first = pop.noop();
       const cancelled = pop.rset({ signal: controller.signal }); // queued behind NOOP
       controller.abort();
-      await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(cancelled).rejects.toMatchObject({ code: 'ABORTED', command: 'RSET', message: 'RSET cancelled: This operation was aborted' });
       expect((await first).line).toBe('+OK first');
       expect(await pop.stat()).toEqual({ count: 0, size: 0 });
       expect(fake.received).toEqual(['NOOP', 'STAT']);

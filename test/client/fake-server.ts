@@ -15,8 +15,11 @@ import type { ByteTransport } from '../../src/protocol';
 export type Step =
   /** Reads one line from the client (without CRLF) and checks it. */
   | { expect: string | RegExp }
-  /** Writes bytes; `chunks` splits them (sizes, or 'bytes' for one byte per write), paced so each arrives alone. */
-  | { send: string | Buffer; chunks?: number[] | 'bytes' }
+  /**
+   * Writes bytes; `chunks` splits them (sizes, or 'bytes' for one byte per write), paced so each
+   * arrives alone, or `gapMs` apart (a server that drips).
+   */
+  | { send: string | Buffer; chunks?: number[] | 'bytes'; gapMs?: number }
   /** Stops answering; the connection stays open until the client closes it. */
   | { stall: true }
   /** Closes the connection (FIN). */
@@ -125,8 +128,11 @@ export class FakePeer {
     }
   }
 
-  /** Writes bytes, optionally split; each chunk is flushed and given time to arrive alone. */
-  async send(data: string | Buffer, chunks?: number[] | 'bytes'): Promise<void> {
+  /**
+   * Writes bytes, optionally split; each chunk is flushed and given time to arrive alone, or
+   * `gapMs` before the next. Stops when the client has closed.
+   */
+  async send(data: string | Buffer, chunks?: number[] | 'bytes', gapMs?: number): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const sizes = chunks === 'bytes' ? Array.from({ length: bytes.length }, () => 1) : chunks ?? [];
     const parts: Buffer[] = [];
@@ -139,7 +145,7 @@ export class FakePeer {
     for (const [i, part] of parts.entries()) {
       if (this.#closed) return;
       await this.#link.write(part);
-      if (i < parts.length - 1) await pace();
+      if (i < parts.length - 1) await pace(gapMs);
     }
   }
 
@@ -183,8 +189,8 @@ export class FakePeer {
 }
 
 /** Lets one write reach the client before the next, so the client sees each chunk alone. */
-function pace(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 2));
+function pace(ms = 2): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** A running fake server. */
@@ -209,7 +215,7 @@ async function play(peer: FakePeer, step: Step): Promise<'stop' | void> {
     const ok = typeof step.expect === 'string' ? line === step.expect : step.expect.test(line);
     if (!ok) throw new Error(`fake server expected ${String(step.expect)}, got ${JSON.stringify(line)}`);
   } else if ('send' in step) {
-    await peer.send(step.send, step.chunks);
+    await peer.send(step.send, step.chunks, step.gapMs);
   } else if ('stall' in step) {
     await peer.waitClose();
     return 'stop';

@@ -42,10 +42,9 @@ describe.each(['tcp', 'memory'] as const)('over %s', (over) => {
       const replay = replayServer();
       await fake.start(replay.script);
       const pop = await fake.open();
-      const wire = Buffer.from(`${reply}+OK still in step\r\n`);
+      const wire = Buffer.from(reply);
       for (let at = 1; at < wire.length; at += 1) {
-        // NOOP's reply travels with RETR's, so the NOOP line itself gets nothing more.
-        replay.queue.push({ wire, chunks: [at] }, { wire: Buffer.alloc(0), chunks: [] });
+        replay.queue.push({ wire, chunks: [at] }, { wire: Buffer.from('+OK still in step\r\n'), chunks: [] });
         const message = await pop.retr(1);
         expect(message.text, `split at ${at}`).toBe(body);
         expect((await pop.noop()).line).toBe('+OK still in step');

@@ -90,3 +90,45 @@ describe('fetchNew: leave mail on the server', () => {
     expect(fake.received).toEqual(['CAPA', 'UIDL']);
   });
 });
+
+describe('fetchNew takes a signal and a deadline', () => {
+  const it = fakeServerTest({ timeout: 2_000 });
+  const message = (n: number): string => `+OK\r\nSubject: ${n}\r\n\r\nbody ${n}\r\n.\r\n`;
+
+  it('stops with Pop3AbortError when its signal aborts', async ({ fake }) => {
+    await fake.start([
+      { send: GREETING },
+      { expect: 'CAPA' }, { send: '+OK\r\nUIDL\r\n.\r\n' },
+      { expect: 'UIDL' }, { send: '+OK\r\n1 a\r\n2 b\r\n3 c\r\n.\r\n' },
+      { expect: 'LIST' }, { send: '+OK\r\n1 40\r\n2 40\r\n3 40\r\n.\r\n' },
+      { expect: 'RETR 1' }, { send: message(1) },
+      { expect: 'RETR 2' }, { stall: true },
+    ]);
+    const pop = await fake.open();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const error = await fetchNew(pop, {
+      seen: [],
+      signal: controller.signal,
+      onMessage: (_m, id) => {
+        seen.push(id.uid);
+        // Cancelled once RETR 2 is on its way (the server never answers it).
+        setTimeout(() => controller.abort(new Error('enough for today')), 20);
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ABORTED', command: 'RETR 2', cause: { message: 'enough for today' } });
+    expect(seen).toEqual(['a']);
+  });
+
+  it('fails a RETR that drips past its deadline', async ({ fake }) => {
+    await fake.start([
+      { send: GREETING },
+      { expect: 'CAPA' }, { send: '+OK\r\nUIDL\r\n.\r\n' },
+      { expect: 'UIDL' }, { send: '+OK\r\n1 a\r\n.\r\n' },
+      { expect: 'LIST' }, { send: '+OK\r\n1 40\r\n.\r\n' },
+      { expect: 'RETR 1' }, { send: message(1), chunks: 'bytes', gapMs: 50 },
+    ]);
+    const pop = await fake.open();
+    await expect(fetchNew(pop, { seen: [], deadline: 300 })).rejects.toMatchObject({ code: 'TIMEOUT', kind: 'deadline', command: 'RETR 1' });
+  });
+});

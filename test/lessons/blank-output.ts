@@ -84,6 +84,12 @@ export function blankingRules(now: Date = new Date()): BlankingRule[] {
       pattern: /\b(took|in|elapsed:?) \d+(?:\.\d+)? ?ms\b/g,
       replacement: (_m, word: string) => `${word} N ms`,
     },
+    {
+      // Node 24 adds advice of its own to an unverified certificate's message; Node 20 and 22 do not.
+      name: "Node's --use-system-ca advice",
+      pattern: /; if the root CA is installed locally, try running Node\.js with --use-system-ca/g,
+      replacement: '',
+    },
   ];
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isReadingOnly } from '../../src/tutor';
+import { isReadingOnly, solutionLines } from '../../src/tutor';
 import { PROGRESS_FILE } from '../../src/tutor/node';
 import { loadCourse } from './lesson-attempt';
 import { makeStateDir, ROOT } from './repl-driver';
@@ -66,7 +66,7 @@ describe('the whole course, replayed', () => {
     for (const [i, lesson] of course.lessons.entries()) {
       // The first lesson is where a fresh start begins; after that, `.next` as a learner would.
       if (i > 0) lines.push('.next');
-      if (!isReadingOnly(lesson)) lines.push(...(lesson.definition.solution ?? []));
+      if (!isReadingOnly(lesson)) lines.push(...solutionLines(lesson.definition));
     }
     lines.push('.progress');
     // Type-checked, as learners start it: the solutions must pass as typed, and a lesson that

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
-import { isReadingOnly } from '../../src/tutor';
+import { isReadingOnly, solutionLines } from '../../src/tutor';
 import type { Lesson, MistakeDefinition } from '../../src/tutor';
 import { attemptLesson, COURSE_ORDER, lessonById, loadCourse, met, mistakeHintLine, unmet } from './lesson-attempt';
 import type { AttemptResult } from './lesson-attempt';
@@ -36,19 +36,29 @@ describe('the curriculum, attempted through the REPL', async () => {
       const attempt = (lines: readonly string[], extra: { typeCheck?: boolean; until?: (out: string) => boolean } = {}): Promise<AttemptResult> =>
         attemptLesson(lesson, lines, { embedded, lessons: course.lessons, ...extra });
 
-      it('an empty attempt fails every goal', async () => {
-        const { results } = await attempt(['.check']);
+      it('an empty attempt fails every goal, and .check says why for each', async () => {
+        const { results, output } = await attempt(['.check']);
         expect(results.length).toBeGreaterThan(0);
         expect(met(results), 'goals met by doing nothing').toEqual([]);
+        expect(results.filter((r) => !r.why).map((r) => r.id), 'goals without a reason').toEqual([]);
+        for (const r of results) expect(output).toContain(`${r.why!.charAt(0).toUpperCase()}${r.why!.slice(1)}.`);
       });
 
-      it('the official solution passes every goal and marks the lesson done', async () => {
-        const solution = [...(lesson.definition.solution ?? []), '.check'];
-        let result = await attempt(solution);
+      it('the official solution passes every goal, marks the lesson done, and earns no mistake hint on any line', async () => {
+        const solution = [...solutionLines(lesson.definition), '.check'];
+        const hints = (lesson.definition.mistakes ?? []).map((m) => ({ id: m.id, line: mistakeHintLine(m.hint) }));
+        // Checked after every line: a correct step must never be told it was a mistake.
+        const fired = new Set<string>();
+        const until = (out: string): boolean => {
+          for (const hint of hints) if (out.includes(hint.line)) fired.add(hint.id);
+          return false;
+        };
+        let result = await attempt(solution, { until });
         // A lesson about type errors needs the checker to see its goals met.
-        if (unmet(result.results).length > 0) result = await attempt(solution, { typeCheck: true });
+        if (unmet(result.results).length > 0) result = await attempt(solution, { typeCheck: true, until });
         expect(unmet(result.results), `goals the solution leaves unmet; the REPL printed:\n${result.output}`).toEqual([]);
         expect(result.done).toBe(true);
+        expect([...fired], 'mistake hints the solution earned').toEqual([]);
       });
 
       // A mistake without an example has nothing to replay here; the format test asks for one.

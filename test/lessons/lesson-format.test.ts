@@ -1,8 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSeed } from '../../sandbox-server';
-import { isReadingOnly, SHARED_LESSON_FOLDER } from '../../src/tutor';
+import { createFacts, isReadingOnly, SHARED_LESSON_FOLDER, solutionLines } from '../../src/tutor';
 import { loadLessons, readManifest } from '../../src/tutor/node';
 import type { LoadedLessons } from '../../src/tutor';
 import { parseCodeBlocks } from '../../src/tutor/code-blocks';
@@ -31,6 +31,13 @@ describe('the curriculum', async () => {
     expect(new Set(titles).size, 'titles are unique').toBe(titles.length);
   });
 
+  it('never reads a variable by name: checks judge what the server and the learner saw', () => {
+    const sources = [...readdirSync(LESSONS_DIR, { recursive: true, encoding: 'utf8' })].filter((f) => f.endsWith('.ts') && !f.includes('template') && !f.includes('solution'));
+    const readers = sources.filter((f) => /\.variable\(|\blookup\(|evaluator\b/.test(readFileSync(path.join(LESSONS_DIR, f), 'utf8')));
+    expect(readers, 'lesson files that read a name from the REPL').toEqual([]);
+    expect('variable' in createFacts({ transcript: [], values: [] }), 'facts offer no way to read a variable').toBe(false);
+  });
+
   for (const id of COURSE_ORDER) {
     const lesson = lessonById(course, id);
     describe(id, () => {
@@ -51,7 +58,7 @@ describe('the curriculum', async () => {
       it('has hints for every goal, a solution, and unique goal and mistake ids', () => {
         const goals = lesson.definition.goals ?? [];
         for (const goal of goals) expect(goal.hints?.length ?? 0, `hints of goal "${goal.id}"`).toBeGreaterThan(0);
-        expect(lesson.definition.solution?.length ?? 0, 'solution lines').toBeGreaterThan(0);
+        expect(solutionLines(lesson.definition).length, 'solution lines').toBeGreaterThan(0);
         const goalIds = goals.map((g) => g.id);
         expect(new Set(goalIds).size).toBe(goalIds.length);
         const mistakeIds = (lesson.definition.mistakes ?? []).map((m) => m.id);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
-import { isReadingOnly } from '../../src/tutor';
+import { isReadingOnly, solutionLines } from '../../src/tutor';
 import { attemptLesson, COURSE_ORDER, lessonById, loadCourse, unmet } from './lesson-attempt';
 
 /** Lessons whose goals need TLS (10) or a file the learner writes (13): TCP and the disk only. */
@@ -29,7 +29,7 @@ describe('the curriculum over an in-memory transport', async () => {
 
   for (const lesson of lessons) {
     it(`${lesson.id}: the solution meets the same goals as over TCP`, async () => {
-      const solution = [...(lesson.definition.solution ?? []), '.check'];
+      const solution = [...solutionLines(lesson.definition), '.check'];
       const typeCheck = false;
       const before = inMemory.sandbox.log.entries.length;
       const memory = await attemptLesson(lesson, solution, { embedded: inMemory, lessons: course.lessons, typeCheck });

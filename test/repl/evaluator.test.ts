@@ -1,31 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Recoverable } from 'node:repl';
-import { addedChunks } from '../../src/repl/added-chunks';
 import { createEvaluator, EvalInterruptedError } from '../../src/repl/evaluator';
 import { looksUnfinished } from '../../src/repl/recoverable';
 
 const PROJECT = path.join(__dirname, '..', '..', 'tsconfig.json');
-
-describe('the diff of compiled output', () => {
-  it('returns only the lines new since the last compilation', () => {
-    expect(addedChunks('a\nb\n', 'a\nb\nc\n')).toEqual(['c\n']);
-    expect(addedChunks('', 'x\n')).toEqual(['x\n']);
-    expect(addedChunks('a\nb\n', 'a\nb\n')).toEqual([]);
-  });
-
-  it('keeps earlier lines from running twice when the compiler rewrites one above them', () => {
-    // An import elided until used appears above code that already ran.
-    expect(addedChunks('"use strict";\nlet n = 1;\n', '"use strict";\nconst fs_1 = require("fs");\nlet n = 1;\n(0, fs_1.readFileSync)("x");\n')).toEqual([
-      'const fs_1 = require("fs");\n',
-      '(0, fs_1.readFileSync)("x");\n',
-    ]);
-  });
-
-  it('ignores the source map comment', () => {
-    expect(addedChunks('a\n//# sourceMappingURL=data:one', 'a\nb\n//# sourceMappingURL=data:two')).toEqual(['b\n']);
-  });
-});
 
 describe('unfinished input', () => {
   it('is told apart from a finished statement', () => {
@@ -63,6 +45,24 @@ describe('the fast evaluator', () => {
     expect((await ev.evalCode('x')).value).toBe(42);
   });
 
+  it('is stopped by a SIGINT from outside while a loop runs, and keeps its bindings', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-sigint-'));
+    const flag = path.join(dir, 'spinning');
+    const noTimeout = createEvaluator({ project: PROJECT, fast: true, timeoutMs: 0 });
+    await noTimeout.evalCode('const kept = 7');
+    // Signalled once the loop has started; the listener keeps a late signal from ending the test process.
+    const ignore = (): void => {};
+    process.on('SIGINT', ignore);
+    const killer = spawn('sh', ['-c', `while [ ! -f '${flag}' ]; do sleep 0.05; done; kill -INT ${process.pid}`]);
+    try {
+      await expect(noTimeout.evalCode(`require('node:fs').writeFileSync(${JSON.stringify(flag)}, '1'); while (true) {}`)).rejects.toMatchObject({ code: 'EVAL_INTERRUPTED', message: 'interrupted by Ctrl-C' });
+      expect((await noTimeout.evalCode('kept')).value).toBe(7);
+    } finally {
+      killer.kill();
+      process.off('SIGINT', ignore);
+    }
+  });
+
   it('cancels a pending await when the signal aborts', async () => {
     const controller = new AbortController();
     const pending = ev.evalCode('await new Promise(() => {})', { signal: controller.signal });
@@ -77,6 +77,38 @@ describe('the fast evaluator', () => {
     expect(ev.lookup('x')).toBeUndefined();
     expect(ev.lookup('answer')).toBeUndefined();
     expect((await ev.evalCode('const x = "again"; x')).value).toBe('again');
+  });
+
+  it('lets a later input declare a const, let or class again: later inputs and closures see the new binding', async () => {
+    await ev.evalCode('const n = 1; const readN = () => n');
+    await ev.evalCode('const n = 2');
+    expect((await ev.evalCode('readN()')).value).toBe(2);
+    await ev.evalCode('let m = 1');
+    await ev.evalCode('let m = "again"');
+    expect((await ev.evalCode('m')).value).toBe('again');
+    await ev.evalCode('class K { k = 1 }');
+    await ev.evalCode('class K { k = 2 }');
+    expect((await ev.evalCode('new K().k')).value).toBe(2);
+    await expect(ev.evalCode('n = 3')).rejects.toThrow(/constant/);
+  });
+
+  it('keeps an imported name for later inputs, and lets it be imported again', async () => {
+    await ev.evalCode("import { createHash } from 'node:crypto'");
+    expect((await ev.evalCode("createHash('md5').update('').digest('hex')")).value).toBe('d41d8cd98f00b204e9800998ecf8427e');
+    await ev.evalCode("import * as nodePath from 'node:path'; import fsDefault, { existsSync } from 'node:fs'");
+    expect((await ev.evalCode("[nodePath.basename('/a/b'), typeof fsDefault.readFileSync, existsSync('/')]")).value).toEqual(['b', 'function', true]);
+    await ev.evalCode("import { createHash } from 'node:crypto'");
+  });
+
+  it('leaves no name behind in the dead zone when its declaration threw', async () => {
+    await expect(ev.evalCode("let broken = JSON.parse('{')")).rejects.toMatchObject({ name: 'SyntaxError' });
+    expect((await ev.evalCode('let broken = 1; broken')).value).toBe(1);
+  });
+
+  it('refuses to declare an injected name again, as the checker would', async () => {
+    ev.inject('answer', 'number', 42);
+    await expect(ev.evalCode('const answer = 1')).rejects.toMatchObject({ diagnosticCodes: [2451] });
+    expect(ev.lookup('answer')).toBe(42);
   });
 
   it('completes declared names and members, without Object.prototype noise', async () => {

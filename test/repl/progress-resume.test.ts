@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
+import { solutionLines } from '../../src/tutor';
 import { loadLessons } from '../../src/tutor/node';
 import { firstTwoLessonsDir, makeStateDir, startHarness } from './repl-harness';
 
@@ -24,7 +25,7 @@ describe('progress across runs', () => {
     const one = await startHarness({ embedded, stateDir, lessonsDir });
     await one.waitFor(/\n> $/);
     const since = one.output().length;
-    for (const line of first!.definition.solution!) one.send(line);
+    for (const line of solutionLines(first!.definition)) one.send(line);
     await one.waitFor('Lesson 1 complete!', since);
     await one.close();
 
@@ -38,7 +39,7 @@ describe('progress across runs', () => {
     expect(welcome).toContain('▶  2. USER and PASS');
     expect(welcome).toContain('-- Lesson 2 of 2: USER and PASS --');
     const start = two.output().length;
-    for (const line of second!.definition.solution!) two.send(line);
+    for (const line of solutionLines(second!.definition)) two.send(line);
     const out = await two.waitFor('Lesson 2 complete!', start);
     expect(out).toContain('That was the last lesson.');
     expect(await two.run('.progress')).toMatch(/^Progress: 2 of 2 lessons done\.\nSaved in .*progress\.json/);
@@ -47,10 +48,32 @@ describe('progress across runs', () => {
     // The third run resumes where the second left off: the last lesson, marked current.
     const three = await startHarness({ embedded, stateDir, lessonsDir });
     expect(await three.waitFor(/\n> $/)).toContain('-- Lesson 2 of 2: USER and PASS --');
-    expect(await three.run('.prev')).toContain('-- Lesson 1 of 2: First contact --');
+    const prev = await three.run('.prev');
+    expect(prev).toContain('-- Lesson 1 of 2: First contact --');
+    expect(prev).toContain('Lesson 1 is finished.');
     await three.close();
     const after = JSON.parse(readFileSync(path.join(stateDir, 'progress.json'), 'utf8')) as { current: string };
     expect(after.current).toBe('01-first-contact');
+  });
+
+  it('shows on resume the goals met before, and counts them toward the lesson', async () => {
+    const stateDir = makeStateDir();
+    const lessonsDir = firstTwoLessonsDir();
+    const one = await startHarness({ embedded, stateDir, lessonsDir });
+    await one.waitFor(/\n> $/);
+    await one.run('.raw');
+    await one.run('QUIT');
+    await one.close();
+    // Back later: the raw goals were met, the others wait; the lesson ends with what is left.
+    const two = await startHarness({ embedded, stateDir, lessonsDir });
+    const welcome = await two.waitFor(/\n> $/);
+    expect(welcome).toContain('✔ Type `.raw` to connect by hand and read the greeting (met earlier)');
+    expect(welcome).toContain('✔ In raw mode, end the session by typing `QUIT` (met earlier)');
+    expect(welcome).toContain('✘ At the TypeScript prompt, connect with the client');
+    await two.run('const pop = await connect(sandbox)');
+    await two.run('pop.greeting');
+    expect(await two.run('await pop.quit()')).toContain('Lesson 1 complete!');
+    await two.close();
   });
 
   it('keeps working with progress in memory when the file is corrupt, and never overwrites it', async () => {

@@ -38,11 +38,12 @@ describe('the guided REPL, driven through streams', () => {
     expect(await h.run('.hint')).toMatch(/^No more hints for this goal/);
   });
 
-  it('keeps the solution closed, then opens it a line per failed .check', async () => {
-    expect(await h.run('.solution')).toMatch(/^The solution opens once you pass/);
-    expect(await h.run('.check')).toContain('✘ Type `.raw`');
-    expect(await h.run('.check')).toContain('✘ In raw mode, end the session with `QUIT`');
-    expect(await h.run('.solution')).toBe('The solution so far (1 of 6 lines; another failed .check shows one more):\n  .raw\n');
+  it('explains every unmet goal on .check, and opens the lines of the first one once its hints are seen', async () => {
+    const check = await h.run('.check');
+    expect(check).toContain('  ✘ Type `.raw` to connect by hand and read the greeting\n      No `.raw` session was opened yet: this goal is about connecting by hand.\n');
+    expect(check).toContain('  ✘ Read the greeting the client received: `pop.greeting`\n      Connect with the client first.\n');
+    // Both hint tiers of the first goal were shown above, so its lines open (and no others).
+    expect(await h.run('.solution')).toBe('The lines for "Type `.raw` to connect by hand and read the greeting":\n  .raw\n');
   });
 
   it('speaks raw POP3 and flips goals from cross to tick as they are met', async () => {
@@ -55,13 +56,13 @@ describe('the guided REPL, driven through streams', () => {
     const quit = await h.run('QUIT');
     expect(quit).toMatch(/^\+OK /);
     expect(quit).toContain('Left raw mode; back to TypeScript.');
-    expect(quit).toContain('✔ In raw mode, end the session with `QUIT`');
+    expect(quit).toContain('✔ In raw mode, end the session by typing `QUIT`');
     expect(quit).toContain('✘ At the TypeScript prompt, connect with the client');
   });
 
   it('replays a piped transcript in order: an awaited binding is there on the next line', async () => {
     const since = h.output().length;
-    for (const line of ['const pop = await connect(sandbox)', 'pop.greeting.slice(0, 3)', 'const reply = await pop.quit()', 'reply.status']) h.send(line);
+    for (const line of ['const pop = await connect(sandbox)', 'pop.greeting.slice(0, 3)', 'pop.greeting.length > 0', 'console.log(pop.greeting)', 'const reply = await pop.quit()', 'reply.status']) h.send(line);
     const out = await h.waitFor(/reply\.status\n'\+OK'\n[\s\S]*> $/, since);
     expect(out).toContain("pop.greeting.slice(0, 3)\n'+OK'\n");
     expect(out).toContain('✔ Say goodbye with the client: `await pop.quit()`');
@@ -70,6 +71,8 @@ describe('the guided REPL, driven through streams', () => {
 
   it('shows the whole solution after a pass', async () => {
     expect(await h.run('.solution')).toMatch(/^The solution, to compare notes:\n {2}\.raw\n {2}CAPA\n {2}QUIT\n/);
+    expect(await h.run('.check')).toContain('Lesson 1 is finished.');
+    expect(await h.run('.lessons')).toContain('▶  1. First contact (finished)');
   });
 
   it('turns mistakes into one friendly line with a hint, and keeps going', async () => {

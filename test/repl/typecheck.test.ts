@@ -43,8 +43,21 @@ describe('type-checked evaluation', () => {
     expect(await h.run('await pop.quit()')).toContain("status: '+OK'");
   });
 
-  it('turns a redeclaration into a hint rather than a dead end', async () => {
-    expect(await h.run('const pop = 1')).toMatch(/^✘ Type error: Cannot redeclare block-scoped variable 'pop'\. \(TS2451\)\n {2}Hint: Already declared/);
+  it('lets a later line declare a name again, the new binding replacing the old for later lines and closures', async () => {
+    expect(await h.run('const pick = () => pop.state')).toBe('');
+    expect(await h.run('const pop = { state: "mine" }')).toBe('');
+    expect(await h.run('pop.state')).toBe("'mine'\n");
+    expect(await h.run('pick()')).toBe("'mine'\n");
+    expect(await h.run('class Box { a = 1 }')).toBe('');
+    expect(await h.run('class Box { b = 2 }')).toBe('');
+    expect(await h.run('new Box()')).toBe('Box { b: 2 }\n');
+    expect(await h.run("import { createHash } from 'node:crypto'")).toBe('');
+    expect(await h.run("createHash('md5').update('x').digest('hex').length")).toBe('32\n');
+    expect(await h.run("import { createHash } from 'node:crypto'")).toBe('');
+  });
+
+  it('still refuses to declare an injected name again, with a hint', async () => {
+    expect(await h.run('const sandbox = 1')).toMatch(/^✘ Type error: Cannot redeclare block-scoped variable 'sandbox'\. \(TS2451\)\n {2}Hint: /);
     expect(await h.run('.clear')).toMatch(/^Variables forgotten/);
     expect(await h.run('const pop = 1; pop')).toBe('1\n');
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
-import { createFacts, UnknownSeedMessageError, evaluateGoals, findMistake, nextHint, solutionLinesAllowed, allGoalsMet } from '../../src/tutor';
+import { createFacts, UnknownSeedMessageError, evaluateGoals, findMistake, nextHint, solutionLines, solutionView, allGoalsMet } from '../../src/tutor';
 import { loadLessons, seedFolderLookup } from '../../src/tutor/node';
 import type { Lesson, LessonDefinition } from '../../src/tutor';
 import { aliceLogsIn, passFirst, transcript, wrongPassword } from './transcript-fixtures';
@@ -55,8 +55,10 @@ describe('facts', () => {
   it('has empty defaults before anything happened', () => {
     const facts = createFacts({ transcript: [], values: [] });
     expect(facts.lastValue).toBeUndefined();
-    expect(facts.repl).toEqual({ rawSessions: 0, rawLines: [], clients: 0, trace: false, errors: [] });
-    expect(facts.variable('pop')).toBeUndefined();
+    expect(facts.repl).toEqual({ rawSessions: 0, rawLines: [], clients: 0, trace: false, traceIntervals: [], errors: [] });
+    expect(facts.shown).toEqual([]);
+    expect(facts.calls()).toEqual([]);
+    expect(facts.saw(() => true)).toBe(false);
     expect(facts.loggedIn()).toBe(false);
   });
 });
@@ -124,12 +126,60 @@ describe('goal evaluation', () => {
     expect(nextHint(lesson, half, { login: 2 })).toMatchObject({ goalId: 'quit', text: 'q' });
   });
 
-  it('unlocks the solution gradually, and fully after a pass', () => {
-    expect(solutionLinesAllowed(lesson, false, 0)).toBe(0);
-    expect(solutionLinesAllowed(lesson, false, 1)).toBe(0);
-    expect(solutionLinesAllowed(lesson, false, 2)).toBe(1);
-    expect(solutionLinesAllowed(lesson, false, 99)).toBe(3);
-    expect(solutionLinesAllowed(lesson, true, 0)).toBe(3);
+  it('unlocks a flat solution gradually, and fully after a pass', () => {
+    const results = evaluateGoals(lesson, createFacts({ transcript: [], values: [] }));
+    const view = (passed: boolean, failedChecks: number): readonly string[] => solutionView(lesson, results, { passed, failedChecks, hints: {} }).lines;
+    expect(view(false, 0)).toEqual([]);
+    expect(view(false, 1)).toEqual([]);
+    expect(view(false, 2)).toEqual(['a']);
+    expect(view(false, 99)).toEqual(['a', 'b', 'c']);
+    expect(view(true, 0)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('opens a grouped solution goal by goal: the first unmet goal\'s lines, once its hints were all shown', () => {
+    const grouped = lessonOf({
+      goals: lesson.definition.goals!.slice(0, 2),
+      solution: [
+        { goal: 'login', lines: ['connect', 'login'] },
+        { goal: 'quit', lines: ['quit'] },
+      ],
+    });
+    expect(solutionLines(grouped.definition)).toEqual(['connect', 'login', 'quit']);
+    const none = evaluateGoals(grouped, createFacts({ transcript: [], values: [] }));
+    expect(solutionView(grouped, none, { passed: false, failedChecks: 5, hints: { login: 1 } })).toMatchObject({ lines: [], goal: { id: 'login' }, hintsLeft: 1 });
+    expect(solutionView(grouped, none, { passed: false, failedChecks: 0, hints: { login: 2 } }).lines).toEqual(['connect', 'login']);
+    // Once login is met (now or before), the next goal's lines wait for its own hint.
+    const loggedIn = none.map((r) => (r.id === 'login' ? { ...r, metBefore: true } : r));
+    expect(solutionView(grouped, loggedIn, { passed: false, failedChecks: 0, hints: { login: 2 } })).toMatchObject({ lines: [], goal: { id: 'quit' }, hintsLeft: 1 });
+    expect(solutionView(grouped, loggedIn, { passed: false, failedChecks: 0, hints: { login: 2, quit: 1 } }).lines).toEqual(['quit']);
+    expect(solutionView(grouped, none, { passed: true, failedChecks: 0, hints: {} }).lines).toEqual(['connect', 'login', 'quit']);
+  });
+
+  it('keeps the reasons a check gives for an unmet goal, and none for a met one', () => {
+    const reasoned = lessonOf({
+      goals: [
+        { id: 'a', text: 'a', check: () => ({ met: false, why: 'its count has not been shown yet', seen: 'STAT was sent' }) },
+        { id: 'b', text: 'b', check: () => ({ met: true, why: 'ignored' }) },
+      ],
+    });
+    expect(evaluateGoals(reasoned, createFacts({ transcript: [], values: [] }))).toEqual([
+      { id: 'a', text: 'a', met: false, why: 'its count has not been shown yet', seen: 'STAT was sent' },
+      { id: 'b', text: 'b', met: true },
+    ]);
+  });
+
+  it('never hints at a mistake whose goal is done, and only while its condition holds', () => {
+    const tied = lessonOf({
+      goals: lesson.definition.goals!.slice(0, 1),
+      mistakes: [{ id: 'pass-first', goal: 'login', when: (f) => f.sessions().some((s) => s.keywords[0] === 'PASS'), hint: 'USER first' }],
+    });
+    const facts = createFacts({ transcript: [...passFirst, ...aliceLogsIn], values: [] });
+    expect(findMistake(tied, facts, new Set(), evaluateGoals(tied, facts))).toBeUndefined();
+    const before = createFacts({ transcript: passFirst, values: [] });
+    const earlier = evaluateGoals(tied, before).map((r) => ({ ...r, metBefore: true }));
+    expect(findMistake(tied, before, new Set(), earlier)).toBeUndefined();
+    expect(findMistake(tied, before, new Set(), evaluateGoals(tied, before))?.id).toBe('pass-first');
+    expect(findMistake(tied, createFacts({ transcript: aliceLogsIn, values: [] }), new Set(), [])).toBeUndefined();
   });
 });
 
@@ -142,7 +192,7 @@ describe('the shipped lessons', () => {
     for (const lesson of lessons.filter((l) => (l.definition.goals ?? []).length > 0)) {
       const results = evaluateGoals(lesson, createFacts({ transcript: [], values: [], seed: seedFolderLookup() }));
       expect(results.filter((r) => r.met || r.error), lesson.id).toEqual([]);
-      expect(lesson.definition.solution?.length, lesson.id).toBeGreaterThan(0);
+      expect(solutionLines(lesson.definition).length, lesson.id).toBeGreaterThan(0);
       for (const goal of lesson.definition.goals ?? []) expect(goal.hints?.length, goal.id).toBeGreaterThan(0);
     }
   });
@@ -150,9 +200,14 @@ describe('the shipped lessons', () => {
   it('lesson 2 sees a wrong password and a login in hand-made transcripts', async () => {
     const { lessons } = await loadLessons(LESSONS_DIR);
     const lesson = lessons.find((l) => l.id === '02-user-and-pass')!;
-    const facts = createFacts({ transcript: [...wrongPassword, ...aliceLogsIn], values: [], repl: { trace: true } });
-    const met = Object.fromEntries(evaluateGoals(lesson, facts).map((r) => [r.id, r.met]));
-    expect(met).toEqual({ 'wrong-password': true, 'logged-in': true, 'trace-login': false, quit: true });
+    const shown = [{ seq: 9, value: Object.assign(new Error('refused'), { responseCode: 'AUTH' }), via: 'error' as const }];
+    const calls = [{ seq: 1, call: 'pass', args: ['***'], ok: false, value: shown[0]!.value }];
+    const login = aliceLogsIn.find((e) => e.direction === 'S' && e.keyword === 'PASS')!;
+    const facts = (traceIntervals: { from: number; to?: number }[]) => createFacts({ transcript: [...wrongPassword, ...aliceLogsIn], values: [], shown, calls, repl: { trace: true, traceIntervals } });
+    const met = (f: ReturnType<typeof facts>) => Object.fromEntries(evaluateGoals(lesson, f).map((r) => [r.id, r.met]));
+    // The trace goal needs a login made while the trace was on.
+    expect(met(facts([{ from: login.time + 1 }]))).toEqual({ 'wrong-password': true, 'logged-in': true, 'trace-login': false, quit: true });
+    expect(met(facts([{ from: login.time - 1, to: login.time + 1 }]))['trace-login']).toBe(true);
     expect(findMistake(lesson, createFacts({ transcript: passFirst, values: [] }), new Set())?.id).toBe('pass-without-user');
   });
 });

@@ -134,10 +134,15 @@ describe('lesson loader', () => {
     expect(check(null)).toMatch(/default export must be a lesson object/);
     expect(check({ ...base, formatVersion: 2 })).toBe('formatVersion must be 1, got 2');
     expect(check({ ...base, title: '' })).toBe('title must be a non-empty string');
-    expect(check({ ...base, goals: [{ id: 'a', text: 't', check: 'no' }] })).toBe('goals[0].check must be a function (facts) => boolean');
+    expect(check({ ...base, goals: [{ id: 'a', text: 't', check: 'no' }] })).toBe('goals[0].check must be a function (facts) => verdict');
     expect(check({ ...base, goals: [{ id: 'a', text: 't', check: () => true }, { id: 'a', text: 't', check: () => true }] })).toBe('goals[1].id "a" is used twice');
     expect(check({ ...base, mistakes: [{ id: 'm', when: () => true }] })).toBe('mistakes[0].hint must be a non-empty string');
-    expect(check({ ...base, solution: [1] })).toBe('solution must be an array of REPL input lines');
+    expect(check({ ...base, solution: [1] })).toBe('solution[0] must be a group { goal, lines } (a solution is all lines or all groups)');
+    const goals = [{ id: 'a', text: 't', check: () => true }];
+    expect(check({ ...base, goals, solution: [{ goal: 'a', lines: ['x'] }] })).toBe('ok');
+    expect(check({ ...base, goals, solution: [{ goal: 'b', lines: ['x'] }] })).toBe('solution[0].goal must name a goal of this lesson, got "b"');
+    expect(check({ ...base, goals, solution: [{ goal: 'a', lines: [] }] })).toBe('solution[0].lines must be a non-empty array of REPL input lines');
+    expect(check({ ...base, goals, mistakes: [{ id: 'm', goal: 'nope', when: () => true, hint: 'h' }] })).toBe('mistakes[0].goal must name a goal of this lesson, got "nope"');
     expect(check({ ...base, scope: [{ name: 'not valid', type: 'string' }] })).toBe('scope[0].name must be an identifier');
     expect(check({ ...base, scope: [{ name: 'f', clientExport: 'fetchNew' }] })).toBe('ok');
     expect(check({ ...base, scope: [{ name: 'f', clientExport: 'no way' }] })).toBe('scope[0].clientExport must be the name of an export of the client');

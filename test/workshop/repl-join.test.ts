@@ -5,6 +5,7 @@ import type { EmbeddedTarget } from '../../src/cli';
 import { startEmbeddedTarget } from '../../src/cli';
 import { joinForRepl } from '../../src/join';
 import { importAtStart } from '../../src/repl/progress-transfer';
+import { solutionLines } from '../../src/tutor';
 import type { LoadedLessons } from '../../src/tutor';
 import { loadLessons, readProgress } from '../../src/tutor/node';
 import { makeStateDir, startStreamedRepl } from '../helpers/repl-streams';
@@ -44,7 +45,7 @@ describe('the REPL joined to a classroom (npm start -- --join URL --code CODE)',
     for (const number of [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13]) {
       const lesson = course.lessons[number - 1]!;
       await repl.run(`.lesson ${number}`);
-      for (const line of lesson.definition.solution ?? []) await repl.run(line, 30_000);
+      for (const line of solutionLines(lesson.definition)) await repl.run(line, 30_000);
       const output = await repl.run('.check');
       expect(repl.repl.runner.results.filter((r) => !r.met).map((r) => r.id), `lesson ${number} left goals unmet:\n${output}`).toEqual([]);
       expect(repl.repl.runner.isDone(lesson)).toBe(true);
@@ -98,7 +99,7 @@ describe('the REPL joined to a classroom (npm start -- --join URL --code CODE)',
     expect(await repl.run('.classroom offline')).toContain('Working offline');
     // A lesson done offline, on the embedded sandbox: judged on its log, saved here.
     await repl.run('.lesson 11');
-    for (const line of course.lessons[10]!.definition.solution ?? []) await repl.run(line);
+    for (const line of solutionLines(course.lessons[10]!.definition)) await repl.run(line);
     expect(repl.repl.runner.isDone(course.lessons[10]!)).toBe(true);
     expect(await repl.run('.classroom')).toContain('Working offline on the embedded sandbox');
     expect(await repl.run('.classroom')).toContain('Progress waits to be sent (it is saved here).');
