@@ -5,6 +5,7 @@
  *   server   bench/server.ts          the sandbox against Dovecot
  *   client   bench/client.ts          our client against poplib and curl
  *   repl     bench/repl-startup.ts    REPL start-up (when that file exists)
+ *   workshop bench/workshop.ts        one classroom: 200 learners and 50 misbehaving clients
  *   docs     bench/docs.ts            the docs site: build, page JS, Run latency beside the terminal
  *
  * Not run by default: `profile-client [sweep|big]` (bench/profile-client.ts), our client under
@@ -34,6 +35,7 @@ const SUITES: readonly Suite[] = [
   { name: 'server', file: 'bench/server.ts', summary: 'the sandbox against Dovecot: bulk RETR, sessions/s, NOOP latency', byDefault: true },
   { name: 'client', file: 'bench/client.ts', summary: 'our client against poplib and curl; streaming memory', byDefault: true },
   { name: 'repl', file: 'bench/repl-startup.ts', summary: 'REPL start-up time', byDefault: true },
+  { name: 'workshop', file: 'bench/workshop.ts', summary: 'one classroom: 200 learners at a human pace and 50 misbehaving clients', byDefault: true, takesArgs: true },
   { name: 'docs', file: 'bench/docs.ts', summary: 'the docs site: build time, page JS, Run latency beside the terminal', byDefault: true, takesArgs: true },
   { name: 'profile-client', file: 'bench/profile-client.ts', summary: 'our client under the CPU profiler', byDefault: false, takesArgs: true },
 ];

@@ -82,6 +82,14 @@ export function prepareSandboxCertificates(names: readonly string[] = []): void 
   certificates.catch(() => generated.delete(key));
 }
 
+/** A certificate authority: its certificate, and the key that signs server certificates with it. */
+export interface CertificateAuthority {
+  /** PEM of the CA certificate: what clients trust. */
+  ca: string;
+  /** PEM of the CA's private key (PKCS #8). Keep it where only the server reads it. */
+  caKey: string;
+}
+
 /**
  * Generates a CA and a server certificate for localhost, 127.0.0.1, ::1 and `names`.
  * The extensions follow RFC 5280 so that Node, Python's ssl, curl and openssl verify the chain
@@ -89,27 +97,44 @@ export function prepareSandboxCertificates(names: readonly string[] = []): void 
  * digitalSignature and every name in subjectAltName (clients ignore the CN).
  */
 export async function createCertificates(names: readonly string[] = []): Promise<SandboxCertificates> {
+  return issueServerCertificate(await createCertificateAuthority(), names);
+}
+
+/** Generates a fresh CA (RFC 5280 §4.2.1.9: basicConstraints cA, pathLen 0; keyCertSign). */
+export async function createCertificateAuthority(validityDays = VALIDITY_DAYS): Promise<CertificateAuthority> {
   const x509 = loadX509();
-  const notBefore = new Date(Date.now() - BACKDATE_MS);
-  const notAfter = new Date(Date.now() + VALIDITY_DAYS * 24 * 60 * 60 * 1000);
   const subtle = webcrypto.subtle;
-  const [caKeys, serverKeys] = await Promise.all([
-    subtle.generateKey(ALGORITHM, true, ['sign', 'verify']),
-    subtle.generateKey(ALGORITHM, true, ['sign', 'verify']),
-  ]);
+  const caKeys = await subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const caCert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
     name: 'CN=pop3-playground sandbox CA, O=pop3-playground',
     keys: caKeys as unknown as X509KeyPair,
     signingAlgorithm: ALGORITHM,
-    notBefore,
-    notAfter,
+    ...validity(validityDays),
     extensions: [
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey as unknown as X509Key),
     ],
   });
+  const pkcs8 = await subtle.exportKey('pkcs8', caKeys.privateKey);
+  return { ca: caCert.toString('pem'), caKey: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+}
+
+/**
+ * Issues a server certificate for localhost, 127.0.0.1, ::1 and `names`, signed by `authority`
+ * (so a server can get a new certificate for new names while clients keep trusting its CA).
+ */
+export async function issueServerCertificate(
+  authority: CertificateAuthority,
+  names: readonly string[] = [],
+  validityDays = VALIDITY_DAYS,
+): Promise<SandboxCertificates> {
+  const x509 = loadX509();
+  const subtle = webcrypto.subtle;
+  const caCert = new x509.X509Certificate(authority.ca);
+  const caKey = await subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(authority.caKey), ALGORITHM, false, ['sign']);
+  const serverKeys = await subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const altNames = [...new Set([...DEFAULT_TLS_NAMES, ...names])].map(
     (name): X509Module.JsonGeneralName => ({ type: isIP(name) ? 'ip' : 'dns', value: name }),
   );
@@ -118,23 +143,23 @@ export async function createCertificates(names: readonly string[] = []): Promise
     subject: 'CN=localhost, O=pop3-playground',
     issuer: caCert.subject,
     publicKey: serverKeys.publicKey as unknown as X509Key,
-    signingKey: caKeys.privateKey as unknown as X509Key,
+    signingKey: caKey as unknown as X509Key,
     signingAlgorithm: ALGORITHM,
-    notBefore,
-    notAfter,
+    ...validity(validityDays),
     extensions: [
       new x509.BasicConstraintsExtension(false, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       new x509.SubjectAlternativeNameExtension(altNames),
       await x509.SubjectKeyIdentifierExtension.create(serverKeys.publicKey as unknown as X509Key),
-      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey as unknown as X509Key),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert, false),
     ],
   });
   const pkcs8 = await subtle.exportKey('pkcs8', serverKeys.privateKey);
-  return {
-    ca: caCert.toString('pem'),
-    cert: serverCert.toString('pem'),
-    key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY'),
-  };
+  return { ca: authority.ca, cert: serverCert.toString('pem'), key: x509.PemConverter.encode(pkcs8, 'PRIVATE KEY') };
+}
+
+/** Validity from a little in the past (clock skew) to `days` ahead. */
+function validity(days: number): { notBefore: Date; notAfter: Date } {
+  return { notBefore: new Date(Date.now() - BACKDATE_MS), notAfter: new Date(Date.now() + days * 24 * 60 * 60 * 1000) };
 }

@@ -3,8 +3,12 @@
  * seeded mailbox, a session log for lessons, and injectable faults. It listens on TCP and runs
  * sessions on any other transport with `accept`; `./browser` is the same sandbox without Node.
  */
-export { startSandbox } from './sandbox';
-export type { Sandbox } from './sandbox';
+export { createNodeSandbox, startSandbox } from './sandbox';
+export type { NodeSandbox, NodeSandboxOptions, Sandbox } from './sandbox';
+export { applyStartState } from './start-state';
+export type { SandboxStartState } from './start-state';
+export { createCertificateAuthority, issueServerCertificate } from './certificates';
+export type { CertificateAuthority, SandboxCertificates } from './certificates';
 export type { AcceptedSession, SandboxCore } from './sandbox-core';
 export type { SandboxOptions } from './options';
 export { isLoopback } from '../src/protocol/address';

@@ -89,6 +89,7 @@ export function createSandboxCore(parts: SandboxParts): SandboxCore {
     crypto: parts.crypto,
     random: new RandomPool(parts.crypto),
     stlsContext: parts.stlsContext,
+    releasing: new Map(),
     lastLogin: new Map(),
     processId: parts.processId ?? 0,
     timestampHost: 'sandbox.localhost',

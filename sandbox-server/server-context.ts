@@ -33,6 +33,11 @@ export interface ServerContext {
    * for STLS (RFC 2595 §4); undefined when the sandbox has none, and then STLS is not offered.
    */
   readonly stlsContext: unknown;
+  /**
+   * Maildrop locks still being released by sessions that ended without QUIT, by account: the
+   * maildrop is no longer in use (RFC 1939 §4), so a login waits for these instead of [IN-USE].
+   */
+  readonly releasing: Map<string, Promise<void>>;
   /** When each account last logged in, for LOGIN-DELAY (RFC 2449 §6.5). */
   readonly lastLogin: Map<string, number>;
   /** The process-ID part of APOP timestamps (RFC 1939 §7: `<process-ID.clock@hostname>`). */

@@ -546,6 +546,14 @@ export class Session implements SessionContext {
     this.releaseLock = undefined;
     const released = release().catch((error: unknown) => this.#internalError(error));
     this.#releasing = Promise.all([this.#releasing, released]).then(() => undefined);
+    // A login to this maildrop meanwhile waits for the release (Maildir locks are files).
+    const owner = this.user;
+    if (owner === undefined) return;
+    const { releasing } = this.server;
+    releasing.set(owner, released);
+    void released.then(() => {
+      if (releasing.get(owner) === released) releasing.delete(owner);
+    });
   }
 
   /** Reports the session finished once the connection is gone and the lock released. */

@@ -32,6 +32,9 @@ const USAGE = `Usage: npm start -- [options]
   --user NAME         the account to use on that server
   --ca FILE           PEM of a CA to trust for that server's TLS certificate
   --tls               connect to that server with implicit TLS (RFC 8314)
+  --join URL          join a workshop's classroom (the URL on your slip) ...
+  --code CODE         ... with the join code on your slip
+  --import FILE       merge progress exported with .progress export FILE, then start
   --lessons DIR       load lessons from another folder (default: lessons/)
   --eval-timeout MS   stop synchronous code that runs longer (default 5000; 0 = never)
   --no-history        do not save line history
@@ -46,6 +49,8 @@ interface CliOptions {
   lessonsDir: string;
   evalTimeoutMs: number;
   history: boolean;
+  join?: { url: string; code: string };
+  importFile?: string;
 }
 
 function parseCommandLine(argv: string[]): CliOptions | 'help' {
@@ -62,6 +67,9 @@ function parseCommandLine(argv: string[]): CliOptions | 'help' {
       lessons: { type: 'string' },
       'eval-timeout': { type: 'string' },
       'no-history': { type: 'boolean', default: false },
+      join: { type: 'string' },
+      code: { type: 'string' },
+      import: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -83,6 +91,8 @@ function parseCommandLine(argv: string[]): CliOptions | 'help' {
   } else if (values.user !== undefined || values.ca !== undefined) {
     throw new Error('--user and --ca go with --server');
   }
+  if ((values.join === undefined) !== (values.code === undefined)) throw new Error('--join URL and --code CODE go together (both are on your slip)');
+  if (values.join !== undefined && server) throw new Error('--join and --server cannot be used together');
   const timeout = values['eval-timeout'] !== undefined ? Number(values['eval-timeout']) : 5_000;
   if (!Number.isInteger(timeout) || timeout < 0) throw new Error('--eval-timeout wants a whole number of milliseconds');
   return {
@@ -93,6 +103,8 @@ function parseCommandLine(argv: string[]): CliOptions | 'help' {
     lessonsDir: path.resolve(values.lessons ?? path.join(ROOT, 'lessons')),
     evalTimeoutMs: timeout,
     history: !(values['no-history'] ?? false),
+    ...(values.join !== undefined && values.code !== undefined ? { join: { url: values.join, code: values.code } } : {}),
+    ...(values.import !== undefined ? { importFile: path.resolve(values.import) } : {}),
   };
 }
 
@@ -124,7 +136,7 @@ export interface EmbeddedTargetOptions {
 
 /** Starts the sandbox and wraps it as a REPL target (lesson state, session settling). */
 export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): Promise<EmbeddedTarget> {
-  const { startSandbox, loadSeed } = await import('../sandbox-server');
+  const { startSandbox, loadSeed, applyStartState } = await import('../sandbox-server');
   const { waitForSessionsClosed } = await import('./repl/session-settle');
   const [sandbox, seed] = await Promise.all([startSandbox({}), loadSeed()]);
   const seedNames = new Set(seed.messages.keys());
@@ -190,8 +202,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   // The sandbox's certificates (the X.509 library alone loads in ~150 ms) are made on a worker
   // thread while this one loads the REPL, the lessons and the markdown renderer.
   if (!cli.server) prepareSandboxCertificates();
+  if (cli.importFile !== undefined && !(await import('./repl/progress-transfer')).importAtStart(cli.stateDir, cli.importFile, process.stdout, process.stderr)) return 1;
   let closeServer = async (): Promise<void> => {};
   let target: PlaygroundTarget;
+  let classroom: import('./join').ReplInClassroom | undefined;
   let lessons: LoadedLessons;
   // Key generation runs off the main thread: load the REPL meanwhile. Lesson text rendered
   // before comes from the cache, so marked-terminal (~150 ms) loads only for text not rendered
@@ -215,6 +229,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       target = embedded.target;
       closeServer = embedded.close;
       lessons = loaded;
+      // In a classroom the embedded sandbox stands by, for working offline.
+      if (cli.join) target = (classroom = await (await import('./join')).joinForRepl({ ...cli.join, stateDir: cli.stateDir, fallback: embedded.target })).target;
       // Seed names are checked once the seed is known (loading ran in parallel).
       for (const lesson of lessons.lessons) {
         for (const [account, mailbox] of Object.entries(lesson.definition.start?.mailboxes ?? {})) {
@@ -225,7 +241,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       }
     }
   } catch (error) {
-    process.stderr.write(`Could not start: ${(error as Error).message}\n`);
+    process.stderr.write(`${cli.join ? 'Could not join the classroom' : 'Could not start'}: ${(error as Error).message}\n`);
+    await closeServer();
     return 1;
   }
 
@@ -249,6 +266,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     evalTimeoutMs: cli.evalTimeoutMs,
     history: cli.history,
     guardRejections: true,
+    ...(classroom ? { progressStore: classroom.progressStore, extension: classroom.extension } : {}),
   });
   // A real SIGINT (kill -INT, or Ctrl-C with piped input) cancels what is pending; at a
   // terminal Ctrl-C is a keypress the REPL handles itself. Without a listener the default

@@ -68,7 +68,13 @@ export async function completeLogin(
   }
 
   // RFC 1939 §4: an exclusive-access lock on the maildrop, or -ERR [IN-USE] (RFC 2449 §8.1.2).
-  const release = await server.storage.lock(name);
+  let release = await server.storage.lock(name);
+  // A session that ended without QUIT may still be letting go of the lock: the maildrop is not in use.
+  const letting = server.releasing.get(name);
+  if (!release && letting) {
+    await letting;
+    release = await server.storage.lock(name);
+  }
   if (!release) {
     return err(`maildrop of ${name} is locked: another session is logged in to it (QUIT that one first)`, { code: 'IN-USE' });
   }

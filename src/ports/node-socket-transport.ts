@@ -12,6 +12,14 @@ export interface NodeSocketTransportOptions {
   local: boolean;
   /** The reused read buffer the socket was opened with (`net.connect({ onread })`): chunks are then lent. */
   reads?: SocketReads;
+  /** How logs name the peer; default its address and port. */
+  remote?: string;
+  /**
+   * The socket is the end of a tunnel (a classroom's join forward, itself TLS): that TLS
+   * protects the tunnel, not this POP3 connection, so the transport starts as plaintext (STLS
+   * is offered and runs inside the tunnel), and `kind` names the tunnel in CONNECT lines.
+   */
+  tunnel?: { kind: string };
 }
 
 /**
@@ -26,6 +34,7 @@ export class NodeSocketTransport implements ByteTransport {
   readonly #reads: SocketReads | undefined;
   readonly #local: boolean;
   readonly #remote: string;
+  readonly #plainKind: string;
   readonly #listeners = new TransportListeners();
   #tls: TlsSession | undefined;
   #lending: boolean;
@@ -37,8 +46,9 @@ export class NodeSocketTransport implements ByteTransport {
     this.#raw = socket;
     this.#reads = options.reads;
     this.#local = options.local;
-    this.#remote = describePeer(socket.remoteAddress, socket.remotePort);
-    this.#tls = socket instanceof tls.TLSSocket ? sessionOf(socket) : undefined;
+    this.#remote = options.remote ?? describePeer(socket.remoteAddress, socket.remotePort);
+    this.#plainKind = options.tunnel?.kind ?? 'tcp';
+    this.#tls = socket instanceof tls.TLSSocket && !options.tunnel ? sessionOf(socket) : undefined;
     this.#lending = this.#reads !== undefined && this.#tls === undefined;
     this.#attach(socket);
     socket.on('close', this.#onClose);
@@ -47,7 +57,7 @@ export class NodeSocketTransport implements ByteTransport {
 
   get info(): TransportInfo {
     const secure = this.#tls !== undefined;
-    return { remote: this.#remote, local: this.#local, secure, kind: secure ? 'tls' : 'tcp', ...(this.#tls ? { tls: this.#tls } : {}) };
+    return { remote: this.#remote, local: this.#local, secure, kind: secure ? 'tls' : this.#plainKind, ...(this.#tls ? { tls: this.#tls } : {}) };
   }
 
   get lendsChunks(): boolean {

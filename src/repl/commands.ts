@@ -15,7 +15,7 @@ export interface CommandHost {
   reset(arg: string): Promise<void>;
   setTrace(arg: string): void;
   toggleRaw(): Promise<void>;
-  showProgress(): void;
+  showProgress(arg: string): void;
   showHelp(): void;
   showType(expression: string): void;
   clearScope(): void | Promise<void>;
@@ -59,7 +59,7 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   },
   { name: 'trace', args: 'on|off', help: 'Show the C:/S: dialogue of every client call (passwords hidden)', complete: () => ['on', 'off'], run: (h, arg) => h.setTrace(arg) },
   { name: 'raw', help: 'Type POP3 commands directly, as over telnet; .raw again to leave', run: (h) => h.toggleRaw() },
-  { name: 'progress', help: 'Where your progress is saved, and how far you are', run: (h) => h.showProgress() },
+  { name: 'progress', args: '[export FILE]', help: 'Where your progress is saved and how far you are; export writes it to FILE (npm start -- --import FILE)', complete: () => ['export'], run: (h, arg) => h.showProgress(arg) },
   { name: 'type', args: '<expression>', help: 'Show the TypeScript type of an expression', run: (h, arg) => h.showType(arg) },
   { name: 'clear', help: 'Forget the variables declared in this lesson (a fresh scope)', run: (h) => h.clearScope() },
   { name: 'help', help: 'This list', run: (h) => h.showHelp() },

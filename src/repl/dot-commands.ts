@@ -1,5 +1,5 @@
 import { isReadingOnly } from '../tutor';
-import type { LessonSession } from '../tutor';
+import type { Lesson, LessonSession } from '../tutor';
 import type { ReplClient } from './client-tracker';
 import type { CommandHost } from './commands';
 import { chosenEditor, openInEditor } from './editor';
@@ -7,6 +7,7 @@ import type { EditorTerminal } from './editor';
 import type { Evaluator } from './evaluator';
 import type { LessonControl } from './lesson-control';
 import type { RawMode } from './raw-mode';
+import { exportProgressLine } from './progress-transfer';
 import type { Screen } from './screen';
 
 /** What the dot-commands work with. */
@@ -18,11 +19,18 @@ export interface CommandHostOptions<C extends ReplClient, O extends object> {
   evaluator: Evaluator;
   /** For `.edit`: the environment naming the editor, and the terminal it borrows. */
   editor: { env: NodeJS.ProcessEnv; terminal: EditorTerminal };
+  /** Why the learner may not enter a lesson now (a classroom's pacing), or undefined. */
+  mayEnter?: (lesson: Lesson) => string | undefined;
 }
 
 /** The host behind each dot-command of the table in ./commands. */
 export function createCommandHost<C extends ReplClient, O extends object>(options: CommandHostOptions<C, O>): CommandHost {
   const { session, screen, control, raw, evaluator, editor } = options;
+  const refused = (lesson: Lesson): boolean => {
+    const reason = options.mayEnter?.(lesson);
+    if (reason) screen.print(reason);
+    return reason !== undefined;
+  };
   return {
     showMenu: () => screen.menu(session),
     async goToLesson(query) {
@@ -32,6 +40,7 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
         screen.menu(session);
         return;
       }
+      if (refused(lesson)) return;
       await control.start(lesson);
     },
     async goRelative(step) {
@@ -41,6 +50,7 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
         screen.noLessonThere(step > 0);
         return;
       }
+      if (refused(next)) return;
       if (step > 0 && current && !session.isDone(current) && !isReadingOnly(current)) screen.leavingUnfinished(current);
       await control.start(next);
     },
@@ -124,7 +134,12 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
       if (raw.active) raw.leave();
       else await raw.enter();
     },
-    showProgress: () => screen.progress(session),
+    showProgress(arg) {
+      const [word, ...file] = arg.trim().split(/\s+/);
+      if (word === 'export' && file.length > 0) screen.print(exportProgressLine(session, file.join(' ')));
+      else if (word === '' || word === undefined) screen.progress(session);
+      else screen.usage('.progress [export FILE]');
+    },
     showHelp: () => screen.help(),
     showType(expression) {
       if (expression.trim() === '') {

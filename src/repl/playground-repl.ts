@@ -3,7 +3,7 @@ import { Recoverable, start as startNodeRepl } from 'node:repl';
 import type { REPLServer } from 'node:repl';
 import type { TranscriptEntry } from '../protocol/transcript';
 import { LessonSession, solutionLines } from '../tutor';
-import type { LoadedLessons } from '../tutor';
+import type { LoadedLessons, ProgressStore } from '../tutor';
 import { FileProgressStore, PROGRESS_FILE, seedFolderLookup } from '../tutor/node';
 import { ClientTracker } from './client-tracker';
 import type { ConnectFunction, ReplClient } from './client-tracker';
@@ -13,6 +13,8 @@ import { describeError } from './error-hints';
 import { importedNames } from './hint-context';
 import type { HintContext } from './hint-context';
 import { EvalQueue } from './eval-queue';
+import { extensionDotCommands, observeChecks } from './extension';
+import type { ReplExtension } from './extension';
 import { createEvaluator } from './evaluator';
 import type { Evaluator } from './evaluator';
 import { keepHistory } from './history';
@@ -59,6 +61,10 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
   guardRejections?: boolean;
   /** How long `.check` may run a file exercise, ms (default 60 s). */
   exerciseTimeoutMs?: number;
+  /** Where progress is kept; default `progress.json` in the state dir. */
+  progressStore?: ProgressStore;
+  /** Commands, a lesson gate and check observers a front end adds (a classroom: src/join). */
+  extension?: ReplExtension;
 }
 
 /** A running playground REPL. */
@@ -93,9 +99,11 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   const screen = new Screen({ output, style, ...(options.markdown ? { markdown: options.markdown } : {}), ...(options.debug ? { debug: true } : {}) });
   const session = new LessonSession({
     lessons: options.lessons.lessons,
-    store: new FileProgressStore(path.join(options.stateDir, PROGRESS_FILE)),
+    store: options.progressStore ?? new FileProgressStore(path.join(options.stateDir, PROGRESS_FILE)),
     seed: seedFolderLookup(),
   });
+  const { extension } = options;
+  observeChecks(session, extension);
   const evaluator = createEvaluator({
     project: options.project,
     fast: options.fast ?? false,
@@ -161,23 +169,27 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     raw,
     evaluator,
     editor: { env: options.env ?? process.env, terminal: { input, pause: () => server.pause(), resume: () => server.resume() } },
+    ...(extension?.mayEnter ? { mayEnter: extension.mayEnter } : {}),
   });
+  const commands = [...DOT_COMMANDS, ...extensionDotCommands(extension)];
 
   /** One input: a raw line in raw mode, else TypeScript, its value recorded and shown; then the goals. */
   function evaluate(code: string): Promise<Error | undefined> | undefined {
-    if (raw.active) return raw.line(code.replace(/\r?\n$/, ''), () => queue.waiting > 0).then(afterEvaluation).then(() => undefined);
+    if (raw.active) return raw.line(code.replace(/\r?\n$/, ''), () => queue.waiting > 0).then(() => target.sync?.()).then(afterEvaluation).then(() => undefined);
     if (code.trim() === '') return undefined;
     return evaluator.evalCode(code, { signal: tracker.signal }).then(
-      ({ value }) => {
+      async ({ value }) => {
         session.recordValue(value);
         screen.value(value);
         if (isThenable(value)) screen.pendingPromise(tracker.describePending(value));
+        await target.sync?.();
         afterEvaluation();
         return undefined;
       },
-      (error: unknown) => {
+      async (error: unknown) => {
         if (error instanceof Recoverable) return error;
         reportError(error);
+        await target.sync?.();
         afterEvaluation();
         return undefined;
       },
@@ -224,7 +236,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     preview: false,
     eval: queue.eval,
     completer(line: string): [string[], string] {
-      if (line.startsWith('.')) return completeDotCommand(line, host);
+      if (line.startsWith('.')) return completeDotCommand(line, host, ['exit', ...(extension?.commands ?? []).map((c) => c.name)]);
       if (raw.active) return raw.complete(line);
       try {
         return evaluator.complete(line);
@@ -241,7 +253,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
       gate.lineTaken();
     });
   }
-  for (const command of DOT_COMMANDS) {
+  for (const command of commands) {
     server.defineCommand(command.name, {
       help: command.help,
       action(arg: string) {
@@ -291,6 +303,17 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   }
 
   if (terminal && options.history !== false) keepHistory(server, options.stateDir, () => raw.awaitingSaslResponse);
+  extension?.attach?.({
+    session,
+    notice: (text) => {
+      // Between prompts (not the answer to a command): on a line of its own, then the prompt again.
+      if (queue.busy) return screen.print(text);
+      screen.print();
+      screen.print(text);
+      server.displayPrompt(true);
+    },
+    goToLesson: (query) => queue.work(() => host.goToLesson(query)),
+  });
 
   let resolveClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => {
@@ -302,7 +325,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     session.save();
     target.log?.off('entry', onLogEntry);
     if (options.guardRejections) process.off('unhandledRejection', onRejection);
-    void Promise.resolve(target.settle?.())
+    void Promise.all([target.settle?.(), extension?.close?.()])
       .catch(() => {})
       .then(() => resolveClosed());
   });

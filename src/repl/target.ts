@@ -34,6 +34,11 @@ export interface PlaygroundTarget {
   applyState?(state: LessonStartState | undefined): Promise<void>;
   /** Resolves once the server has let go of every closed session (so no login meets [IN-USE]). */
   settle?(): Promise<void>;
+  /**
+   * Resolves once `log` holds every entry of what the server has done so far, for a log that
+   * arrives apart from the replies (a classroom's stream); the REPL waits for it before checking goals.
+   */
+  sync?(): Promise<void>;
   /** Switches faults on for every account, or off, leaving the mailboxes alone (embedded sandbox only). */
   setFaults?(faults: FaultSpec | undefined): void;
   /**

@@ -10,7 +10,7 @@ describe('the repository keeps the import rules (docs/architecture.md)', () => {
   const edges = readImportGraph(REPO_ROOT, GOVERNED_DIRS);
   const violations = findViolations(edges, IMPORT_RULES);
 
-  it('reads the imports of src, sandbox-server and lessons', () => {
+  it('reads the imports of src, sandbox-server, lessons and workshop', () => {
     expect(new Set(edges.map((e) => e.file.split('/')[0]))).toEqual(new Set(GOVERNED_DIRS));
     // The server's own dependency on the protocol core is seen, so the reading is not empty.
     expect(edges.some((e) => e.file.startsWith('sandbox-server/') && e.target.kind === 'project' && e.target.file.startsWith('src/protocol/'))).toBe(true);
@@ -91,10 +91,12 @@ describe('the import checker', () => {
       'src/protocol/uses-server.ts → ../../sandbox-server: client-and-server-apart',
       'src/protocol/uses-server.ts → ../../sandbox-server: only-the-cli-starts-the-sandbox',
       'src/repl/uses-server.ts → ../../sandbox-server: only-the-cli-starts-the-sandbox',
+      'src/repl/uses-workshop.ts → ../../workshop/classroom: nothing-imports-the-classroom',
       'src/tutor/uses-client.ts → ../client/connect: tutor-core-is-portable',
       'src/tutor/uses-node-side.ts → ./node/files: tutor-core-is-portable',
       'src/tutor/uses-node-types.ts → node:fs: tutor-core-is-portable',
       'src/tutor/uses-repl.ts → ../repl/prompt: tutor-core-is-portable',
+      'workshop/uses-repl.ts → ../src/repl/prompt: classroom-serves-no-front-end',
     ]);
     // Every rule is proven by at least one planted import.
     expect(new Set(found.map((f) => f.split(': ')[1]))).toEqual(new Set(IMPORT_RULES.map((r) => r.id)));

@@ -6,7 +6,7 @@ import type { ImportEdge, ImportRule } from './import-graph';
  */
 
 /** The folders whose source files the rules govern. */
-export const GOVERNED_DIRS = ['src', 'sandbox-server', 'lessons'] as const;
+export const GOVERNED_DIRS = ['src', 'sandbox-server', 'lessons', 'workshop'] as const;
 
 /** npm packages known to do no I/O and to run in a browser: all the protocol core and lessons may use. */
 export const PURE_PACKAGES: ReadonlySet<string> = new Set(['@noble/hashes']);
@@ -112,5 +112,19 @@ export const IMPORT_RULES: readonly ImportRule[] = [
     reason: 'the embedded sandbox is the terminal front end\'s choice; everything else works against any POP3 server',
     governs: (file) => under('src')(file) && file !== 'src/cli.ts',
     forbids: (edge) => importsFrom(edge, 'sandbox-server'),
+  },
+  {
+    id: 'nothing-imports-the-classroom',
+    name: 'nothing outside workshop/ imports workshop/',
+    reason: 'the classroom server is a program of its own (npm run workshop); the REPL reaches it over the network only, through src/join',
+    governs: (file) => !under('workshop')(file),
+    forbids: (edge) => importsFrom(edge, 'workshop'),
+  },
+  {
+    id: 'classroom-serves-no-front-end',
+    name: 'workshop/ imports nothing from src/repl, src/client or src/join',
+    reason: 'the classroom judges nothing and speaks POP3 to no one: it hosts sandboxes and keeps what the learners\' REPLs report, so it needs the sandbox, the tutor and the protocol only',
+    governs: under('workshop'),
+    forbids: (edge) => importsFrom(edge, 'src/repl', 'src/client', 'src/join'),
   },
 ];

@@ -84,6 +84,13 @@ export class RawPop3 {
     });
   }
 
+  /** Speaks over a socket already connected some other way (a tunnel's end, e.g. a classroom's POP3 forward), resuming it if paused. */
+  static wrap(socket: net.Socket, options: RawPop3Options = {}): RawPop3 {
+    const peer = new RawPop3(socket, options);
+    socket.resume();
+    return peer;
+  }
+
   /** Connects over plain TCP and reads the greeting into {@link greeting}, as a client starts. */
   static async connectAndGreet(port: number, host = '127.0.0.1', options: RawPop3Options = {}): Promise<RawPop3> {
     const peer = await RawPop3.connect(port, host, options);
