@@ -12,7 +12,6 @@ import type { LoadedLessons } from './tutor';
 // would also load the goal facts and the seed (~20 ms).
 import { loadLessons } from './tutor/node/lesson-folders';
 import { resolveStateDir } from './tutor/node/state-dir';
-import { applyStartState } from './tutor/start-state';
 import type { PlaygroundTarget } from './repl/target';
 import type { ByteTransport } from './protocol/transport';
 import { createMemoryPair } from './ports/memory-transport';

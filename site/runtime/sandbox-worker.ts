@@ -11,7 +11,7 @@ import type { TranscriptEntry } from '../../src/protocol/transcript';
 import type { ByteTransport } from '../../src/protocol/transport';
 import type { LessonStartState } from '../../src/tutor/lesson';
 import { waitForSessionsClosed } from '../../src/repl/session-settle';
-import { applyStartState } from '../../src/tutor/start-state';
+import { applyStartState } from '../../sandbox-server/start-state';
 import { toCanonicalCrlf } from '../../src/protocol/multiline';
 import type { ControlEvent, ControlRequest, SandboxEvent, SandboxRequest, SeedFacts, WorkerScope } from './worker-messages';
 
