@@ -1,7 +1,6 @@
 /**
- * Lesson 13's scenario as data: the constants of the runs `.check` makes and the shape of what
- * it records. Shared by check.ts, which runs it on Node, and lesson.ts, whose goals judge the
- * record; pure, so the lesson itself stays free of Node.
+ * The capstone's scenario as data: the constants of the runs and the shape of what they
+ * record, shared by check.ts, which runs them, and the goals in exercise.ts, which judge them.
  */
 
 /** The check's "now": the seed's mail is dated 2025-01-06 to 2025-10-28. */

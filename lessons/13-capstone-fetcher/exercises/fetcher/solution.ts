@@ -1,5 +1,5 @@
 /**
- * Lesson 13, the capstone: a fetcher that leaves mail on the server (the official solution).
+ * The capstone (lesson 13): a fetcher that leaves mail on the server (the official solution).
  *
  * Each run logs in, asks for the unique-id listing (UIDL, RFC 1939 §7), retrieves only the
  * messages it has not stored before, and delivers each one into a local Maildir the safe way
@@ -13,7 +13,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import * as path from 'node:path';
 import { connect } from 'pop3-playground';
 
-/** What `.check` passes in (and what a script of yours would pass). */
+/** What the check passes in (and what a script of yours would pass). */
 export interface FetchOptions {
   /** The server: host, port and CA, like `sandbox` at the prompt. */
   server: { host: string; port: number; ca?: string };

@@ -1,19 +1,21 @@
 /**
- * Lesson 13, the capstone: a fetcher that leaves mail on the server.
+ * The capstone (lesson 13): a fetcher that leaves mail on the server.
  *
- * Write `fetchMail` below, then type `.check` in the playground: it imports this file, calls
+ * Write `fetchMail` below, then run `npm run exercises -- watch fetcher` (or `.exercise watch
+ * fetcher` in the playground): on every save it imports this file, calls
  * `fetchMail` against the sandbox several times (a first sync, a second run, runs the server
  * cuts short, a clean-up of old mail) with a fixed clock, and judges the Maildir folders it
  * wrote and what the server saw. The Maildirs of the last check stay in `check-runs/`, beside
  * this file, for a look.
  *
- * Work through the TODOs in order; each step is small. `.hint` helps with the first goal not met.
+ * Work through the TODOs in order; each step is small. `npm run exercises -- hint fetcher` (or
+ * `.exercise hint fetcher`) helps with the first goal not met.
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { connect } from 'pop3-playground';
 
-/** What `.check` passes in (and what a script of yours would pass). */
+/** What the check passes in (and what a script of yours would pass). */
 export interface FetchOptions {
   /** The server: host, port and CA, like `sandbox` at the prompt. */
   server: { host: string; port: number; ca?: string };

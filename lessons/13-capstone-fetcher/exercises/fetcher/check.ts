@@ -1,16 +1,15 @@
 /**
- * What `.check` does in lesson 13: it runs the learner's `fetchMail` against the sandbox, in a
- * fixed scenario with a fixed clock, and records what happened (the Maildirs it left, what the
- * server saw) as plain data for the goals in lesson.ts to judge. The Node front end loads this
- * module when `.check` runs (lesson.ts names it, and never imports it).
+ * The capstone's run: it calls the learner's `fetchMail` against the sandbox in a fixed
+ * scenario with a fixed clock, and records what happened (the Maildirs it left, what the
+ * server saw) as plain data for the goals in exercise.ts to judge.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import type { ExerciseContext } from '../../src/tutor';
-import type { FaultSpec } from '../../src/protocol/faults';
-import type { TranscriptEntry } from '../../src/protocol/transcript';
-import type * as Playground from '../../src/index';
+import type { ExerciseContext } from '../../../../src/tutor';
+import type { FaultSpec } from '../../../../src/protocol/faults';
+import type { TranscriptEntry } from '../../../../src/protocol/transcript';
+import type * as Playground from '../../../../src/index';
 import { ACCOUNT, CLOCK, DELETED_ELSEWHERE, DROP_AFTER_COMMANDS, OLDER_THAN_DAYS } from './scenario';
 import type { FetcherCheck, MaildirSnapshot, RunName, RunRecord } from './scenario';
 
