@@ -30,7 +30,8 @@ async function run(context: ExerciseContext): Promise<ListingRun> {
   const result: ListingRun = { sandboxScan: [], extraAfterSize: [], uniqueIds: [] };
   const loaded = await loadFunctions(context, ['parseScanLine', 'parseUniqueIdLine']);
   if (typeof loaded === 'string') return { ...result, problem: loaded };
-  const { parseScanLine, parseUniqueIdLine } = loaded as Record<'parseScanLine' | 'parseUniqueIdLine', (line: string) => unknown>;
+  const parseScanLine = loaded.parseScanLine!;
+  const parseUniqueIdLine = loaded.parseUniqueIdLine!;
   const { connect } = context.modules['pop3-playground'] as typeof Playground;
   const alice = context.server.accounts.find((a) => a.name === 'alice');
   const pop = await connect({ host: context.server.host, port: context.server.port });

@@ -6,18 +6,21 @@ import { startEmbeddedTarget } from '../../src/cli';
 import type { EmbeddedTarget } from '../../src/cli';
 import * as playground from '../../src/index';
 import { ExerciseLoadError, loadExerciseModule } from '../../src/repl/exercise-module';
-import { LessonFormatError, validateLessonDefinition } from '../../src/tutor';
+import { LessonFormatError, validateExerciseDefinition } from '../../src/tutor';
 import { ExerciseCheckError, exercisePaths, loadExerciseCheck, prepareExerciseFile } from '../../src/tutor/node';
-import type { Lesson, LoadedLessons } from '../../src/tutor';
-import { lessonById, loadCourse } from './lesson-attempt';
-import { makeStateDir, ROOT, startReplDriver } from './repl-driver';
+import type { ExerciseUnit, Lesson, LoadedLessons } from '../../src/tutor';
+import { lessonById, loadCourse } from '../lessons/lesson-attempt';
+import { makeStateDir, ROOT, startReplDriver } from '../lessons/repl-driver';
+import { loadShippedExercises } from './exercise-fixture';
 
-// The engine's support for file exercises (docs/lesson-format.md, "File exercises"), and the
-// capstone's files: the template and the solution type-check in the learner's workspace.
+// The engine's support for file exercises (docs/lesson-format.md, "File exercises"), and every
+// exercise's files: the templates and the solutions type-check in the learner's workspace.
 const CAPSTONE = '13-capstone-fetcher';
 let course: LoadedLessons;
+let exercises: ExerciseUnit[];
 beforeAll(async () => {
   course = await loadCourse();
+  exercises = await loadShippedExercises();
 });
 
 describe('loading an exercise file', () => {
@@ -46,27 +49,30 @@ describe('loading an exercise file', () => {
   });
 });
 
-describe('the lesson format for file exercises', () => {
-  const base = { formatVersion: 1, title: 'T', goals: [{ id: 'g', text: 'x', check: () => false }] };
-  const exercise = { file: 'fetcher.ts', template: 'template/fetcher.ts', solution: 'solution/fetcher.ts', check: 'check.ts' };
+describe('the exercise format', () => {
+  const base = { formatVersion: 1, title: 'T', file: 'main.ts', goals: [{ id: 'g', text: 'x', check: () => false, hints: ['h'] }], run: async () => undefined };
 
   it('accepts an exercise and refuses a malformed one, naming the field', () => {
-    expect(() => validateLessonDefinition({ ...base, exercise })).not.toThrow();
-    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, file: '../escape.ts' } })).toThrow(/exercise\.file/);
-    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, template: '/abs/t.ts' } })).toThrow(/exercise\.template/);
-    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, check: 'check.js' } })).toThrow(LessonFormatError);
-    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, check: '/abs/check.ts' } })).toThrow(/exercise\.check must be the path of the check module/);
-    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, check: undefined, run: async () => undefined } })).toThrow(/unknown field "run"/);
-    expect(() => validateLessonDefinition({ ...base, exercise: { ...exercise, extra: 1 } })).toThrow(/unknown field "extra"/);
+    expect(() => validateExerciseDefinition(base)).not.toThrow();
+    expect(() => validateExerciseDefinition({ ...base, file: '../escape.ts' })).toThrow(/^file must be a file name/);
+    expect(() => validateExerciseDefinition({ ...base, file: 'main.solution.ts' })).toThrow(LessonFormatError);
+    expect(() => validateExerciseDefinition({ ...base, run: undefined })).toThrow(/run must be a function/);
+    expect(() => validateExerciseDefinition({ ...base, goals: [] })).toThrow(/at least one goal/);
+    expect(() => validateExerciseDefinition({ ...base, goals: [{ id: 'g', text: 'x', check: () => false }] })).toThrow(/goal "g" needs at least one hint/);
+    expect(() => validateExerciseDefinition({ ...base, mistakes: [{ id: 'm', goal: 'nope', when: () => false, hint: 'h' }] })).toThrow(/mistakes\[0\]\.goal must name a goal/);
+    expect(() => validateExerciseDefinition({ ...base, extra: 1 })).toThrow(/unknown field "extra"/);
+    expect(() => validateExerciseDefinition({ ...base, timeoutMs: 0 })).toThrow(/timeoutMs/);
   });
 });
 
 describe('the capstone exercise', () => {
   let lesson: Lesson;
+  let unit: ExerciseUnit;
   beforeAll(() => {
     lesson = lessonById(course, CAPSTONE);
+    unit = exercises.find((e) => e.id === 'fetcher')!;
   });
-  const paths = (stateDir: string) => exercisePaths(lesson.dir, lesson.definition.exercise!, stateDir);
+  const paths = (stateDir: string) => exercisePaths(unit, stateDir);
 
   it('copies the template into the workspace once, never over the learner’s file', () => {
     const stateDir = makeStateDir();
@@ -79,12 +85,18 @@ describe('the capstone exercise', () => {
     expect(existsSync(path.join(p.workspace, 'tsconfig.json'))).toBe(true);
   });
 
-  it('type-checks the template and the solution as the learner’s editor would, in the workspace', () => {
+  it('type-checks every exercise’s template and solution as the learner’s editor would, in the workspace', async () => {
     const stateDir = makeStateDir();
-    const p = paths(stateDir);
-    prepareExerciseFile(p, ROOT);
-    const files = { template: p.file, solution: path.join(p.workspace, 'solution.ts') };
-    copyFileSync(p.solution, files.solution);
+    const files: Record<string, string> = {};
+    let p = paths(stateDir);
+    for (const e of exercises) {
+      p = exercisePaths(e, stateDir);
+      prepareExerciseFile(p, ROOT);
+      files[`${e.id} template`] = p.file;
+      files[`${e.id} solution`] = p.file.replace(/\.ts$/, '.solution.ts');
+      copyFileSync(p.solution, files[`${e.id} solution`]!);
+    }
+    expect(Object.keys(files).length).toBeGreaterThanOrEqual(12);
     const configFile = ts.readConfigFile(path.join(p.workspace, 'tsconfig.json'), (f) => ts.sys.readFile(f));
     const config = ts.parseJsonConfigFileContent(configFile.config, ts.sys, p.workspace);
     const program = ts.createProgram({ rootNames: Object.values(files), options: config.options });
@@ -92,19 +104,18 @@ describe('the capstone exercise', () => {
     expect(diagnostics).toEqual([]);
   }, 60_000);
 
-  it('names its check module, which the Node front end loads when .check runs, and lesson.ts never imports', async () => {
-    expect(lesson.definition.exercise?.check).toBe('check.ts');
-    expect(readFileSync(path.join(lesson.dir, 'lesson.ts'), 'utf8')).not.toMatch(/from '\.\/check'/);
-    expect(typeof (await loadExerciseCheck(lesson.dir, lesson.definition.exercise!))).toBe('function');
+  it('has a run in its exercise.ts, which verify loads on Node, and the lesson never imports', async () => {
+    expect(readFileSync(path.join(lesson.dir, 'lesson.ts'), 'utf8')).not.toMatch(/from '\.\/exercises/);
+    expect(typeof (await loadExerciseCheck(paths(makeStateDir()).definition))).toBe('function');
     const dir = makeStateDir();
-    writeFileSync(path.join(dir, 'no-run.ts'), 'export const check = 1;\n');
-    await expect(loadExerciseCheck(dir, { check: 'no-run.ts' })).rejects.toThrow(ExerciseCheckError);
-    await expect(loadExerciseCheck(dir, { check: 'no-run.ts' })).rejects.toThrow(/no-run\.ts does not export a function run\(context\)/);
-    await expect(loadExerciseCheck(dir, { check: 'missing.ts' })).rejects.toThrow(/missing\.ts did not load/);
+    writeFileSync(path.join(dir, 'no-run.ts'), 'export default { title: 1 };\n');
+    await expect(loadExerciseCheck(path.join(dir, 'no-run.ts'))).rejects.toThrow(ExerciseCheckError);
+    await expect(loadExerciseCheck(path.join(dir, 'no-run.ts'))).rejects.toThrow(/no-run\.ts has no function run\(context\) in its default export/);
+    await expect(loadExerciseCheck(path.join(dir, 'missing.ts'))).rejects.toThrow(/missing\.ts did not load/);
   });
 
   it('declares, for the repository’s own type check, only names the client exports', () => {
-    const shim = readFileSync(path.join(lesson.dir, 'pop3-playground.d.ts'), 'utf8');
+    const shim = readFileSync(path.join(ROOT, 'lessons', 'pop3-playground.d.ts'), 'utf8');
     const values = [...shim.matchAll(/export const (\w+)/g)].map((m) => m[1]!);
     expect(values.length).toBeGreaterThan(0);
     expect(values.filter((name) => !(name in playground))).toEqual([]);
@@ -119,12 +130,13 @@ describe('the capstone exercise', () => {
       await embedded?.close();
     });
 
-    it('shows the file’s path when the lesson starts and puts `exercise` in scope', async () => {
+    it('lists every exercise with its status and the absolute path of the learner’s file, which it creates', async () => {
       const driver = await startReplDriver({ embedded, lessons: course.lessons, startAt: lesson });
       try {
         const p = paths(driver.stateDir);
-        expect(driver.output()).toContain(`Your file: ${p.file}`);
-        expect(await driver.run('exercise.file')).toBe(`'${p.file}'\n`);
+        const out = await driver.run('.exercise list');
+        for (const e of exercises) expect(out).toContain(`. ${e.id}`);
+        expect(out).toContain(`\n       ${p.file}\n`);
         expect(existsSync(p.file)).toBe(true);
       } finally {
         await driver.close();
@@ -134,10 +146,11 @@ describe('the capstone exercise', () => {
     it('reports a file that does not compile, and every goal stays unmet', async () => {
       const driver = await startReplDriver({ embedded, lessons: course.lessons, startAt: lesson });
       try {
+        await driver.run('.exercise list');
         writeFileSync(paths(driver.stateDir).file, 'export async function fetchMail( {\n');
-        const out = await driver.run('.check');
+        const out = await driver.run('.exercise verify fetcher', 60_000);
         expect(out).toMatch(/fetcher\.ts:\d+:\d+: /);
-        expect(driver.repl.runner.results.filter((r) => r.met)).toEqual([]);
+        expect(out).toContain('0 of 5 goals met');
       } finally {
         await driver.close();
       }
@@ -149,7 +162,7 @@ describe('the capstone exercise', () => {
         const p = paths(driver.stateDir);
         mkdirSync(path.dirname(p.file), { recursive: true });
         writeFileSync(p.file, 'export function fetchMail(): Promise<never> {\n  return new Promise(() => {});\n}\n');
-        const out = await driver.run('.check');
+        const out = await driver.run('.exercise verify fetcher', 60_000);
         expect(out).toMatch(/✘ the check was stopped after 1 s/);
         expect(await driver.run('1 + 1')).toBe('2\n');
       } finally {
