@@ -10,3 +10,4 @@ export * from './mistakes';
 export * from './examples';
 export * from './md5';
 export * from './checks';
+export * from './exercise-calls';

@@ -45,7 +45,7 @@ export function pageInput(lesson: Lesson): LessonPageInput {
     mistakes: Object.fromEntries((definition.mistakes ?? []).map((m) => [m.id, inline(m.hint)])),
     solution: solutionLines(definition),
     scope: scopeDeclarations(SANDBOX_SCOPE_TYPE, lessonScope(lesson)),
-    terminalOnly: terminalOnly(lesson.id, definition.exercise !== undefined),
+    terminalOnly: terminalOnly(lesson.id),
     ...(definition.start ? { start: definition.start } : {}),
   };
 }

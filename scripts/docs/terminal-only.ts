@@ -16,12 +16,11 @@ export interface TerminalOnly {
   blocks?: string;
 }
 
-/** What of a lesson only the terminal can run: TLS lessons entirely, file exercises' goals. */
-export function terminalOnly(id: string, hasFileExercise: boolean): TerminalOnly {
+/** What of a lesson only the terminal can run: TLS lessons entirely (file exercises are not lessons: they have no page). */
+export function terminalOnly(id: string): TerminalOnly {
   if (NEEDS_TLS.has(id)) {
     const reason = 'TLS needs a real connection with a certificate; the page’s sandbox runs in your browser over a MessagePort, without TLS.';
     return { goals: reason, blocks: reason };
   }
-  if (hasFileExercise) return { goals: 'This lesson is a program you write in your own editor; `.check` runs it against the sandbox in the terminal.' };
   return {};
 }

@@ -12,6 +12,7 @@ export interface CommandHost {
   runCheck(): void | Promise<void>;
   showSolution(): void;
   editFile(): void | Promise<void>;
+  exercise(arg: string): Promise<void>;
   reset(arg: string): Promise<void>;
   setTrace(arg: string): void;
   toggleRaw(): Promise<void>;
@@ -49,7 +50,14 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   { name: 'hint', help: 'One more hint for the first goal not met yet', run: (h) => h.showHint() },
   { name: 'check', help: 'Check every goal of the lesson now', run: (h) => h.runCheck() },
   { name: 'solution', help: 'The model answer: whole after a pass, a goal\'s lines once its hints are seen', run: (h) => h.showSolution() },
-  { name: 'edit', help: "Open the lesson's file in $VISUAL or $EDITOR (file exercises)", run: (h) => h.editFile() },
+  { name: 'edit', help: 'Open your file exercise in $VISUAL or $EDITOR', run: (h) => h.editFile() },
+  {
+    name: 'exercise',
+    args: 'list|watch|verify|hint|reset [n]',
+    help: 'File exercises in your own editor: list them, watch one (checked on every save), verify, hint, reset',
+    complete: () => ['list', 'watch', 'verify', 'hint', 'reset'],
+    run: (h, arg) => h.exercise(arg),
+  },
   {
     name: 'reset',
     args: '[all]',

@@ -4,6 +4,7 @@ import type { ReplClient } from './client-tracker';
 import type { CommandHost } from './commands';
 import { chosenEditor, openInEditor } from './editor';
 import type { EditorTerminal } from './editor';
+import type { ExerciseCommand } from './exercise-command';
 import type { Evaluator } from './evaluator';
 import type { LessonControl } from './lesson-control';
 import type { RawMode } from './raw-mode';
@@ -19,13 +20,15 @@ export interface CommandHostOptions<C extends ReplClient, O extends object> {
   evaluator: Evaluator;
   /** For `.edit`: the environment naming the editor, and the terminal it borrows. */
   editor: { env: NodeJS.ProcessEnv; terminal: EditorTerminal };
+  /** `.exercise`, and the file `.edit` opens. */
+  exercises: ExerciseCommand;
   /** Why the learner may not enter a lesson now (a classroom's pacing), or undefined. */
   mayEnter?: (lesson: Lesson) => string | undefined;
 }
 
 /** The host behind each dot-command of the table in ./commands. */
 export function createCommandHost<C extends ReplClient, O extends object>(options: CommandHostOptions<C, O>): CommandHost {
-  const { session, screen, control, raw, evaluator, editor } = options;
+  const { session, screen, control, raw, evaluator, editor, exercises } = options;
   const refused = (lesson: Lesson): boolean => {
     const reason = options.mayEnter?.(lesson);
     if (reason) screen.print(reason);
@@ -70,24 +73,13 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
         screen.nothingToCheck();
         return;
       }
-      await control.runExerciseCheck(lesson);
       screen.outcome(session, session.check(true), true);
     },
     showSolution() {
-      const view = session.solution();
-      const lesson = session.current;
-      // A file exercise's solution is a file: written beside the learner's once it may be seen.
-      if (lesson?.definition.exercise && (view.passed || view.lines.length > 0 || view.hintsLeft === 0)) {
-        const file = control.writeSolutionFile(lesson);
-        if (file) {
-          screen.exercise.solutionFile(file);
-          return;
-        }
-      }
-      screen.solution(view);
+      screen.solution(session.solution());
     },
     async editFile() {
-      const file = control.exercisePaths(session.current)?.file;
+      const file = await exercises.fileToEdit();
       if (!file) {
         screen.exercise.nothingToEdit();
         return;
@@ -100,6 +92,7 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
       screen.exercise.editing(file, command);
       screen.exercise.edited(await openInEditor(command, file, editor.terminal, editor.env));
     },
+    exercise: (arg) => exercises.run(arg),
     async reset(arg) {
       const words = arg.trim().split(/\s+/).filter(Boolean);
       if (words[0] === 'all') {

@@ -5,15 +5,17 @@
  */
 import type { FaultSpec } from '../protocol/faults';
 import type { TranscriptEntry } from '../protocol/transcript';
-import type { ExerciseDefinition, ExerciseFacts, ExercisePaths, ExerciseServer, LessonStartState } from '../tutor';
+import type { ExerciseFacts, ExercisePaths, ExerciseServer } from '../tutor/exercise';
+import type { LessonStartState } from '../tutor/lesson';
 
 /** What the worker is started with. */
 export interface ExerciseWorkerData {
-  exercise: ExerciseDefinition;
   paths: ExercisePaths;
   server: ExerciseServer;
   /** Where packages the learner's file imports are found when not beside it. */
   projectRoot: string;
+  /** Type-check the learner's file before the run. */
+  typecheck: boolean;
 }
 
 /** A call the worker makes on the REPL's sandbox. */

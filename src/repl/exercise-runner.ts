@@ -2,47 +2,54 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CodedError } from '../protocol/errors';
 import type { TranscriptEntry } from '../protocol/transcript';
-import type { ExerciseDefinition, ExerciseFacts, ExercisePaths, LessonStartState } from '../tutor';
+import { EXERCISE_TIMEOUT_MS } from '../tutor/exercise';
+import type { ExerciseFacts, ExercisePaths } from '../tutor/exercise';
+import type { LessonStartState } from '../tutor/lesson';
 import type { ExerciseWorkerData, ReplMessage, SandboxCall, WorkerMessage } from './exercise-protocol';
 import type { PlaygroundTarget } from './target';
-
-/** How long one `.check` of a file exercise may run before it is stopped. */
-export const EXERCISE_TIMEOUT_MS = 60_000;
 
 /** The project root: where the worker finds the TypeScript loader and packages the exercise imports. */
 const PROJECT_ROOT = path.join(__dirname, '..', '..');
 
 /** Options of {@link runExercise}. */
 export interface RunExerciseOptions {
-  exercise: ExerciseDefinition;
   paths: ExercisePaths;
   target: PlaygroundTarget;
-  /** The lesson's start state, put back once the run is over. */
+  /** The sandbox state put back once the run is over (the REPL's lesson's; undefined: every account's seed). */
   start: LessonStartState | undefined;
   /** Stops the run (Ctrl-C). */
   signal?: AbortSignal;
+  /** How long the run may take (default {@link EXERCISE_TIMEOUT_MS}). */
   timeoutMs?: number;
+  /** Type-check the learner's file first and report its errors (default true). */
+  typecheck?: boolean;
   /** Each line the run reports, as it comes (the type errors first, then one per scenario). */
   onReport(line: string): void;
 }
 
+/** One run of an exercise: what it found, and what the server saw meanwhile. */
+export interface ExerciseRun {
+  facts: ExerciseFacts;
+  transcript: readonly TranscriptEntry[];
+}
+
 /**
- * Runs a lesson's exercise check over the learner's file in a worker thread of its own (see
+ * Runs an exercise's `run` over the learner's file in a worker thread of its own (see
  * ./exercise-worker), which is ended when the check is over, at the time limit or when
  * `signal` aborts: a synchronous endless loop in the learner's file stops too, and every
  * connection it left open closes with the thread, so no maildrop lock outlives the run. The
  * worker's calls on the sandbox are answered here. Never throws: a failure becomes
- * `facts.error`. Afterwards the sandbox is settled and put back in the lesson's start state.
+ * `facts.error`. Afterwards the sandbox is settled and put back in `start`.
  */
-export async function runExercise(options: RunExerciseOptions): Promise<ExerciseFacts> {
-  const { exercise, paths, target } = options;
+export async function runExercise(options: RunExerciseOptions): Promise<ExerciseRun> {
+  const { paths, target } = options;
   const file = paths.file;
   const applyState = target.applyState;
   const setFaults = target.setFaults;
   if (!applyState || !setFaults) {
     // The check arranges mailboxes and faults, which only the embedded sandbox lets it do.
     const message = 'this check needs the sandbox the playground starts itself (it arranges mailboxes and faults): start without --server';
-    return { file, error: { code: 'EXERCISE_NEEDS_SANDBOX', message } };
+    return { facts: { file, error: { code: 'EXERCISE_NEEDS_SANDBOX', message } }, transcript: [] };
   }
   const entries: TranscriptEntry[] = [];
   const onEntry = (entry: TranscriptEntry): void => {
@@ -50,7 +57,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
   };
   target.log?.on('entry', onEntry);
 
-  const data: ExerciseWorkerData = { exercise, paths, server: target.connection, projectRoot: PROJECT_ROOT };
+  const data: ExerciseWorkerData = { paths, server: target.connection, projectRoot: PROJECT_ROOT, typecheck: options.typecheck ?? true };
   const worker = new Worker(`require(${JSON.stringify(path.join(PROJECT_ROOT, 'src', 'register.js'))}); require(${JSON.stringify(path.join(__dirname, 'exercise-worker.ts'))});`, {
     eval: true,
     workerData: data,
@@ -113,6 +120,12 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
     if (onAbort) options.signal?.removeEventListener('abort', onAbort);
     // Ending the thread closes every connection it opened (the learner's too).
     await worker.terminate();
+    try {
+      // A classroom's log arrives apart from the replies: all of the run's entries, first.
+      await target.sync?.();
+    } catch {
+      // Judged on the entries that did arrive.
+    }
     target.log?.off('entry', onEntry);
     try {
       await setFaults(undefined);
@@ -122,7 +135,7 @@ export async function runExercise(options: RunExerciseOptions): Promise<Exercise
       // The REPL reports trouble with the lesson's state when the lesson starts again.
     }
   }
-  return facts;
+  return { facts, transcript: entries };
 }
 
 /** The check ran longer than its limit (a learner's program that never finishes, or never yields). */

@@ -1,7 +1,7 @@
 /**
- * The worker thread a file exercise's `.check` runs in (one per check): it type-checks the
- * learner's file, then runs the lesson's check module, which loads the file and drives it
- * against the sandbox. The sandbox stays in the REPL's thread: applyState, setFaults, settle
+ * The worker thread a file exercise's verify runs in (one per run): it type-checks the
+ * learner's file, then calls the exercise's `run`, which loads the file and drives it against
+ * the sandbox. The sandbox stays in the REPL's thread: applyState, setFaults, settle
  * and transcript are messages to it. The REPL ends this thread when the check is over, at its
  * time limit or on Ctrl-C, which closes every connection the thread opened.
  */
@@ -50,7 +50,8 @@ const client = Object.freeze({
 });
 const modules = Object.freeze({ [PLAYGROUND_MODULE]: client });
 
-const runsDir = path.join(data.paths.workspace, CHECK_RUNS_DIR);
+// Each exercise's own folder of runs, so two exercises checked at once never clear each other's.
+const runsDir = path.join(data.paths.workspace, CHECK_RUNS_DIR, path.basename(data.paths.file, '.ts'));
 const context: ExerciseContext = {
   file: data.paths.file,
   load: async () => loadExerciseModule(data.paths.file, { modules, fallbackDir: data.projectRoot }),
@@ -87,14 +88,14 @@ async function main(): Promise<Omit<ExerciseFacts, 'file'>> {
   rmSync(runsDir, { recursive: true, force: true });
   let typeErrors: string[] = [];
   try {
-    typeErrors = typeErrorsOf(data.paths.file, path.join(data.paths.workspace, 'tsconfig.json'));
+    if (data.typecheck) typeErrors = typeErrorsOf(data.paths.file, path.join(data.paths.workspace, 'tsconfig.json'));
   } catch {
     // A file that cannot be type-checked still runs; loading it reports what is wrong.
   }
   // Listed first, so the learner reads them before the runs they may explain.
   for (const line of typeErrors) context.report(`type error: ${line}`);
   try {
-    const check = await loadExerciseCheck(data.paths.lessonDir, data.exercise);
+    const check = await loadExerciseCheck(data.paths.definition);
     return { typeErrors, result: await check(context) };
   } catch (error) {
     const code = (error as { code?: unknown } | null)?.code;

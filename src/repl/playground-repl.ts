@@ -13,6 +13,7 @@ import { describeError } from './error-hints';
 import { importedNames } from './hint-context';
 import type { HintContext } from './hint-context';
 import { EvalQueue } from './eval-queue';
+import { ExerciseCommand } from './exercise-command';
 import { extensionDotCommands, observeChecks } from './extension';
 import type { ReplExtension } from './extension';
 import { createEvaluator } from './evaluator';
@@ -59,7 +60,7 @@ export interface PlaygroundReplOptions<C extends ReplClient, O extends object> {
   history?: boolean;
   /** Catch unhandled rejections so a forgotten promise cannot end the REPL. Default false. */
   guardRejections?: boolean;
-  /** How long `.check` may run a file exercise, ms (default 60 s). */
+  /** How long a file exercise may run (`.exercise verify`), ms; default: the exercise's own limit. */
   exerciseTimeoutMs?: number;
   /** Where progress is kept; default `progress.json` in the state dir. */
   progressStore?: ProgressStore;
@@ -97,9 +98,10 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   const terminal = options.terminal ?? (input.isTTY === true && output.isTTY === true);
   const style = options.style ?? decideStyle(output, options.env ?? process.env);
   const screen = new Screen({ output, style, ...(options.markdown ? { markdown: options.markdown } : {}), ...(options.debug ? { debug: true } : {}) });
+  const store = options.progressStore ?? new FileProgressStore(path.join(options.stateDir, PROGRESS_FILE));
   const session = new LessonSession({
     lessons: options.lessons.lessons,
-    store: options.progressStore ?? new FileProgressStore(path.join(options.stateDir, PROGRESS_FILE)),
+    store,
     seed: seedFolderLookup(),
   });
   const { extension } = options;
@@ -158,9 +160,19 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     raw,
     target,
     clientModule: options.clientModule,
+  });
+  const exercises = new ExerciseCommand({
+    lessons: options.lessons.lessons,
+    target,
     stateDir: options.stateDir,
     projectRoot: path.dirname(options.project),
-    ...(options.exerciseTimeoutMs ? { exerciseTimeoutMs: options.exerciseTimeoutMs } : {}),
+    store,
+    current: () => session.current,
+    closeSessions: () => control.closeSessions(),
+    signal: () => tracker.signal,
+    print: (lines) => screen.printSafe(lines.join('\n')),
+    notice: (lines) => notice(lines.join('\n')),
+    ...(options.exerciseTimeoutMs ? { timeoutMs: options.exerciseTimeoutMs } : {}),
   });
   const host = createCommandHost({
     session,
@@ -169,6 +181,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     raw,
     evaluator,
     editor: { env: options.env ?? process.env, terminal: { input, pause: () => server.pause(), resume: () => server.resume() } },
+    exercises,
     ...(extension?.mayEnter ? { mayEnter: extension.mayEnter } : {}),
   });
   const commands = [...DOT_COMMANDS, ...extensionDotCommands(extension)];
@@ -303,15 +316,16 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   }
 
   if (terminal && options.history !== false) keepHistory(server, options.stateDir, () => raw.awaitingSaslResponse);
+  /** Text between prompts (not the answer to a command): on a line of its own, then the prompt again. */
+  function notice(text: string): void {
+    if (queue.busy) return screen.printSafe(text);
+    screen.print();
+    screen.printSafe(text);
+    server.displayPrompt(true);
+  }
   extension?.attach?.({
     session,
-    notice: (text) => {
-      // Between prompts (not the answer to a command): on a line of its own, then the prompt again.
-      if (queue.busy) return screen.print(text);
-      screen.print();
-      screen.print(text);
-      server.displayPrompt(true);
-    },
+    notice,
     goToLesson: (query) => queue.work(() => host.goToLesson(query)),
   });
 
@@ -320,6 +334,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     resolveClosed = resolve;
   });
   server.on('exit', () => {
+    void exercises.stopWatching();
     if (raw.active) raw.leave(false);
     tracker.closeAll();
     session.save();

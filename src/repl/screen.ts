@@ -117,14 +117,13 @@ export class Screen {
     this.print(p.dim('  .lesson <number or name> to go to one'));
   }
 
-  /** A lesson's heading, prose and goals; `exerciseFile` is the learner's file of a file exercise. */
-  lesson(session: LessonSession, lesson: Lesson, exerciseFile: string | undefined): void {
+  /** A lesson's heading, prose and goals. */
+  lesson(session: LessonSession, lesson: Lesson): void {
     const p = this.#paint;
     // Numbers follow the manifest, so a lesson that failed to load leaves a gap rather than renumbering.
     const count = Math.max(session.lessons.length, ...session.lessons.map((l) => l.number));
     this.print(p.bold(`── Lesson ${lesson.number} of ${count}: ${lesson.definition.title} ──`.replace(/─/g, this.style.terminal ? '─' : '-')));
     this.#output.write(this.#render(lesson.markdown));
-    if (exerciseFile) this.print(`Your file: ${p.cyan(exerciseFile)}\nEdit it in your editor; ${p.cyan('.check')} runs it against the sandbox.`);
     if (isReadingOnly(lesson)) {
       this.print(p.dim('A reading lesson: nothing to check. .next when you are ready.'));
     } else {

@@ -1,6 +1,6 @@
 import type { FaultSpec } from '../protocol/faults';
 import type { TranscriptEntry } from '../protocol/transcript';
-import type { LessonStartState } from './lesson';
+import type { GoalDefinition, LessonStartState, MistakeDefinition } from './lesson';
 
 /** The folder under the state directory where exercise files live. */
 export const WORKSPACE_DIR = 'workspace';
@@ -61,31 +61,68 @@ export interface ExerciseContext {
   readonly signal: AbortSignal;
 }
 
-/**
- * A file exercise: the learner writes a program in their workspace, and `.check` runs it
- * (docs/lesson-format.md, "File exercises").
- */
-export interface ExerciseDefinition {
-  /** The file's name in the workspace, e.g. `fetcher.ts`. */
-  file: string;
-  /** Where the learner starts, relative to the lesson folder: copied in when the file is missing. */
-  template: string;
-  /** The official solution, relative to the lesson folder. */
-  solution: string;
-  /**
-   * The check module, relative to the lesson folder (e.g. `check.ts`): it exports
-   * {@link ExerciseCheck} `run`, which `.check` calls. The lesson names it and never imports it,
-   * since it reads what the learner's program wrote with Node's modules; the Node front end
-   * loads it when `.check` runs.
-   */
-  check: string;
-}
+/** The version of the exercise unit format (docs/lesson-format.md, "File exercises"). */
+export const EXERCISE_FORMAT_VERSION = 1;
+
+/** The folder inside a lesson folder that holds its file exercises, one folder each. */
+export const EXERCISES_DIR = 'exercises';
+
+/** The files of an exercise's folder: its definition, where the learner starts, the official solution. */
+export const EXERCISE_FILES = { definition: 'exercise.ts', template: 'template.ts', solution: 'solution.ts' } as const;
 
 /**
- * What a check module exports as `run`: runs the learner's file when `.check` runs, in a worker
- * thread of its own (docs/lesson-format.md, "File exercises"); what it resolves with (plain
- * data: it is copied out of the worker) becomes `facts.exercise.result`, which the goals judge.
- * What it throws is caught and becomes `facts.exercise.error`.
+ * A file exercise, the default export of `lessons/NN-name/exercises/<id>/exercise.ts`: the
+ * learner writes a program in their own editor, and `verify` (or watch mode) runs it against
+ * the sandbox through `run`, then judges the goals on what `run` resolved with and on what the
+ * server saw (docs/lesson-format.md, "File exercises"). Loaded on Node only, so `run` may use
+ * Node's modules; project code reaches it through its context.
+ */
+export interface ExerciseUnitDefinition {
+  formatVersion: 1;
+  title: string;
+  /** One line for `list`. */
+  summary?: string;
+  rfc?: readonly string[];
+  /** The learner's file name in the workspace, e.g. `apop-digest.ts`: unique among the exercises. */
+  file: string;
+  /**
+   * What the learner's program must do, judged over facts whose `exercise` is the last run
+   * (`exercise.result`: what `run` resolved with) and whose `transcript` is what the server saw
+   * during it. A verdict's `why` reads as what was expected, its `seen` as what happened.
+   */
+  goals: readonly GoalDefinition[];
+  /** Common mistakes, each with its hint; an `example` is not used here (the tests write the mistaken file). */
+  mistakes?: readonly MistakeDefinition[];
+  /** How long one run may take before it is stopped (default {@link EXERCISE_TIMEOUT_MS}). */
+  timeoutMs?: number;
+  /** Runs the learner's file; what it resolves with (plain data) is judged by the goals. */
+  run: ExerciseCheck;
+}
+
+/** How long one run of a file exercise may take unless its definition says otherwise. */
+export const EXERCISE_TIMEOUT_MS = 60_000;
+
+/** A loaded file exercise. */
+export interface ExerciseUnit {
+  /** Its folder name, unique among the exercises (`fetcher`). */
+  id: string;
+  /** Its position over every exercise, in lesson order, from 1. */
+  number: number;
+  /** The lesson folder it sits in. */
+  lessonId: string;
+  /** Its folder (absolute). */
+  dir: string;
+  definition: ExerciseUnitDefinition;
+}
+
+/** The key of an exercise's own entry in progress (`13-capstone-fetcher/fetcher`): never a lesson folder's name. */
+export const exerciseProgressKey = (unit: Pick<ExerciseUnit, 'lessonId' | 'id'>): string => `${unit.lessonId}/${unit.id}`;
+
+/**
+ * What a check's `run` is: runs the learner's file in a worker thread of its own
+ * (docs/lesson-format.md, "File exercises"); what it resolves with (plain data: it is copied
+ * out of the worker) becomes `facts.exercise.result`, which the goals judge. What it throws is
+ * caught and becomes `facts.exercise.error`.
  */
 export type ExerciseCheck = (context: ExerciseContext) => Promise<unknown>;
 
@@ -101,7 +138,7 @@ export interface ExerciseFacts {
   error?: { code: string; message: string };
 }
 
-/** Where a lesson's exercise lives, in the lesson folder and in the learner's workspace. */
+/** Where an exercise lives, in its folder and in the learner's workspace (absolute paths). */
 export interface ExercisePaths {
   /** `<state-dir>/workspace`. */
   workspace: string;
@@ -109,10 +146,6 @@ export interface ExercisePaths {
   file: string;
   template: string;
   solution: string;
-  /** The lesson folder. */
-  lessonDir: string;
+  /** The module whose default export holds `run` (`exercise.ts`). */
+  definition: string;
 }
-
-/** The TypeScript type of the `exercise` name the REPL puts in scope for a file exercise. */
-export const EXERCISE_SCOPE_TYPE =
-  '{ readonly file: string; readonly workspace: string; readonly template: string; readonly solution: string; readonly lessonDir: string }';

@@ -12,5 +12,6 @@ export * from './progress-merge';
 export * from './progress-store';
 export * from './lesson-session';
 export * from './exercise';
+export * from './exercise-unit';
 export * from './seed-facts';
 export * from './seen';

@@ -44,7 +44,7 @@ export class LessonFormatError extends CodedError {
 /** The folder of helpers shared by lessons (`lessons/common/`): never a lesson itself. */
 export const SHARED_LESSON_FOLDER = 'common';
 
-const LESSON_KEYS = new Set(['formatVersion', 'title', 'summary', 'rfc', 'start', 'goals', 'mistakes', 'solution', 'scope', 'exercise']);
+const LESSON_KEYS = new Set(['formatVersion', 'title', 'summary', 'rfc', 'start', 'goals', 'mistakes', 'solution', 'scope']);
 
 /**
  * Checks a parsed manifest.json (`source` names it in messages).
@@ -117,7 +117,6 @@ export function validateLessonDefinition(value: unknown, options: LessonFormatOp
     for (const [i, entry] of (lesson.scope as unknown[]).entries()) validateScopeEntry(entry, `scope[${i}]`, options, fail);
   }
   if (lesson.start !== undefined) validateStart(lesson.start, options, fail);
-  if (lesson.exercise !== undefined) validateExercise(lesson.exercise, fail);
 }
 
 /** REPL input lines, or groups of them `{ goal, lines }`, each naming a goal of the lesson. */
@@ -150,23 +149,6 @@ function validateScopeEntry(entry: unknown, at: string, options: LessonFormatOpt
   if ('type' in s || 'value' in s) fail(`${at}: give either type and value, or clientExport (the client then gives both)`);
   if (typeof s.clientExport !== 'string' || !IDENTIFIER.test(s.clientExport)) fail(`${at}.clientExport must be the name of an export of the client`);
   if (options.isClientExport && !options.isClientExport(s.clientExport as string)) fail(`${at}.clientExport: the client has no export named "${String(s.clientExport)}"`);
-}
-
-function validateExercise(exercise: unknown, fail: (detail: string) => never): void {
-  if (!isRecord(exercise)) fail('exercise must be an object { file, template, solution, check }');
-  const e = exercise as Record<string, unknown>;
-  for (const key of Object.keys(e)) if (!['file', 'template', 'solution', 'check'].includes(key)) fail(`exercise: unknown field "${key}"`);
-  // A plain file name: the learner's file lives directly in the workspace folder.
-  if (typeof e.file !== 'string' || !/^[\w.-]+\.ts$/.test(e.file)) fail('exercise.file must be a file name ending in .ts, e.g. "fetcher.ts"');
-  for (const key of ['template', 'solution']) {
-    if (!isRelativePath(e[key])) fail(`exercise.${key} must be a path relative to the lesson folder`);
-  }
-  if (!isRelativePath(e.check) || !e.check.endsWith('.ts')) fail('exercise.check must be the path of the check module (.ts) relative to the lesson folder, e.g. "check.ts"');
-}
-
-/** A non-empty path that is not absolute, on POSIX or Windows. */
-function isRelativePath(value: unknown): value is string {
-  return typeof value === 'string' && value !== '' && !/^([\\/]|[A-Za-z]:)/.test(value);
 }
 
 function validateStart(start: unknown, options: LessonFormatOptions, fail: (detail: string) => never): void {

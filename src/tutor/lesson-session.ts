@@ -1,5 +1,4 @@
 import type { TranscriptEntry } from '../protocol/transcript';
-import type { ExerciseFacts } from './exercise';
 import { createFacts } from './facts';
 import type { ErrorFact, Facts } from './facts';
 import { allGoalsMet, evaluateGoals, findMistake, goalDone, nextHint, solutionView } from './goals';
@@ -69,7 +68,6 @@ export class LessonSession {
   #rawSessions = 0;
   #clients = 0;
   #trace = false;
-  #exercise: ExerciseFacts | undefined;
   #results: GoalResult[] = [];
   #mistakesShown = new Set<string>();
   readonly #seed: SeedLookup | undefined;
@@ -175,7 +173,6 @@ export class LessonSession {
     this.#rawLines = [];
     this.#rawSessions = 0;
     this.#clients = 0;
-    this.#exercise = undefined;
     this.#mistakesShown = new Set();
     this.#results = this.current ? this.#withProgress(this.current, evaluateGoals(this.current, this.facts())) : [];
   }
@@ -255,11 +252,6 @@ export class LessonSession {
     return this.#trace;
   }
 
-  /** Keeps what the last `.check` found running the learner's exercise file. */
-  recordExercise(facts: ExerciseFacts): void {
-    this.#exercise = facts;
-  }
-
   /** The facts of the current visit, as checks see them. */
   facts(): Facts {
     return createFacts({
@@ -275,7 +267,6 @@ export class LessonSession {
         traceIntervals: this.#traceIntervals.map((i) => ({ ...i })),
         errors: [...this.#errors],
       },
-      ...(this.#exercise ? { exercise: this.#exercise } : {}),
       ...(this.#seed ? { seed: this.#seed } : {}),
     });
   }

@@ -1,5 +1,4 @@
 import type { FaultSpec } from '../protocol/faults';
-import type { ExerciseDefinition } from './exercise';
 import type { Facts } from './facts';
 
 /** The version of the lesson format this engine reads (lessons/manifest.json and every lesson.ts). */
@@ -131,8 +130,6 @@ export interface LessonDefinition {
   solution?: readonly string[] | readonly SolutionStep[];
   /** Extra names in scope at the prompt for this lesson. */
   scope?: readonly ScopeEntry[];
-  /** A file the learner writes in their workspace; `.check` runs it (docs/lesson-format.md, "File exercises"). */
-  exercise?: ExerciseDefinition;
 }
 
 /** A lesson as the engine holds it: the definition plus what the loader knows. */

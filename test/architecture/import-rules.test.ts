@@ -80,7 +80,7 @@ describe('the import checker', () => {
     expect(found.sort()).toEqual([
       'lessons/01-first/lesson.ts → ../../src/tutor/judge: lessons-are-data',
       'lessons/01-first/lesson.ts → ../02-second/data: lessons-are-data',
-      'lessons/01-first/lesson.ts → ./check: lessons-are-data',
+      'lessons/01-first/lesson.ts → ./exercises/first/exercise: lessons-are-data',
       'lessons/01-first/lesson.ts → node:crypto: lessons-are-data',
       'sandbox-server/uses-tutor.ts → ../src/tutor/judge: server-stands-alone',
       'src/ports/pure-crypto.ts → ./node-crypto: ports-split-by-platform',

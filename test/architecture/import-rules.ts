@@ -35,11 +35,12 @@ const isImpurePackage = (edge: ImportEdge): boolean => edge.target.kind === 'pac
 const isNodeOnly = (file: string): boolean => /^src\/ports\/(?:.*\/)?node-[^/]*\.ts$/.test(file) || under('src/tutor/node')(file);
 
 /**
- * A lesson's file-exercise programs: the check module `.check` loads by path on Node, and the
- * learner's template and solution (docs/lesson-format.md, File exercises). lesson.ts never imports them.
+ * A lesson's file exercises (docs/lesson-format.md, File exercises): each exercise's folder,
+ * which only verify loads, on Node; lesson.ts never imports them. The learner's programs there
+ * (template.ts, solution.ts) import the client as `pop3-playground`.
  */
-const isExerciseProgram = (file: string): boolean => /^lessons\/[^/]+\/(?:check\.ts$|template\/|solution\/)/.test(file);
-const isLearnerProgram = (file: string): boolean => /^lessons\/[^/]+\/(?:template|solution)\//.test(file);
+const isExerciseProgram = (file: string): boolean => /^lessons\/[^/]+\/exercises\//.test(file);
+const isLearnerProgram = (file: string): boolean => /^lessons\/[^/]+\/exercises\/[^/]+\/(?:template|solution)\.ts$/.test(file);
 
 /** `lessons/NN-name` for a file in a lesson's folder, `lessons/common` for the shared helpers. */
 const lessonFolder = (file: string): string => file.split('/').slice(0, 2).join('/');

@@ -10,9 +10,9 @@ import { serveWithPython } from './site-server';
 import type { SiteServer } from './site-server';
 
 // Each lesson's solution, typed at the page's prompt (dot-commands included), ticks every goal,
-// judged by the same tutor code as the terminal. Lessons 10 (TLS) and 13 (a file written in an
-// editor) can only be met in the terminal: the page says so and ticks nothing.
-const TERMINAL_ONLY = new Set(['10-tls', '13-capstone-fetcher']);
+// judged by the same tutor code as the terminal. Lesson 10 (TLS) can only be met in the
+// terminal: the page says so and ticks nothing.
+const TERMINAL_ONLY = new Set(['10-tls']);
 
 let browser: Browser;
 let server: SiteServer;

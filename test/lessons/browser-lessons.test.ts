@@ -34,6 +34,6 @@ describe('lessons in a browser', () => {
   }
 
   it('would refuse the capstone’s check module, which reads the learner’s Maildir with node:fs', async () => {
-    await expect(bundleForBrowser('lessons/13-capstone-fetcher/check.ts')).rejects.toThrow(/node:/);
+    await expect(bundleForBrowser('lessons/13-capstone-fetcher/exercises/fetcher/check.ts')).rejects.toThrow(/node:/);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { LessonFormatError, validateLessonDefinition } from '../../src/tutor';
-import { loadLessons } from '../../src/tutor/node';
+import { loadExercises, loadLessons } from '../../src/tutor/node';
 import { lessonSource, writeLessonsDir } from './lesson-fixtures';
 
 describe('lesson loader', () => {
@@ -64,26 +64,33 @@ describe('lesson loader', () => {
     await expect(loadLessons(writeLessonsDir(['common'], {}))).rejects.toThrow(/"common" holds the lessons' shared helpers/);
   });
 
-  it('holds a file exercise\'s check module, which only the Node front end loads, to its own rule: node: modules allowed', async () => {
+  it('loads file exercises beside the lessons, holding each exercise.ts to its own rule (node: modules allowed) and reporting a broken one', async () => {
     const TUTOR = path.join(__dirname, '..', '..', 'src', 'tutor').replace(/\\/g, '/');
-    const exercise = (check: string): string => `exercise: { file: 'main.ts', template: 'template.ts', solution: 'template.ts', check: '${check}' },`;
-    const dir = writeLessonsDir(['01-node-check', '02-project-check', '03-no-check', '04-imports-check'], {
-      '01-node-check': { readme: '#\n', lesson: lessonSource('Node check', exercise('check.ts')) },
-      '02-project-check': { readme: '#\n', lesson: lessonSource('Project check', exercise('check.ts')) },
-      '03-no-check': { readme: '#\n', lesson: lessonSource('No check', exercise('missing.ts')) },
-      '04-imports-check': { readme: '#\n', lesson: `import { run } from './check';\n${lessonSource('Imports check', exercise('check.ts'))}` },
+    const dir = writeLessonsDir(['01-one', '02-two'], {
+      '01-one': { readme: '#\n', lesson: lessonSource('One', '') },
+      '02-two': { readme: '#\n', lesson: `import { run } from './exercises/node-run/exercise';\n${lessonSource('Two', '')}` },
     });
-    for (const folder of ['01-node-check', '02-project-check', '03-no-check', '04-imports-check']) writeFileSync(path.join(dir, folder, 'template.ts'), 'export {};\n');
-    const nodeCheck = "import { readFileSync } from 'node:fs';\nexport async function run(): Promise<unknown> { return readFileSync; }\n";
-    writeFileSync(path.join(dir, '01-node-check', 'check.ts'), nodeCheck);
-    writeFileSync(path.join(dir, '02-project-check', 'check.ts'), `import { loadLessons } from '${TUTOR}/node';\nexport const run = loadLessons;\n`);
-    writeFileSync(path.join(dir, '04-imports-check', 'check.ts'), nodeCheck);
+    const unit = (file: string, head = "import { readFileSync } from 'node:fs';"): string =>
+      `${head}\nexport default { formatVersion: 1, title: 'T', file: '${file}', goals: [{ id: 'g', text: 'x', check: () => false, hints: ['h'] }], run: async () => readFileSync };\n`;
+    const write = (lesson: string, id: string, files: Record<string, string>): void => {
+      mkdirSync(path.join(dir, lesson, 'exercises', id), { recursive: true });
+      for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, lesson, 'exercises', id, name), text);
+    };
+    const learner = { 'template.ts': 'export {};\n', 'solution.ts': 'export {};\n' };
+    write('01-one', 'node-run', { 'exercise.ts': unit('a.ts'), ...learner });
+    write('01-one', 'project-run', { 'exercise.ts': unit('b.ts', `import { loadLessons as readFileSync } from '${TUTOR}/node';`), ...learner });
+    write('02-two', 'no-template', { 'exercise.ts': unit('c.ts'), 'solution.ts': 'export {};\n' });
+    write('02-two', 'same-file', { 'exercise.ts': unit('a.ts'), ...learner });
     const { lessons, problems } = await loadLessons(dir);
-    expect(lessons.map((l) => [l.id, l.definition.exercise?.check])).toEqual([['01-node-check', 'check.ts']]);
-    expect(problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([
-      [path.join('02-project-check', 'check.ts'), expect.stringMatching(/^imports ".*src\/tutor\/node" as a value: a check module imports values only from node: modules/)],
-      [path.join('03-no-check', 'missing.ts'), 'is missing (named by exercise in lesson.ts)'],
-      [path.join('04-imports-check', 'check.ts'), expect.stringMatching(/^imports "node:fs" as a value: a lesson imports/)],
+    // A lesson's own goals are unaffected by the exercises beside it, and lesson.ts may not import one.
+    expect(lessons.map((l) => l.id)).toEqual(['01-one']);
+    expect(problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([[path.join('02-two', 'lesson.ts'), expect.stringMatching(/^imports "\.\/exercises\/node-run\/exercise" as a value|node:fs/)]]);
+    const loaded = await loadExercises([...lessons, { id: '02-two', dir: path.join(dir, '02-two') }]);
+    expect(loaded.exercises.map((e) => [e.number, e.id, e.lessonId, e.definition.file])).toEqual([[1, 'node-run', '01-one', 'a.ts']]);
+    expect(loaded.problems.map((p) => [path.relative(dir, p.path), p.reason])).toEqual([
+      [path.join('01-one', 'exercises', 'project-run', 'exercise.ts'), expect.stringMatching(/^imports ".*src\/tutor\/node" as a value: an exercise imports values only from node: modules/)],
+      [path.join('02-two', 'exercises', 'no-template', 'template.ts'), expect.stringMatching(/^is missing/)],
+      [path.join('02-two', 'exercises', 'same-file', 'exercise.ts'), 'file "a.ts" is the file of exercise "node-run" too: the learner\'s files share one workspace'],
     ]);
   });
 

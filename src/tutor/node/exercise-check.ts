@@ -1,8 +1,8 @@
-import * as path from 'node:path';
 import { CodedError } from '../../protocol/errors';
-import type { ExerciseCheck, ExerciseDefinition } from '../exercise';
+import type { ExerciseCheck } from '../exercise';
+import { defaultExport } from './lesson-folders';
 
-/** A lesson's check module that would not load, or does not export `run`. */
+/** An exercise's definition module that would not load, or has no `run`. */
 export class ExerciseCheckError extends CodedError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('EXERCISE_CHECK', message, options);
@@ -10,18 +10,18 @@ export class ExerciseCheckError extends CodedError {
 }
 
 /**
- * Loads the check module a file exercise names (docs/lesson-format.md, "File exercises"), at
- * `.check` time: it may use Node's modules, so the lesson never imports it.
+ * Loads the `run` of an exercise's definition module (`exercise.ts`, its default export) at
+ * verify time, on Node (docs/lesson-format.md, "File exercises").
  * @throws ExerciseCheckError when it does not load or has no `run` function.
  */
-export async function loadExerciseCheck(lessonDir: string, exercise: Pick<ExerciseDefinition, 'check'>): Promise<ExerciseCheck> {
+export async function loadExerciseCheck(definitionFile: string): Promise<ExerciseCheck> {
   let loaded: unknown;
   try {
-    loaded = await import(path.join(lessonDir, exercise.check));
+    loaded = await import(definitionFile);
   } catch (error) {
-    throw new ExerciseCheckError(`the lesson's check module ${exercise.check} did not load: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    throw new ExerciseCheckError(`the exercise's ${definitionFile} did not load: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   }
-  const run = (loaded as { run?: unknown } | null)?.run;
-  if (typeof run !== 'function') throw new ExerciseCheckError(`the lesson's check module ${exercise.check} does not export a function run(context)`);
+  const run = (defaultExport(loaded) as { run?: unknown } | null)?.run;
+  if (typeof run !== 'function') throw new ExerciseCheckError(`the exercise's ${definitionFile} has no function run(context) in its default export`);
   return run as ExerciseCheck;
 }

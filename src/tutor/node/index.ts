@@ -9,3 +9,4 @@ export * from './state-dir';
 export * from './bundled-seed';
 export * from './exercise-files';
 export * from './exercise-check';
+export * from './exercise-units';

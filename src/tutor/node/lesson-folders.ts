@@ -39,7 +39,7 @@ export async function loadLessons(lessonsDir: string, options: LoadLessonsOption
   const manifest = readManifest(path.join(dir, 'manifest.json'));
   const lessons: Lesson[] = [];
   const problems: LessonProblem[] = [];
-  const checkedFiles: CheckedFiles = { lessons: new Set(), checks: new Set() };
+  const checkedFiles: CheckedFiles = { lessons: new Set() };
   let clientExports: Promise<ReadonlySet<string>> | undefined;
   const exportsOfClient = (): Promise<ReadonlySet<string>> => (clientExports ??= exportNames(options.clientModule ?? CLIENT_MODULE));
   for (const [index, folder] of manifest.order.entries()) {
@@ -77,7 +77,6 @@ export function readManifest(manifestPath: string): LessonManifest {
 /** Files that passed an import rule in this load, per rule (a file may pass one and not the other). */
 interface CheckedFiles {
   lessons: Set<string>;
-  checks: Set<string>;
 }
 
 /** The one npm package lessons may take values from: pure hashes (MD5 for APOP), which run anywhere. */
@@ -96,12 +95,15 @@ function lessonImportRule(realDir: string): ImportRule {
   };
 }
 
-/** A file exercise's check module runs on Node only (the Node front end loads it), so it may also use node: modules. */
-function checkModuleImportRule(realDir: string): ImportRule {
+/**
+ * A file exercise's definition runs on Node only (verify loads it), so it may also use node:
+ * modules; `lessonsDir` is the folder of every lesson (its lessons/common included).
+ */
+export function exerciseImportRule(realDir: string, lessonsDir: string): ImportRule {
   return {
-    allowedDirs: [realDir, path.join(path.dirname(realDir), SHARED_LESSON_FOLDER)],
+    allowedDirs: [realDir, path.join(lessonsDir, SHARED_LESSON_FOLDER)],
     allowsPackage: (specifier) => specifier.startsWith('node:') || isLessonPackage(specifier),
-    describe: `a check module imports values only from node: modules, its own folder, ../${SHARED_LESSON_FOLDER} and @noble/hashes, and project code with \`import type\``,
+    describe: `an exercise imports values only from node: modules, its own folder, lessons/${SHARED_LESSON_FOLDER} and @noble/hashes, and project code with \`import type\``,
   };
 }
 
@@ -145,13 +147,6 @@ async function loadLesson(
   } catch (error) {
     throw new LessonLoadError(modulePath, describe(error));
   }
-  const exercise = (definition as LessonDefinition).exercise;
-  for (const file of exercise ? [exercise.template, exercise.solution, exercise.check] : []) {
-    const full = path.join(dir, file);
-    if (!existsSync(full)) throw new LessonLoadError(full, 'is missing (named by exercise in lesson.ts)');
-  }
-  // Loaded only when `.check` runs, but held to its rule now, like the lesson.
-  if (exercise) checkLessonImports(path.join(realDir, exercise.check), checkModuleImportRule(realDir), checkedFiles.checks);
   return { id, number, dir, markdown, definition: definition as LessonDefinition };
 }
 
@@ -168,7 +163,7 @@ async function exportNames(modulePath: string): Promise<ReadonlySet<string>> {
 }
 
 /** Unwraps `export default` across module systems (ts-node's CommonJS, vitest's ESM). */
-function defaultExport(loaded: unknown): unknown {
+export function defaultExport(loaded: unknown): unknown {
   let value = loaded;
   for (let i = 0; i < 2 && typeof value === 'object' && value !== null && 'default' in value; i++) value = (value as { default: unknown }).default;
   return value;

@@ -1,0 +1,3 @@
+import { createHash } from 'node:crypto';
+
+export const apopDigest = (greeting: string, secret: string): string => createHash('md5').update(/<(.*)>/.exec(greeting)![1] + secret).digest('hex');
