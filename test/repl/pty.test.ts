@@ -26,7 +26,7 @@ const PROMPT = '\\x1b\\[0J> ';
 const plain = (s: string): string => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 
 describe('the interactive REPL in a real terminal', () => {
-  it('colours output, completes with Tab, cancels an await with Ctrl-C, survives a runaway loop, and exits cleanly', () => {
+  it('colours output, completes with Tab, cancels an await with Ctrl-C, stops a runaway loop with the watchdog, and exits cleanly', () => {
     const { output, status, stderr, stateDir } = runInPty(
       [
         { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
@@ -45,10 +45,9 @@ describe('the interactive REPL in a real terminal', () => {
         { send: '\u0003' },
         { expect: 'cancelled by Ctrl-C' },
         { expect: PROMPT },
-        // A loop that never ends: the watchdog stops it; Ctrl-C pressed meanwhile waits and is harmless.
+        // A loop that never ends: the watchdog stops it when nobody presses Ctrl-C.
         { send: 'console.log("spinning"); while (true) {}\r' },
         { expect: 'spinning\\r?\\n' },
-        { send: '\u0003' },
         { expect: 'stopped after 1500 ms \\(the evaluation limit\\)' },
         { expect: PROMPT },
         { send: '1 + 1\r' },
