@@ -71,6 +71,8 @@ export function createInterruptWatcher(options: InterruptWatcherOptions): Interr
       return run();
     } finally {
       Atomics.store(shared, SLOT.phase, previous);
+      // The loop runs again: the watcher stops reading before the prompt can show.
+      Atomics.add(shared, SLOT.heartbeat, 1);
     }
   };
 
@@ -78,7 +80,11 @@ export function createInterruptWatcher(options: InterruptWatcherOptions): Interr
     sync: (run) => inPhase(PHASE.sync, run),
     own: (run) => inPhase(PHASE.own, run),
     watching: true,
-    interrupted: () => Atomics.exchange(shared, SLOT.interrupt, 0) !== 0,
+    interrupted() {
+      if (Atomics.exchange(shared, SLOT.interrupt, 0) === 0) return false;
+      Atomics.add(shared, SLOT.heartbeat, 1);
+      return true;
+    },
     start() {
       if (worker) return;
       process.on('SIGINT', lateSignal);
