@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import { declaredNames as namesInSource, memberNames } from './completion';
 import { declaredNames } from './input-source';
+import { UNGUARDED } from './interrupt-watcher';
+import type { RunGuard } from './interrupt-watcher';
+import { guardLoops } from './loop-guard';
 import { recoverableOr } from './recoverable';
 import { TsDiagnosticError } from './ts-error';
 import { ReplContext } from './repl-context';
@@ -58,13 +61,14 @@ export interface EvaluatorOptions {
   /** Transpile only, with swc when it loads. */
   fast?: boolean;
   /**
-   * Synchronous run limit in ms (a runaway loop); 0 for none. This watchdog is what stops a
-   * loop at a terminal: Ctrl-C there is a keypress the blocked event loop cannot read, and
-   * letting the terminal raise SIGINT instead (raw mode off during runs) proved unreliable,
-   * since node:vm's breakOnSigint lost or mishandled terminal signals in about a third of runs
-   * on Node 20. A SIGINT from outside (kill -INT, or Ctrl-C with piped input) still breaks it.
+   * Synchronous run limit in ms (a runaway loop); 0 for none. With piped input or no terminal,
+   * this watchdog and a SIGINT from outside are what stop a loop; at a terminal, the interrupt
+   * watcher (./interrupt-watcher) raises SIGINT on Ctrl-C, with raw mode left on (turning it
+   * off during runs, so the terminal raised SIGINT itself, proved unreliable).
    */
   timeoutMs?: number;
+  /** Tells the interrupt watcher what runs: the learner's code, or the checker's and compiler's work. */
+  guard?: RunGuard;
   /** Where `console` in the context writes. */
   console?: Console;
   /** Directory `require` and relative imports resolve from. */
@@ -86,10 +90,11 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
   /** Every accepted input as typed, for completing the names it declared. */
   let typed = '';
   const injected = new Map<string, { type: string; value: unknown }>();
+  const guard = options.guard ?? UNGUARDED;
   let context = newContext();
 
   function newContext(): ReplContext {
-    const ctx = new ReplContext({ cwd, timeoutMs: options.timeoutMs ?? 0, ...(options.console ? { console: options.console } : {}) });
+    const ctx = new ReplContext({ cwd, guard, timeoutMs: options.timeoutMs ?? 0, ...(options.console ? { console: options.console } : {}) });
     for (const [name, { value }] of injected) ctx.define(name, value);
     return ctx;
   }
@@ -120,8 +125,11 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
 
   /** Checks and compiles one input; the returned function accepts it into the checker's file. */
   function compile(code: string): { js: string; accept: () => void } {
-    const accept = ensureChecker()?.check(code) ?? refuseInjectedNames(code);
-    return { js: ensureTranspiler()(code), accept };
+    return guard.own(() => {
+      const accept = ensureChecker()?.check(code) ?? refuseInjectedNames(code);
+      const js = ensureTranspiler()(code);
+      return { js: guard.watching ? guardLoops(js) : js, accept };
+    });
   }
 
   /**
@@ -215,8 +223,10 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     lookup: (name) => context.lookup(name),
     warm() {
       try {
-        ensureTranspiler()('void 0');
-        ensureChecker()?.warm();
+        guard.own(() => {
+          ensureTranspiler()('void 0');
+          ensureChecker()?.warm();
+        });
       } catch {
         // Warming is best effort; the real evaluation reports any problem.
       }

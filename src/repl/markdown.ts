@@ -10,6 +10,9 @@ const ASCII_TABLE = {
   right: '|', 'right-mid': '|', middle: '|',
 };
 
+/** Fence languages shown as they are, without highlighting (docs/lesson-format.md). */
+const PLAIN_FENCES = new Set(['output', 'pop3']);
+
 /**
  * Creates a width-aware renderer over marked and marked-terminal. Colour follows the style;
  * without a terminal, tables are drawn in ASCII. chalk decides its colour level once, when it
@@ -49,6 +52,11 @@ export function createMarkdownRenderer(style: OutputStyle): MarkdownRenderer {
   // marked-terminal's text renderer ignores child tokens, so bold and code spans inside tight
   // list items print raw (mikaelbr/marked-terminal#304, #371): render them inline ourselves.
   marked.use({
+    // highlight.js knows neither fence language the lessons use for the wire and for results;
+    // asked for one, it prints "Could not find the language" on stderr.
+    walkTokens(token) {
+      if (token.type === 'code' && PLAIN_FENCES.has((token as { lang?: string }).lang ?? '')) (token as { lang?: string }).lang = 'plaintext';
+    },
     renderer: {
       text(token) {
         if ('tokens' in token && token.tokens && token.tokens.length > 0) return this.parser.parseInline(token.tokens);

@@ -19,6 +19,8 @@ import type { ReplExtension } from './extension';
 import { createEvaluator } from './evaluator';
 import type { Evaluator } from './evaluator';
 import { keepHistory } from './history';
+import { handleInterruptKeys } from './interrupt-keys';
+import { createInterruptWatcher, UNGUARDED } from './interrupt-watcher';
 import { LessonControl } from './lesson-control';
 import { LineGate } from './line-gate';
 import type { MarkdownRenderer } from './markdown';
@@ -84,6 +86,12 @@ export interface PlaygroundRepl {
   close(): Promise<void>;
 }
 
+/** What the watcher says about a loop that Ctrl-C cannot stop (a timer's or an event's callback). */
+const UNINTERRUPTIBLE = {
+  uninterruptible: 'This loop runs in a callback (a timer or an event) and cannot be interrupted. Press Ctrl-C twice more to end the playground; your progress is saved.',
+  ending: 'Ending the playground; your progress is saved.',
+};
+
 /** How long synchronous code may run before the watchdog stops it (a loop that never ends). */
 const DEFAULT_EVAL_TIMEOUT_MS = 5_000;
 
@@ -97,7 +105,13 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   const { input, output, target } = options;
   const terminal = options.terminal ?? (input.isTTY === true && output.isTTY === true);
   const style = options.style ?? decideStyle(output, options.env ?? process.env);
-  const screen = new Screen({ output, style, ...(options.markdown ? { markdown: options.markdown } : {}), ...(options.debug ? { debug: true } : {}) });
+  const outputFd = (output as { fd?: unknown }).fd;
+  // At a terminal, a thread watches for Ctrl-C while code blocks the event loop.
+  const watcher = terminal && typeof outputFd === 'number'
+    ? createInterruptWatcher({ input: input as { fd?: unknown }, outputFd, texts: UNINTERRUPTIBLE })
+    : undefined;
+  const guard = watcher ?? UNGUARDED;
+  const screen = new Screen({ guard, output, style, ...(options.markdown ? { markdown: options.markdown } : {}), ...(options.debug ? { debug: true } : {}) });
   const store = options.progressStore ?? new FileProgressStore(path.join(options.stateDir, PROGRESS_FILE));
   const session = new LessonSession({
     lessons: options.lessons.lessons,
@@ -110,6 +124,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     project: options.project,
     fast: options.fast ?? false,
     timeoutMs: options.evalTimeoutMs ?? DEFAULT_EVAL_TIMEOUT_MS,
+    guard,
     // What the learner's code prints is seen, like what it evaluates to.
     console: recordingConsole(screen.learnerConsole, (value) => session.recordShown(value, 'console')),
     cwd: process.cwd(),
@@ -126,7 +141,10 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     session.recordShown(error, 'error');
     screen.error(friendly, error);
   };
-  const afterEvaluation = (): void => screen.outcome(session, session.check(false), false);
+  const afterEvaluation = (): void => {
+    screen.keysDiscarded(watcher?.takeDiscarded() ?? 0);
+    screen.outcome(session, session.check(false), false);
+  };
 
   const tracker = new ClientTracker<C, O>({
     connect: connectThroughTarget(options.connect, target),
@@ -275,18 +293,19 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     });
   }
 
-  // Ctrl-C: cancel a pending evaluation; otherwise node:repl's own handling (clear the line).
-  const defaultSigint = server.listeners('SIGINT') as ((...args: unknown[]) => void)[];
-  server.removeAllListeners('SIGINT');
   function interrupt(): boolean {
     if (!queue.busy) return false;
     queue.dropWaiting();
     tracker.abort(new DOMException('cancelled by Ctrl-C', 'AbortError'));
     return true;
   }
-  server.on('SIGINT', (...args: unknown[]) => {
-    if (interrupt()) return;
-    for (const listener of defaultSigint) listener.apply(server, args);
+  handleInterruptKeys({
+    server,
+    interrupt: () => interrupt(),
+    busy: () => queue.busy,
+    rawActive: () => raw.active,
+    leaveRaw: () => raw.interrupt(),
+    say: (text) => screen.print(screen.dim(text)),
   });
 
   const onRejection = (reason: unknown): void => {
@@ -335,6 +354,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   });
   server.on('exit', () => {
     void exercises.stopWatching();
+    watcher?.close();
     if (raw.active) raw.leave(false);
     tracker.closeAll();
     session.save();
@@ -347,6 +367,8 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
 
   // Warm the checker once the prompt is up: its first run costs most of a second.
   const warmed = new Promise<void>((resolve) => {
+    // The watcher's thread needs this one for a moment to start: before the checker's long run.
+    watcher?.start();
     setImmediate(() => {
       evaluator.warm();
       resolve();

@@ -71,6 +71,13 @@ export class RawMode<C extends ReplClient, O extends object> {
     if (announce) this.#options.screen.rawLeft();
   }
 
+  /** Ctrl-C or Ctrl-D in raw mode: closes the connection without QUIT, says so, back to TypeScript. */
+  interrupt(): void {
+    if (!this.active) return;
+    this.leave(false);
+    this.#options.screen.rawClosedWithoutQuit();
+  }
+
   /**
    * Sends one typed line and prints the reply; leaves raw mode when the server closed. When
    * `more` says pasted lines are waiting (asked a turn later, once a paste's lines have all

@@ -3,6 +3,9 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { CodedError } from '../protocol/errors';
+import { UNGUARDED } from './interrupt-watcher';
+import { LOOP_CHECK } from './loop-guard';
+import type { RunGuard } from './interrupt-watcher';
 
 /** The code of a runaway evaluation stopped by the watchdog or Ctrl-C. */
 export const EVAL_INTERRUPTED = 'EVAL_INTERRUPTED';
@@ -22,6 +25,8 @@ export interface ReplContextOptions {
   console?: Console;
   /** Synchronous run limit in ms (a runaway loop); 0 for none. */
   timeoutMs: number;
+  /** Marks the synchronous part of each run, so a Ctrl-C at a terminal raises SIGINT then. */
+  guard?: RunGuard;
 }
 
 /** What the inspector protocol hands back for a value (Runtime.RemoteObject). */
@@ -78,6 +83,14 @@ export class ReplContext {
     const name = `pop3-playground REPL ${++contexts}`;
     this.context = createSandbox(name, options);
     Object.defineProperty(this.context, TAKE, { value: (v: unknown) => (this.#taken = v), enumerable: false });
+    // Every turn of a guarded loop (./loop-guard): throws once a Ctrl-C asked code to stop.
+    const guard = options.guard ?? UNGUARDED;
+    Object.defineProperty(this.context, LOOP_CHECK, {
+      value: () => {
+        if (guard.interrupted()) throw new EvalInterruptedError('sigint');
+      },
+      enumerable: false,
+    });
     this.#id = contextId(name);
   }
 
@@ -112,9 +125,9 @@ export class ReplContext {
         configurable: true,
         value: () => session().post('Runtime.evaluate', { expression: js, contextId: this.#id, replMode: true, objectGroup }, callback),
       });
-      const { timeoutMs } = this.#options;
+      const { timeoutMs, guard = UNGUARDED } = this.#options;
       try {
-        RUNNER.runInContext(this.context, { breakOnSigint: true, ...(timeoutMs ? { timeout: timeoutMs } : {}) });
+        guard.sync(() => RUNNER.runInContext(this.context, { breakOnSigint: true, ...(timeoutMs ? { timeout: timeoutMs } : {}) }));
       } catch (error) {
         const code = (error as { code?: unknown } | null)?.code;
         if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') reject(new EvalInterruptedError('timeout', timeoutMs));

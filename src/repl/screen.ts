@@ -13,6 +13,9 @@ import { ExerciseScreen } from './exercise-screen';
 import { createMarkdownRenderer } from './markdown';
 import type { MarkdownRenderer } from './markdown';
 import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
+import { UNGUARDED } from './interrupt-watcher';
+import type { RunGuard } from './interrupt-watcher';
+import { explanation, withoutAsyncIds } from './screen-text';
 import { createPainter } from './style';
 import type { OutputStyle, Painter } from './style';
 
@@ -24,6 +27,8 @@ export interface ScreenOptions {
   markdown?: MarkdownRenderer;
   /** Stack traces with errors. */
   debug?: boolean;
+  /** Marks rendering as the REPL's own work, so keys typed meanwhile are kept. */
+  guard?: RunGuard;
 }
 
 /** What the welcome says about the REPL and its server. */
@@ -53,6 +58,7 @@ export class Screen {
   readonly #output: NodeJS.WritableStream;
   readonly #paint: Painter;
   readonly #debug: boolean;
+  readonly #guard: RunGuard;
   #markdown: MarkdownRenderer | undefined;
 
   constructor(options: ScreenOptions) {
@@ -61,6 +67,7 @@ export class Screen {
     this.#paint = createPainter(options.style);
     this.#markdown = options.markdown;
     this.#debug = options.debug ?? false;
+    this.#guard = options.guard ?? UNGUARDED;
     const output = options.output;
     const learnerStream = new Writable({
       write(chunk: Buffer | string, _enc, done) {
@@ -70,6 +77,11 @@ export class Screen {
     });
     this.learnerConsole = new Console({ stdout: learnerStream, stderr: learnerStream, colorMode: false });
     this.exercise = new ExerciseScreen(this);
+  }
+
+  /** Dim text, when the style has colour. */
+  dim(text: string): string {
+    return this.#paint.dim(text);
   }
 
   /** One line as it is (text the REPL wrote itself). */
@@ -278,8 +290,6 @@ export class Screen {
     this.print(this.#paint.red(`Could not prepare the mailbox for this lesson: ${(error as Error).message}`));
   }
 
-
-
   // ---- raw mode --------------------------------------------------------------------------
 
   rawEntered(host: string, port: number, greeting: string): void {
@@ -289,6 +299,16 @@ export class Screen {
 
   rawLeft(): void {
     this.print(this.#paint.dim('Left raw mode; back to TypeScript.'));
+  }
+
+  /** Raw mode left with Ctrl-C or Ctrl-D: no QUIT, so no UPDATE (RFC 1939 §6). */
+  rawClosedWithoutQuit(): void {
+    this.print(this.#paint.dim('Left raw mode: closed without QUIT: nothing marked was deleted.'));
+  }
+
+  /** Keys typed while code blocked the REPL were dropped, not run later. */
+  keysDiscarded(count: number): void {
+    if (count > 0) this.print(this.#paint.dim(`(${count} key${count === 1 ? '' : 's'} typed while the code ran ${count === 1 ? 'was' : 'were'} discarded)`));
   }
 
   rawClosedByServer(): void {
@@ -364,20 +384,9 @@ export class Screen {
   }
 
   #render(md: string): string {
-    this.#markdown ??= createMarkdownRenderer(this.style);
-    return this.#markdown(md);
+    return this.#guard.own(() => {
+      this.#markdown ??= createMarkdownRenderer(this.style);
+      return this.#markdown(md);
+    });
   }
-}
-
-/** Why a goal is not met, for `.check`: what did happen, then what is missing. */
-function explanation(result: GoalResult): string {
-  const capital = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
-  if (result.seen && result.why) return `${capital(result.seen)}, but ${result.why}.`;
-  if (result.why ?? result.seen) return `${capital((result.why ?? result.seen)!)}.`;
-  return 'Not seen yet.';
-}
-
-/** Drops the async-hook ids node:repl's domain adds to promises (noise for a learner). */
-function withoutAsyncIds(text: string): string {
-  return text.replace(/,?\s*\[Symbol\((?:async_id_symbol|trigger_async_id_symbol)\)\]: \d+/g, '').replace(/Promise \{\s+([^\n{}]*?)\s*\}/g, 'Promise { $1 }');
 }

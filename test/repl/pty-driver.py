@@ -1,7 +1,9 @@
 """Runs a command in a real pseudo-terminal and plays a script against it.
 
 Reads a JSON script on stdin: {"argv": [...], "env": {...}, "cols": 100, "rows": 40,
-"steps": [{"send": "text"} | {"expect": "regex", "timeout": seconds}]}.
+"steps": [{"send": "text"} | {"expect": "regex", "timeout": seconds}], "timings": path?}.
+With "timings", the seconds from the last send to each expectation's match are written there
+as a JSON list.
 Writes everything the program printed to stdout. Exits 0 when every expectation was met
 and the program ended, 1 with a message on stderr naming the step that timed out.
 """
@@ -31,6 +33,8 @@ if pid == 0:
 fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", script.get("rows", 40), script.get("cols", 100), 0, 0))
 seen = b""
 cursor = 0  # expectations match output after the previous match
+sent_at = time.monotonic()
+timings = []
 
 
 def read_some(deadline):
@@ -61,6 +65,7 @@ def fail(message):
 for index, step in enumerate(script["steps"]):
     if "send" in step:
         os.write(fd, step["send"].encode("utf-8"))
+        sent_at = time.monotonic()
         continue
     pattern = re.compile(step["expect"].encode("utf-8"), re.S)
     deadline = time.monotonic() + step.get("timeout", 20)
@@ -68,6 +73,7 @@ for index, step in enumerate(script["steps"]):
         match = pattern.search(seen, cursor)
         if match:
             cursor = match.end()
+            timings.append(time.monotonic() - sent_at)
             break
         if time.monotonic() > deadline:
             fail("step %d: timed out waiting for %r" % (index, step["expect"]))
@@ -85,4 +91,7 @@ while time.monotonic() < deadline:
         break
 else:
     fail("the program did not end")
+if "timings" in script:
+    with open(script["timings"], "w") as out:
+        json.dump(timings, out)
 sys.stdout.write(seen.decode("utf-8", "replace"))

@@ -1,32 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { firstTwoLessonsDir, makeStateDir, ROOT } from './repl-harness';
-
-type Step = { send: string } | { expect: string; timeout?: number };
-
-/** Runs the CLI in a real pseudo-terminal (python3's pty module) and plays the steps. */
-function runInPty(steps: Step[], env: Record<string, string | null> = {}, extraArgs: string[] = []): { output: string; status: number | null; stderr: string; stateDir: string } {
-  const stateDir = makeStateDir();
-  const script = {
-    argv: [process.execPath, '-r', './src/register.js', 'src/cli.ts', '--state-dir', stateDir, '--lessons', firstTwoLessonsDir(), ...extraArgs],
-    // A learner's terminal: colour on. Node reports only 2 colours when CI is set, so CI goes too.
-    env: { TERM: 'xterm-256color', NO_COLOR: null, FORCE_COLOR: null, NODE_DISABLE_COLORS: null, CI: null, ...env },
-    cols: 100,
-    rows: 40,
-    steps,
-  };
-  const result = spawnSync('python3', [path.join(__dirname, 'pty-driver.py')], { cwd: ROOT, input: JSON.stringify(script), encoding: 'utf8', timeout: 90_000 });
-  return { output: result.stdout, status: result.status, stderr: result.stderr, stateDir };
-}
-
-const PROMPT = '\\x1b\\[0J> ';
-// Strips colour and cursor movement, for matching text.
-const plain = (s: string): string => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+import { plain, PROMPT, runInPty } from './pty-harness';
 
 describe('the interactive REPL in a real terminal', () => {
-  it('colours output, completes with Tab, cancels an await with Ctrl-C, survives a runaway loop, and exits cleanly', () => {
+  it('colours output, completes with Tab, cancels an await with Ctrl-C, stops a runaway loop with the watchdog, and exits cleanly', () => {
     const { output, status, stderr, stateDir } = runInPty(
       [
         { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
@@ -45,10 +23,9 @@ describe('the interactive REPL in a real terminal', () => {
         { send: '\u0003' },
         { expect: 'cancelled by Ctrl-C' },
         { expect: PROMPT },
-        // A loop that never ends: the watchdog stops it; Ctrl-C pressed meanwhile waits and is harmless.
+        // A loop that never ends: the watchdog stops it when nobody presses Ctrl-C.
         { send: 'console.log("spinning"); while (true) {}\r' },
         { expect: 'spinning\\r?\\n' },
-        { send: '\u0003' },
         { expect: 'stopped after 1500 ms \\(the evaluation limit\\)' },
         { expect: PROMPT },
         { send: '1 + 1\r' },
@@ -59,8 +36,7 @@ describe('the interactive REPL in a real terminal', () => {
         { expect: PROMPT },
         { send: '.exit\r' },
       ],
-      {},
-      ['--fast', '--eval-timeout', '1500'],
+      { args: ['--fast', '--eval-timeout', '1500'] },
     );
     expect(stderr).toBe('');
     expect(status).toBe(0);
@@ -70,6 +46,8 @@ describe('the interactive REPL in a real terminal', () => {
     const text = plain(output);
     expect(text).toContain('── Lesson 1 of 2: First contact ──');
     expect(text).not.toContain('Warning');
+    // The lessons' `output` and `pop3` fences are not languages the highlighter knows: no warning.
+    expect(output).not.toContain('Could not find the language');
     expect(text).toContain("pop.greeting\n'+OK POP3 sandbox ready");
     expect(text).toContain('✘ stopped after 1500 ms (the evaluation limit)');
     // Line history is kept under the state dir, newest first.
@@ -105,8 +83,7 @@ describe('the interactive REPL in a real terminal', () => {
         { expect: 'Left raw mode' },
         { send: '\u0004' },
       ],
-      { NO_COLOR: '1' },
-      ['--fast'],
+      { shape: { cols: 100, colour: false }, args: ['--fast'] },
     );
     expect(status).toBe(0);
     // SASL responses are credentials too: the answers to AUTH LOGIN stay out, like AUTH itself.
