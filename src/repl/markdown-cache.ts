@@ -6,7 +6,7 @@ import type { MarkdownRenderer } from './markdown';
 import type { OutputStyle } from './style';
 
 /** Bump when the stored form or what the key covers changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /**
  * Variables that chalk, supports-color and supports-hyperlinks read when they load: the colour
@@ -28,7 +28,7 @@ export interface MarkdownCacheOptions {
  * A renderer (as createMarkdownRenderer) that keeps what it rendered on disk: a start whose
  * lesson text, style and terminal are unchanged shows the lesson without loading marked and
  * marked-terminal (~150 ms with its code highlighter); they load on the first text not kept.
- * The key covers the markdown, the style, the terminal variables above, markdown.ts itself
+ * The key covers the markdown, the width, the style, the terminal variables above, markdown.ts itself
  * and npm's record of the installed packages (without that record, nothing is kept). Keeping
  * is best effort: an unreadable or read-only folder only means rendering every time.
  */
@@ -36,18 +36,18 @@ export function createCachedMarkdownRenderer(style: OutputStyle, options: Markdo
   let renderer: MarkdownRenderer | undefined;
   let salt: string | null | undefined;
   let writable = true;
-  const render = (markdown: string): string => (renderer ??= createMarkdownRenderer(style))(markdown);
-  return (markdown) => {
+  const render = (markdown: string, width: number): string => (renderer ??= createMarkdownRenderer(style))(markdown, width);
+  return (markdown, width = style.width) => {
     salt ??= cacheSalt(style, options);
-    if (salt === null) return render(markdown);
-    const key = createHash('sha256').update(salt).update(markdown).digest('hex');
+    if (salt === null) return render(markdown, width);
+    const key = createHash('sha256').update(salt).update(`${width}\0`).update(markdown).digest('hex');
     const file = path.join(options.dir, `${key}.txt`);
     try {
       return readFileSync(file, 'utf8');
     } catch {
       // Not kept yet: render below.
     }
-    const text = render(markdown);
+    const text = render(markdown, width);
     if (writable) {
       try {
         mkdirSync(options.dir, { recursive: true });
@@ -81,6 +81,7 @@ function cacheSalt(style: OutputStyle, options: MarkdownCacheOptions): string | 
     .sort()
     .map((name) => `${name}=${env[name]}`);
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, style, isTTY: options.isTTY, variables }));
+  // The width is part of each text's own key: a resized terminal reuses what the other width kept.
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, colour: style.colour, terminal: style.terminal, isTTY: options.isTTY, variables }));
   return hash.update('\0').update(installed).update('\0').update(source).digest('hex');
 }

@@ -1,7 +1,7 @@
 import type { OutputStyle } from './style';
 
-/** Renders lesson markdown for the terminal. */
-export type MarkdownRenderer = (markdown: string) => string;
+/** Renders lesson markdown for the terminal, wrapped at `width` (default: the style's). */
+export type MarkdownRenderer = (markdown: string, width?: number) => string;
 
 const ASCII_TABLE = {
   top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+',
@@ -10,13 +10,17 @@ const ASCII_TABLE = {
   right: '|', 'right-mid': '|', middle: '|',
 };
 
+/** A marked instance that renders to terminal text. */
+type MarkdownParser = import('marked').Marked<string, string>;
+
 /** Fence languages shown as they are, without highlighting (docs/lesson-format.md). */
 const PLAIN_FENCES = new Set(['output', 'pop3']);
 
 /**
  * Creates a width-aware renderer over marked and marked-terminal. Colour follows the style;
  * without a terminal, tables are drawn in ASCII. chalk decides its colour level once, when it
- * is first loaded (here), so the first renderer's style holds for the process.
+ * is first loaded (here), so the first renderer's style holds for the process. marked-terminal
+ * takes its width when it is set up, so there is one parser per width asked for.
  */
 export function createMarkdownRenderer(style: OutputStyle): MarkdownRenderer {
   // Loaded lazily: marked-terminal bundles chalk and a highlighter (~150 ms to load). chalk
@@ -33,12 +37,34 @@ export function createMarkdownRenderer(style: OutputStyle): MarkdownRenderer {
     if (saved === undefined) delete process.env.FORCE_COLOR;
     else process.env.FORCE_COLOR = saved;
   }
-  const marked = new Marked();
+  const parsers = new Map<number, MarkdownParser>();
+  const parserFor = (width: number): MarkdownParser => {
+    let marked = parsers.get(width);
+    if (!marked) {
+      marked = createParser(Marked, markedTerminal, style, width);
+      parsers.set(width, marked);
+    }
+    return marked;
+  };
+  return (markdown, width = style.width) => {
+    const out = parserFor(width).parse(markdown, { async: false });
+    return out.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  };
+}
+
+/** One marked instance set up for the terminal at `width`. */
+function createParser(
+  Marked: typeof import('marked').Marked,
+  markedTerminal: typeof import('marked-terminal').markedTerminal,
+  style: OutputStyle,
+  width: number,
+): MarkdownParser {
+  const marked = new Marked<string, string>();
   const plainTable = { style: { head: [] as string[], border: [] as string[] } };
   const tableOptions = style.terminal ? (style.colour ? {} : plainTable) : { ...plainTable, chars: ASCII_TABLE };
   marked.use(
     markedTerminal({
-      width: style.width,
+      width,
       reflowText: true,
       tab: 2,
       emoji: false,
@@ -64,8 +90,5 @@ export function createMarkdownRenderer(style: OutputStyle): MarkdownRenderer {
       },
     },
   });
-  return (markdown) => {
-    const out = marked.parse(markdown, { async: false });
-    return out.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
-  };
+  return marked;
 }

@@ -16,8 +16,8 @@ import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
 import { UNGUARDED } from './interrupt-watcher';
 import type { RunGuard } from './interrupt-watcher';
 import { explanation, withoutAsyncIds } from './screen-text';
-import { createPainter } from './style';
-import type { OutputStyle, Painter } from './style';
+import { createPainter, proseWidth, terminalColumns } from './style';
+import type { OutputStyle, Painter, StyledStream } from './style';
 
 /** Options of {@link Screen}. */
 export interface ScreenOptions {
@@ -347,7 +347,7 @@ export class Screen {
   /** An evaluated value, inspected; coloured only when nothing in it needs escaping, so mail never reaches the terminal raw. */
   value(value: unknown): void {
     if (value === undefined) return;
-    const inspectOptions = { depth: 4, maxArrayLength: 50, maxStringLength: 20_000, breakLength: this.style.width };
+    const inspectOptions = { depth: 4, maxArrayLength: 50, maxStringLength: 20_000, breakLength: proseWidth(this.#output as StyledStream, this.style.width) };
     const plain = withoutAsyncIds(inspect(value, { ...inspectOptions, colors: false }));
     if (!this.style.colour || hasUnsafeCharacters(plain)) this.print(sanitizeForTerminal(plain));
     else this.print(withoutAsyncIds(inspect(value, { ...inspectOptions, colors: true })));
@@ -386,7 +386,7 @@ export class Screen {
   #render(md: string): string {
     return this.#guard.own(() => {
       this.#markdown ??= createMarkdownRenderer(this.style);
-      return this.#markdown(md);
+      return this.#markdown(md, proseWidth(this.#output as StyledStream, this.style.width));
     });
   }
 }

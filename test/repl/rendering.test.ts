@@ -1,5 +1,7 @@
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createMarkdownRenderer } from '../../src/repl/markdown';
+import { Screen } from '../../src/repl/screen';
 import { hasUnsafeCharacters, sanitizeForTerminal } from '../../src/repl/sanitize';
 import { createPainter, decideStyle } from '../../src/repl/style';
 
@@ -70,5 +72,32 @@ describe('history hygiene', () => {
     expect(carriesSecret('USER alice')).toBe(false);
     expect(carriesSecret('AUTH')).toBe(false);
     expect(carriesSecret('const passes = 3')).toBe(false);
+  });
+});
+
+/** A terminal on a stream: its width can change, as a real one's does on resize. */
+function fakeTerminal(columns: number): PassThrough & { isTTY: true; columns: number; text(): string } {
+  const stream = Object.assign(new PassThrough(), { isTTY: true as const, columns });
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return Object.assign(stream, { text: () => text });
+}
+
+const longestLine = (text: string): number => Math.max(...text.split('\n').map((line) => line.length));
+
+describe('the screen at a terminal', () => {
+  it('reads the width at every print, so lesson text follows a resize', () => {
+    const terminal = fakeTerminal(60);
+    const screen = new Screen({ output: terminal, style: { colour: false, width: 60, terminal: true } });
+    const hint = { goalId: 'g', goalText: 'Read the greeting', tier: 1, tiers: 2, text: 'word '.repeat(40) };
+    screen.hint(hint);
+    expect(longestLine(terminal.text())).toBeLessThanOrEqual(60);
+    const before = terminal.text().length;
+    terminal.columns = 100;
+    terminal.emit('resize');
+    screen.hint(hint);
+    const after = terminal.text().slice(before);
+    expect(longestLine(after)).toBeGreaterThan(60);
+    expect(longestLine(after)).toBeLessThanOrEqual(100);
   });
 });
