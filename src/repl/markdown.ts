@@ -1,4 +1,6 @@
+import type { Token } from 'marked';
 import type { OutputStyle } from './style';
+import { layoutTable } from './table-layout';
 
 /** Renders lesson markdown for the terminal, wrapped at `width` (default: the style's). */
 export type MarkdownRenderer = (markdown: string, width?: number) => string;
@@ -9,6 +11,15 @@ const ASCII_TABLE = {
   left: '|', 'left-mid': '|', mid: '-', 'mid-mid': '+',
   right: '|', 'right-mid': '|', middle: '|',
 };
+
+/**
+ * Undoes what marked-terminal leaves in inline text for its own later passes: the marker it
+ * puts for a colon in code spans, and HTML entities.
+ */
+function unescapeText(text: string): string {
+  const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
+  return text.replaceAll('*#COLON|*', ':').replace(/&(?:amp|lt|gt|quot|#39);/g, (entity) => entities[entity] ?? entity);
+}
 
 /** A marked instance that renders to terminal text. */
 type MarkdownParser = import('marked').Marked<string, string>;
@@ -87,6 +98,11 @@ function createParser(
       text(token) {
         if ('tokens' in token && token.tokens && token.tokens.length > 0) return this.parser.parseInline(token.tokens);
         return false;
+      },
+      // marked-terminal draws a table as wide as its longest cells: lay it out within the width.
+      table(token) {
+        const cell = (c: { tokens: Token[] }): string => unescapeText(this.parser.parseInline(c.tokens));
+        return `${layoutTable(token.header.map(cell), token.rows.map((row) => row.map(cell)), width, tableOptions)}\n\n`;
       },
     },
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createMarkdownRenderer } from '../../src/repl/markdown';
@@ -99,5 +101,27 @@ describe('the screen at a terminal', () => {
     const after = terminal.text().slice(before);
     expect(longestLine(after)).toBeGreaterThan(60);
     expect(longestLine(after)).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('tables within the width', () => {
+  const lesson12 = readFileSync(path.join(__dirname, '..', '..', 'lessons', '12-when-things-go-wrong', 'README.md'), 'utf8');
+  const codes = lesson12.slice(lesson12.indexOf('The codes you will meet'));
+  const table = codes.slice(0, codes.indexOf('\n\n', codes.indexOf('| `[AUTH]`')));
+  const render = createMarkdownRenderer({ colour: false, width: 80, terminal: true });
+
+  it("lays lesson 12's response-code table out as a list at 60 columns, each cell under its column's name", () => {
+    const out = render(table, 60);
+    expect(longestLine(out)).toBeLessThanOrEqual(60);
+    expect(out).toContain(['`[LOGIN-DELAY]`', '  Meaning: You logged in too recently (RFC 2449 §8.1.1).', '  What to do: Wait at least the seconds CAPA announces;', '  retrying at once cannot work.'].join('\n'));
+  });
+
+  it('wraps the cells of the same table at 100 columns, and keeps a table that fits as it is', () => {
+    const out = render(table, 100);
+    expect(longestLine(out)).toBeLessThanOrEqual(100);
+    expect(out).toMatch(/│ Code +│ Meaning +│ What to do +│/);
+    expect(out).toMatch(/│ `\[AUTH\]` +│ The credentials were wrong \(RFC +│ Never retry on your own: the password +│\n│ +│ 3206 §5\)\. +│ will not become right, and repeated +│/);
+    const small = render('| Command | Reply |\n|---|---|\n| STAT | +OK 2 320 |\n', 60);
+    expect(small).toContain('│ STAT    │ +OK 2 320 │');
   });
 });
