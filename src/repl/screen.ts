@@ -16,7 +16,8 @@ import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
 import { UNGUARDED } from './interrupt-watcher';
 import type { RunGuard } from './interrupt-watcher';
 import { explanation, withoutAsyncIds } from './screen-text';
-import { createPainter, proseWidth, terminalColumns } from './style';
+import { TerminalFit } from './terminal-fit';
+import { createPainter, proseWidth } from './style';
 import type { OutputStyle, Painter, StyledStream } from './style';
 
 /** Options of {@link Screen}. */
@@ -59,6 +60,7 @@ export class Screen {
   readonly #paint: Painter;
   readonly #debug: boolean;
   readonly #guard: RunGuard;
+  readonly #fit: TerminalFit;
   #markdown: MarkdownRenderer | undefined;
 
   constructor(options: ScreenOptions) {
@@ -69,9 +71,10 @@ export class Screen {
     this.#debug = options.debug ?? false;
     this.#guard = options.guard ?? UNGUARDED;
     const output = options.output;
+    const fit = (this.#fit = new TerminalFit(options.output, options.style));
     const learnerStream = new Writable({
       write(chunk: Buffer | string, _enc, done) {
-        output.write(sanitizeForTerminal(chunk.toString()));
+        output.write(fit.wire(sanitizeForTerminal(chunk.toString())));
         done();
       },
     });
@@ -84,14 +87,14 @@ export class Screen {
     return this.#paint.dim(text);
   }
 
-  /** One line as it is (text the REPL wrote itself). */
+  /** One line the REPL wrote itself, wrapped at word boundaries to the terminal's width. */
   print(text = ''): void {
-    this.#output.write(`${text}\n`);
+    this.#output.write(`${this.#fit.prose(text)}\n`);
   }
 
-  /** One line of untrusted text (from the server or the learner's code), sanitised. */
+  /** One line of untrusted text (from the server or the learner's code), sanitised; a line wider than the terminal is cut with continuation marks. */
   printSafe(text: string): void {
-    this.print(sanitizeForTerminal(text));
+    this.#output.write(`${this.#fit.wire(sanitizeForTerminal(text))}\n`);
   }
 
   /** Echoes a piped input line, which no terminal echoed. */
@@ -227,7 +230,7 @@ export class Screen {
         ? `The lines for ${goal}:`
         : `The solution so far (${solution.lines.length} of ${solution.total} lines; another failed .check shows one more):`;
     this.print(this.#paint.bold(label));
-    for (const line of solution.lines) this.print(`  ${this.#paint.cyan(line)}`);
+    for (const line of solution.lines) this.#output.write(`${this.#fit.wire(`  ${this.#paint.cyan(line)}`)}\n`);
   }
 
   confirmForgetAll(location: string): void {
@@ -257,9 +260,12 @@ export class Screen {
 
   help(): void {
     this.print(this.#paint.bold('Commands:'));
-    for (const c of DOT_COMMANDS) this.print(`  .${c.name}${c.args ? ` ${c.args}` : ''}`.padEnd(30) + c.help);
-    this.print('  .exit'.padEnd(30) + 'Leave (Ctrl-D works too); progress is saved');
-    this.print('  .editor'.padEnd(30) + 'Enter several lines at once (Ctrl-D to run them)');
+    const rows: [string, string][] = [
+      ...DOT_COMMANDS.map((c): [string, string] => [`.${c.name}${c.args ? ` ${c.args}` : ''}`, c.help]),
+      ['.exit', 'Leave (Ctrl-D works too); progress is saved'],
+      ['.editor', 'Enter several lines at once (Ctrl-D to run them)'],
+    ];
+    for (const [name, help] of rows) this.#output.write(`${this.#fit.beside(`  ${name}`.padEnd(30), help)}\n`);
     this.print(this.#paint.dim('In scope: connect, sandbox. Tab completes names, methods and commands. Ctrl-C cancels a pending await.'));
   }
 
@@ -349,17 +355,16 @@ export class Screen {
     if (value === undefined) return;
     const inspectOptions = { depth: 4, maxArrayLength: 50, maxStringLength: 20_000, breakLength: proseWidth(this.#output as StyledStream, this.style.width) };
     const plain = withoutAsyncIds(inspect(value, { ...inspectOptions, colors: false }));
-    if (!this.style.colour || hasUnsafeCharacters(plain)) this.print(sanitizeForTerminal(plain));
-    else this.print(withoutAsyncIds(inspect(value, { ...inspectOptions, colors: true })));
+    const text = !this.style.colour || hasUnsafeCharacters(plain) ? sanitizeForTerminal(plain) : withoutAsyncIds(inspect(value, { ...inspectOptions, colors: true }));
+    this.#output.write(`${this.#fit.wire(text)}\n`);
   }
 
   /** One trace line: commands cyan, +OK green, -ERR red, events dim. */
   trace(entry: TranscriptEntry): void {
     const p = this.#paint;
-    const line = sanitizeForTerminal(formatTranscriptEntry(entry));
-    if (entry.direction === 'C') this.print(p.cyan(line));
-    else if (entry.direction === 'S') this.print(entry.status === '-ERR' ? p.red(line) : p.green(line));
-    else this.print(p.dim(line));
+    const paint = entry.direction === 'C' ? p.cyan : entry.direction === 'S' ? (entry.status === '-ERR' ? p.red : p.green) : p.dim;
+    const rows = this.#fit.wire(sanitizeForTerminal(formatTranscriptEntry(entry))).split('\n');
+    this.#output.write(`${rows.map(paint).join('\n')}\n`);
   }
 
   // ---- helpers ---------------------------------------------------------------------------
@@ -386,7 +391,8 @@ export class Screen {
   #render(md: string): string {
     return this.#guard.own(() => {
       this.#markdown ??= createMarkdownRenderer(this.style);
-      return this.#markdown(md, proseWidth(this.#output as StyledStream, this.style.width));
+      // Prose and tables fit; a code line wider than the terminal is marked where it goes on.
+      return this.#fit.wire(this.#markdown(md, proseWidth(this.#output as StyledStream, this.style.width)));
     });
   }
 }

@@ -4,6 +4,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createMarkdownRenderer } from '../../src/repl/markdown';
 import { Screen } from '../../src/repl/screen';
+import { displayWidth, markContinuations, wrapBeside, wrapLine } from '../../src/repl/text-wrap';
 import { hasUnsafeCharacters, sanitizeForTerminal } from '../../src/repl/sanitize';
 import { createPainter, decideStyle } from '../../src/repl/style';
 
@@ -123,5 +124,44 @@ describe('tables within the width', () => {
     expect(out).toMatch(/│ `\[AUTH\]` +│ The credentials were wrong \(RFC +│ Never retry on your own: the password +│\n│ +│ 3206 §5\)\. +│ will not become right, and repeated +│/);
     const small = render('| Command | Reply |\n|---|---|\n| STAT | +OK 2 320 |\n', 60);
     expect(small).toContain('│ STAT    │ +OK 2 320 │');
+  });
+});
+
+describe('lines fitted to the terminal', () => {
+  it('wraps the REPL’s own lines at word boundaries, keeping indentation and hanging past a status mark', () => {
+    expect(wrapLine('  ✘ Read the greeting the server sends when you connect to it', 30)).toBe(['  ✘ Read the greeting the', '    server sends when you', '    connect to it'].join('\n'));
+    expect(wrapLine('short stays', 30)).toBe('short stays');
+    // Colour does not count towards the width.
+    expect(wrapLine('\u001b[31m✘\u001b[39m one two three four five six seven eight', 26).split('\n').map((l) => l.replace(/\u001b\[\d+m/g, ''))).toEqual(['✘ one two three four five', '  six seven eight']);
+  });
+
+  it('lays a described command beside its name, or under it when the terminal is narrow', () => {
+    expect(wrapBeside('  .check'.padEnd(12), 'Check the goals now and say why', 32)).toBe(['  .check    Check the goals now', '            and say why'].join('\n'));
+    expect(wrapBeside('  .lesson <number or name>'.padEnd(30), 'Go to a lesson by number', 40)).toBe(['  .lesson <number or name>', '    Go to a lesson by number'].join('\n'));
+  });
+
+  it('cuts a wire line with a continuation mark and drops nothing', () => {
+    const line = `S: +OK ${'x'.repeat(30)} end`;
+    const cut = markContinuations(line, 20);
+    expect(cut).toBe(['S: +OK xxxxxxxxxxxx↩', 'xxxxxxxxxxxxxxxxxx ↩', 'end'].join('\n'));
+    expect(cut.replace(/↩\n/g, '')).toBe(line);
+    expect(markContinuations(line, 20, '\\').split('\n')[0]).toBe('S: +OK xxxxxxxxxxxx\\');
+    expect(markContinuations('fits\nas it is', 20)).toBe('fits\nas it is');
+  });
+
+  it('wraps goals and hints, and marks continuations in trace, replies, values and what the code prints', () => {
+    const terminal = fakeTerminal(40);
+    const screen = new Screen({ output: terminal, style: { colour: false, width: 40, terminal: true } });
+    screen.goals([{ id: 'g', text: 'Read the greeting with `pop.greeting` after you connect', met: false }]);
+    screen.printSafe(`+OK ${'y'.repeat(50)}`);
+    screen.trace({ session: 's1', seq: 1, time: 0, direction: 'S', keyword: 'NOOP', args: [], status: '+OK', text: `+OK ${'z'.repeat(50)}`, stateBefore: 'TRANSACTION', stateAfter: 'TRANSACTION' });
+    screen.value('v'.repeat(60));
+    screen.learnerConsole.log('b'.repeat(45));
+    for (const line of terminal.text().split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(40);
+    expect(terminal.text()).toContain('  ✘ Read the greeting with\n    `pop.greeting` after you connect\n');
+    expect(terminal.text()).toContain(`+OK ${'y'.repeat(35)}↩\n${'y'.repeat(15)}\n`);
+    expect(terminal.text()).toMatch(/S: \+OK z+↩\nz+\n/);
+    expect(terminal.text()).toContain(`'${'v'.repeat(38)}↩\n${'v'.repeat(22)}'\n`);
+    expect(terminal.text()).toContain(`${'b'.repeat(39)}↩\n${'b'.repeat(6)}\n`);
   });
 });
