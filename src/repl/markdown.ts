@@ -1,4 +1,5 @@
 import type { Token } from 'marked';
+import { createPainter } from './style';
 import type { OutputStyle } from './style';
 import { layoutTable } from './table-layout';
 
@@ -23,6 +24,9 @@ function unescapeText(text: string): string {
 
 /** A marked instance that renders to terminal text. */
 type MarkdownParser = import('marked').Marked<string, string>;
+
+/** How far code blocks are indented. */
+const INDENT = '  ';
 
 /** Fence languages shown as they are, without highlighting (docs/lesson-format.md). */
 const PLAIN_FENCES = new Set(['output', 'pop3']);
@@ -77,7 +81,7 @@ function createParser(
     markedTerminal({
       width,
       reflowText: true,
-      tab: 2,
+      tab: INDENT.length,
       emoji: false,
       // Without colour, "#" prefixes are what marks a heading.
       showSectionPrefix: !style.colour,
@@ -88,13 +92,17 @@ function createParser(
   );
   // marked-terminal's text renderer ignores child tokens, so bold and code spans inside tight
   // list items print raw (mikaelbr/marked-terminal#304, #371): render them inline ourselves.
+  const outputLabel = `${INDENT}${createPainter(style).dim('Output:')}\n`;
   marked.use({
-    // highlight.js knows neither fence language the lessons use for the wire and for results;
-    // asked for one, it prints "Could not find the language" on stderr.
-    walkTokens(token) {
-      if (token.type === 'code' && PLAIN_FENCES.has((token as { lang?: string }).lang ?? '')) (token as { lang?: string }).lang = 'plaintext';
-    },
     renderer: {
+      // The wire and results are shown as they are: highlight.js knows neither fence language
+      // (asked, it prints "Could not find the language"). A result is labelled, so it is told
+      // from the code before it without colour (docs/lesson-format.md).
+      code(token) {
+        if (!PLAIN_FENCES.has(token.lang ?? '')) return false;
+        const label = token.lang === 'output' ? outputLabel : '';
+        return `${label}${token.text.replace(/^/gm, INDENT)}\n\n`;
+      },
       text(token) {
         if ('tokens' in token && token.tokens && token.tokens.length > 0) return this.parser.parseInline(token.tokens);
         return false;

@@ -165,3 +165,18 @@ describe('lines fitted to the terminal', () => {
     expect(terminal.text()).toContain(`${'b'.repeat(39)}↩\n${'b'.repeat(6)}\n`);
   });
 });
+
+describe('output blocks', () => {
+  const md = '```ts\nawait pop.stat()\n```\n\n```output\n{ count: 2, size: 320 }\n```\n\n```pop3\nSTAT\n```\n';
+
+  it('are labelled with a plain Output: line without colour, under the code that printed them', () => {
+    const out = createMarkdownRenderer({ colour: false, width: 60, terminal: true })(md);
+    expect(out).toContain('  await pop.stat()\n\n  Output:\n  { count: 2, size: 320 }\n\n  STAT\n');
+    expect(out.match(/Output:/g)).toHaveLength(1);
+  });
+
+  it('are labelled with a dim Output: line in colour', () => {
+    const out = createMarkdownRenderer({ colour: true, width: 60, terminal: true })(md);
+    expect(out).toContain('  \u001b[2mOutput:\u001b[22m\n  { count: 2, size: 320 }\n');
+  });
+});
