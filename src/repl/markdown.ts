@@ -1,6 +1,7 @@
 import type { Token } from 'marked';
 import { createPainter } from './style';
 import type { OutputStyle } from './style';
+import { showCodeSpan } from './inline-code';
 import { layoutTable } from './table-layout';
 
 /** Renders lesson markdown for the terminal, wrapped at `width` (default: the style's). */
@@ -75,6 +76,7 @@ function createParser(
   width: number,
 ): MarkdownParser {
   const marked = new Marked<string, string>();
+  const paint = createPainter(style);
   const plainTable = { style: { head: [] as string[], border: [] as string[] } };
   const tableOptions = style.terminal ? (style.colour ? {} : plainTable) : { ...plainTable, chars: ASCII_TABLE };
   marked.use(
@@ -86,13 +88,12 @@ function createParser(
       // Without colour, "#" prefixes are what marks a heading.
       showSectionPrefix: !style.colour,
       tableOptions,
-      // Without colour, backticks are what set code apart from prose.
-      ...(style.colour ? {} : { codespan: (code: string) => `\`${code}\`` }),
+      codespan: (code: string) => showCodeSpan(code, style.colour ? paint.yellow : undefined),
     }) as Parameters<typeof marked.use>[0],
   );
   // marked-terminal's text renderer ignores child tokens, so bold and code spans inside tight
   // list items print raw (mikaelbr/marked-terminal#304, #371): render them inline ourselves.
-  const outputLabel = `${INDENT}${createPainter(style).dim('Output:')}\n`;
+  const outputLabel = `${INDENT}${paint.dim('Output:')}\n`;
   marked.use({
     renderer: {
       // The wire and results are shown as they are: highlight.js knows neither fence language

@@ -10,6 +10,7 @@ import { DOT_COMMANDS } from './commands';
 import type { FriendlyError } from './error-hints';
 import { EVAL_INTERRUPTED } from './evaluator';
 import { ExerciseScreen } from './exercise-screen';
+import { showCodeSpan } from './inline-code';
 import { createMarkdownRenderer } from './markdown';
 import type { MarkdownRenderer } from './markdown';
 import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
@@ -385,7 +386,7 @@ export class Screen {
   /** Inline markdown of a goal or hint line: code spans and bold. */
   #inline(md: string): string {
     const p = this.#paint;
-    return md.replace(/`([^`]+)`/g, (_, code: string) => (this.style.colour ? p.cyan(code) : `\`${code}\``)).replace(/\*\*([^*]+)\*\*/g, (_, b: string) => p.bold(b));
+    return md.replace(/`([^`]+)`/g, (_, code: string) => showCodeSpan(code, this.style.colour ? p.cyan : undefined)).replace(/\*\*([^*]+)\*\*/g, (_, b: string) => p.bold(b));
   }
 
   #render(md: string): string {

@@ -180,3 +180,25 @@ describe('output blocks', () => {
     expect(out).toContain('  \u001b[2mOutput:\u001b[22m\n  { count: 2, size: 320 }\n');
   });
 });
+
+describe('inline code next to punctuation', () => {
+  const lesson05 = readFileSync(path.join(__dirname, '..', '..', 'lessons', '05-retr-and-mime', 'README.md'), 'utf8');
+  const prose = lesson05.slice(0, lesson05.indexOf('```'));
+  const strip = (s: string): string => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+  it('never shows a lone `.` and the full stop after it as `..`, with colour or without', () => {
+    for (const colour of [false, true]) {
+      const out = strip(createMarkdownRenderer({ colour, width: 100, terminal: true })(prose)).replace(/\s+/g, ' ');
+      expect(out).toContain('removes that first `.`.');
+      expect(out).not.toMatch(/[^`]\.\.[^.]/);
+    }
+    // Code with letters in it is told apart by colour alone.
+    expect(createMarkdownRenderer({ colour: true, width: 60, terminal: true })('Send `QUIT`.')).toContain('\u001b[33mQUIT\u001b[39m.');
+  });
+
+  it('keeps goals and hints unambiguous too', () => {
+    const terminal = fakeTerminal(80);
+    new Screen({ output: terminal, style: { colour: true, width: 80, terminal: true } }).goals([{ id: 'g', text: 'See the lone `.` that ends `LIST`.', met: true }]);
+    expect(strip(terminal.text())).toBe('  ✔ See the lone `.` that ends LIST.\n');
+  });
+});
