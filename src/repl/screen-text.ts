@@ -1,5 +1,13 @@
-/** Text the screen derives from values: a goal's explanation, an inspected value cleaned up. */
+/** Text the screen derives from values: a goal's explanation, an inspected value cleaned up, `.help`'s rows. */
 import type { GoalResult } from '../tutor';
+import { DOT_COMMANDS } from './commands';
+
+/** `.help`'s rows: each command with its arguments, and what it does. */
+export const HELP_ROWS: readonly (readonly [string, string])[] = [
+  ...DOT_COMMANDS.map((c) => [`.${c.name}${c.args ? ` ${c.args}` : ''}`, c.help] as const),
+  ['.exit', 'Leave (Ctrl-D works too); progress is saved'],
+  ['.editor', 'Enter several lines at once (Ctrl-D to run them)'],
+];
 
 /** Why a goal is not met, for `.check`: what did happen, then what is missing. */
 export function explanation(result: GoalResult): string {

@@ -6,7 +6,6 @@ import type { TranscriptEntry } from '../protocol/transcript';
 import { isReadingOnly } from '../tutor';
 import type { CheckOutcome, GoalResult, Lesson, LessonProblem, LessonSession, NextHint, SolutionView } from '../tutor';
 import { traceSwitchedText } from './trace-text';
-import { DOT_COMMANDS } from './commands';
 import type { FriendlyError } from './error-hints';
 import { EVAL_INTERRUPTED } from './evaluator';
 import { ExerciseScreen } from './exercise-screen';
@@ -16,7 +15,8 @@ import type { MarkdownRenderer } from './markdown';
 import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
 import { UNGUARDED } from './interrupt-watcher';
 import type { RunGuard } from './interrupt-watcher';
-import { explanation, withoutAsyncIds } from './screen-text';
+import { menuLines, progressLines } from './lesson-lists';
+import { explanation, HELP_ROWS, withoutAsyncIds } from './screen-text';
 import { TerminalFit } from './terminal-fit';
 import { createPainter, proseWidth } from './style';
 import type { OutputStyle, Painter, StyledStream } from './style';
@@ -123,14 +123,7 @@ export class Screen {
   }
 
   menu(session: LessonSession): void {
-    const p = this.#paint;
-    this.print(p.bold(`Lessons (${this.#tick} done, ${p.yellow('▶')} current, ${p.dim('·')} pending):`));
-    for (const lesson of session.lessons) {
-      const summary = lesson.definition.summary ? p.dim(` - ${lesson.definition.summary}`) : '';
-      const finished = lesson === session.current && session.isDone(lesson) ? p.green(' (finished)') : '';
-      this.print(`  ${this.#statusMark(session, lesson)} ${String(lesson.number).padStart(2)}. ${lesson.definition.title}${finished}${summary}`);
-    }
-    this.print(p.dim('  .lesson <number or name> to go to one'));
+    for (const line of menuLines(session, this.#paint)) this.print(line);
   }
 
   /** A lesson's heading, prose and goals. */
@@ -152,21 +145,22 @@ export class Screen {
 
   /** The goals with their state; `explain` adds, under each goal not done, why and what did happen. */
   goals(results: readonly GoalResult[], explain = false): void {
-    const p = this.#paint;
     for (const r of results) {
-      const mark = r.met || r.metBefore ? this.#tick : this.#cross;
-      this.print(`  ${mark} ${this.#inline(r.text)}${r.metBefore ? p.dim(' (met earlier)') : ''}`);
-      if (explain && !r.met && !r.metBefore) this.print(`      ${p.dim(explanation(r))}`);
+      this.print(this.#goal(r));
+      if (explain && !r.met && !r.metBefore) this.print(`      ${this.#paint.dim(explanation(r))}`);
     }
   }
 
   /**
-   * What an evaluation of the goals changed: the goals (all of them, explained, when `full`:
-   * a `.check`), completion or that the lesson was finished before, a mistake's hint.
+   * What an evaluation of the goals changed: all the goals, explained, when `full` (a
+   * `.check`), else just those that moved with the count done (`✔ Read the greeting (4/5)`);
+   * completion or that the lesson was finished before; a mistake's hint.
    */
   outcome(session: LessonSession, outcome: CheckOutcome, full: boolean): void {
     const p = this.#paint;
-    if (full || outcome.changed) this.goals(outcome.results, full);
+    if (full) this.goals(outcome.results, true);
+    const done = outcome.results.filter((r) => r.met || r.metBefore).length;
+    if (!full) for (const r of outcome.moved) this.print(this.#goal(r) + p.dim(` (${done}/${outcome.results.length})`));
     const lesson = session.current;
     if (outcome.completedNow && lesson) {
       const last = session.index === session.lessons.length - 1;
@@ -248,26 +242,15 @@ export class Screen {
   }
 
   progress(session: LessonSession): void {
-    const done = session.lessons.filter((l) => session.isDone(l)).length;
-    this.print(`Progress: ${done} of ${session.lessons.length} lessons done.`);
-    this.print(`Saved in ${session.progressLocation}${session.progressProblem ? ` (not writable this time: ${session.progressProblem})` : ''}`);
-    for (const lesson of session.lessons) {
-      const entry = session.progress.lessons[lesson.id];
-      const hints = entry ? Object.values(entry.hints).reduce((a, b) => a + b, 0) : 0;
-      const extra = entry ? this.#paint.dim(` (${hints} hint${hints === 1 ? '' : 's'}${entry.completedAt ? `, done ${entry.completedAt.slice(0, 10)}` : ''})`) : '';
-      this.print(`  ${this.#statusMark(session, lesson)} ${String(lesson.number).padStart(2)}. ${lesson.definition.title}${extra}`);
-    }
+    for (const line of progressLines(session, this.#paint)) this.print(line);
   }
 
   help(): void {
     this.print(this.#paint.bold('Commands:'));
-    const rows: [string, string][] = [
-      ...DOT_COMMANDS.map((c): [string, string] => [`.${c.name}${c.args ? ` ${c.args}` : ''}`, c.help]),
-      ['.exit', 'Leave (Ctrl-D works too); progress is saved'],
-      ['.editor', 'Enter several lines at once (Ctrl-D to run them)'],
-    ];
-    for (const [name, help] of rows) this.#output.write(`${this.#fit.beside(`  ${name}`.padEnd(30), help)}\n`);
-    this.print(this.#paint.dim('In scope: connect, sandbox. Tab completes names, methods and commands. Ctrl-C cancels a pending await.'));
+    for (const [name, help] of HELP_ROWS) this.#output.write(`${this.#fit.beside(`  ${name}`.padEnd(30), help)}\n`);
+    // node:readline completes nothing at a dumb terminal (TERM=dumb), nor without a terminal.
+    const tab = this.style.terminal ? ' Tab completes names, methods and commands.' : '';
+    this.print(this.#paint.dim(`In scope: connect, sandbox.${tab} Ctrl-C cancels a pending await.`));
   }
 
   usage(synopsis: string): void {
@@ -370,17 +353,18 @@ export class Screen {
 
   // ---- helpers ---------------------------------------------------------------------------
 
+  /** One goal's line: its mark, its text, whether it was met before. */
+  #goal(r: GoalResult): string {
+    const mark = r.met || r.metBefore ? this.#tick : this.#cross;
+    return `  ${mark} ${this.#inline(r.text)}${r.metBefore ? this.#paint.dim(' (met earlier)') : ''}`;
+  }
+
   get #tick(): string {
     return this.#paint.green('✔');
   }
 
   get #cross(): string {
     return this.#paint.red('✘');
-  }
-
-  #statusMark(session: LessonSession, lesson: Lesson): string {
-    const status = session.status(lesson);
-    return status === 'done' ? this.#tick : status === 'current' ? this.#paint.yellow('▶') : this.#paint.dim('·');
   }
 
   /** Inline markdown of a goal or hint line: code spans and bold. */
