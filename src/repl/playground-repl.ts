@@ -248,9 +248,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   if (first) {
     await control.enter(first);
     screen.print();
-    screen.menu(session);
-    screen.print();
-    control.show(first);
+    control.show(first, true);
   } else {
     await control.injectScope(undefined);
     screen.noLessons();

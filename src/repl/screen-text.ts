@@ -21,3 +21,21 @@ export function explanation(result: GoalResult): string {
 export function withoutAsyncIds(text: string): string {
   return text.replace(/,?\s*\[Symbol\((?:async_id_symbol|trigger_async_id_symbol)\)\]: \d+/g, '').replace(/Promise \{\s+([^\n{}]*?)\s*\}/g, 'Promise { $1 }');
 }
+
+/** The most lines of lesson text a first screen shows, so it fits a 40-line terminal with the banner and goals. */
+export const INTRO_LINES = 20;
+
+/** A lesson's opening: its markdown before the first `##` section, or undefined when it has none. */
+export function lessonIntro(markdown: string): string | undefined {
+  const section = /^## /m.exec(markdown);
+  return section ? markdown.slice(0, section.index) : undefined;
+}
+
+/** At most `max` lines of rendered text, cut after a blank line where one is near the end. */
+export function firstLines(text: string, max: number): string {
+  const lines = text.trimEnd().split('\n');
+  if (lines.length <= max) return `${lines.join('\n')}\n`;
+  const kept = lines.slice(0, max);
+  const blank = kept.lastIndexOf('');
+  return `${(blank >= max / 2 ? kept.slice(0, blank) : kept).join('\n')}\n`;
+}

@@ -16,7 +16,7 @@ import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
 import { UNGUARDED } from './interrupt-watcher';
 import type { RunGuard } from './interrupt-watcher';
 import { menuLines, progressLines } from './lesson-lists';
-import { explanation, HELP_ROWS, withoutAsyncIds } from './screen-text';
+import { explanation, firstLines, HELP_ROWS, INTRO_LINES, lessonIntro, withoutAsyncIds } from './screen-text';
 import { TerminalFit } from './terminal-fit';
 import { createPainter, proseWidth } from './style';
 import type { OutputStyle, Painter, StyledStream } from './style';
@@ -111,28 +111,32 @@ export class Screen {
     this.print(`Server: ${facts.description}`);
     const accounts = facts.accounts.map((a) => (a.password !== undefined ? `${a.name}/${a.password}` : a.name)).join(', ');
     if (accounts) this.print(`Accounts: ${accounts}`);
-    this.print(`In scope: ${p.cyan('connect')}, ${p.cyan('sandbox')}. Try ${p.cyan('const pop = await connect(sandbox)')}`);
-    this.print(p.dim(facts.typeChecked ? 'Type checking is on (--fast skips it). .help lists the commands.' : `Fast mode: no type checking (${facts.mode}). .help lists the commands.`));
+    const commands = '.help lists the commands, .lessons the lessons.';
+    this.print(p.dim(facts.typeChecked ? `Type checking is on (--fast skips it). ${commands}` : `Fast mode: no type checking (${facts.mode}). ${commands}`));
     for (const problem of facts.problems) this.print(p.red(`Lesson not loaded: ${problem.path}: ${problem.reason}`));
     if (facts.progressProblem) this.print(p.red(`Progress not loaded (kept in memory only): ${facts.progressProblem}`));
     if (!facts.canPrepareMailboxes) this.print(p.dim('Lessons cannot prepare mailboxes on this server; they assume its mail as it is.'));
   }
 
   noLessons(): void {
+    const p = this.#paint;
     this.print('No lessons are loaded: the prompt is yours.');
+    this.print(`In scope: ${p.cyan('connect')}, ${p.cyan('sandbox')}. Try ${p.cyan('const pop = await connect(sandbox)')}`);
   }
 
   menu(session: LessonSession): void {
     for (const line of menuLines(session, this.#paint)) this.print(line);
   }
 
-  /** A lesson's heading, prose and goals. */
-  lesson(session: LessonSession, lesson: Lesson): void {
+  /** A lesson's heading, prose (with `intro`, up to its first section, so a first screen fits 40 lines) and goals. */
+  lesson(session: LessonSession, lesson: Lesson, intro = false): void {
     const p = this.#paint;
     // Numbers follow the manifest, so a lesson that failed to load leaves a gap rather than renumbering.
     const count = Math.max(session.lessons.length, ...session.lessons.map((l) => l.number));
     this.print(p.bold(`── Lesson ${lesson.number} of ${count}: ${lesson.definition.title} ──`.replace(/─/g, this.style.terminal ? '─' : '-')));
-    this.#output.write(this.#render(lesson.markdown));
+    const opening = intro ? lessonIntro(lesson.markdown) : undefined;
+    this.#output.write(opening === undefined ? this.#render(lesson.markdown) : firstLines(this.#render(opening), INTRO_LINES));
+    if (opening !== undefined) this.print(p.dim('(.lesson shows the whole lesson)'));
     if (isReadingOnly(lesson)) {
       this.print(p.dim('A reading lesson: nothing to check. .next when you are ready.'));
     } else {
