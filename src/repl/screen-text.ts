@@ -2,6 +2,9 @@
 import type { GoalResult } from '../tutor';
 import { DOT_COMMANDS } from './commands';
 
+/** Where `.help`'s descriptions start. */
+export const HELP_COLUMN = 30;
+
 /** `.help`'s rows: each command with its arguments, and what it does. */
 export const HELP_ROWS: readonly (readonly [string, string])[] = [
   ...DOT_COMMANDS.map((c) => [`.${c.name}${c.args ? ` ${c.args}` : ''}`, c.help] as const),

@@ -16,7 +16,7 @@ import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
 import { UNGUARDED } from './interrupt-watcher';
 import type { RunGuard } from './interrupt-watcher';
 import { menuLines, progressLines } from './lesson-lists';
-import { explanation, firstLines, HELP_ROWS, INTRO_LINES, lessonIntro, withoutAsyncIds } from './screen-text';
+import { explanation, firstLines, HELP_COLUMN, HELP_ROWS, INTRO_LINES, lessonIntro, withoutAsyncIds } from './screen-text';
 import { TerminalFit } from './terminal-fit';
 import { createPainter, proseWidth } from './style';
 import type { OutputStyle, Painter, StyledStream } from './style';
@@ -251,7 +251,13 @@ export class Screen {
 
   help(): void {
     this.print(this.#paint.bold('Commands:'));
-    for (const [name, help] of HELP_ROWS) this.#output.write(`${this.#fit.beside(`  ${name}`.padEnd(30), help)}\n`);
+    for (const [name, help] of HELP_ROWS) {
+      // A command longer than its column gets a line of its own.
+      const label = `  ${name}`;
+      const long = label.length > HELP_COLUMN - 2;
+      if (long) this.print(label);
+      this.#output.write(`${this.#fit.beside((long ? '' : label).padEnd(HELP_COLUMN), help)}\n`);
+    }
     // node:readline completes nothing at a dumb terminal (TERM=dumb), nor without a terminal.
     const tab = this.style.terminal ? ' Tab completes names, methods and commands.' : '';
     this.print(this.#paint.dim(`In scope: connect, sandbox.${tab} Ctrl-C cancels a pending await.`));
