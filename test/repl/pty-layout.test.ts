@@ -53,6 +53,9 @@ describe.each(TERMINALS)('output that fits the terminal', (shape) => {
     expect(text).toMatch(/\n {2}✔ In raw mode, end the session by typing `?QUIT`? \(2\/5\)\n/);
     expect(between(text, 'Left raw mode')).not.toContain('At the TypeScript prompt');
 
+    // A raw-mode reply wider than the terminal goes on after a mark.
+    if (shape.cols === 60) expect(text).toMatch(/\n\+OK POP3 sandbox ready <[^\n]*↩\n[^\n]*>\n/);
+    else expect(text).toMatch(/\n\+OK POP3 sandbox ready <[^\n↩]*>\n/);
     // What the code printed is cut with a mark, and reads back whole without the marks.
     const printed = between(text, 'wire:x');
     expect(printed).toContain('↩\n');
@@ -107,5 +110,41 @@ describe('a dumb terminal (TERM=dumb)', () => {
     const text = plain(output);
     expect(text).not.toContain('Tab');
     expect(text).toContain('Hint: `.type` shows what exists, e.g. `.type pop`.');
+  }, 120_000);
+});
+
+describe('a terminal resized while the playground runs', () => {
+  it('renders the next lesson text and wire lines at the new width, with no warnings', () => {
+    const { output, status, stderr } = runInPty(
+      [
+        { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
+        { send: `console.log('wide:' + 'y'.repeat(80))\r` },
+        { expect: PROMPT },
+        { resize: 60 },
+        // node:readline redraws the prompt once it has seen the new width.
+        { expect: PROMPT },
+        { send: 'process.stdout.columns\r' },
+        { expect: '[^0-9]60[^0-9]' },
+        { expect: PROMPT },
+        { send: `console.log('narrow:' + 'y'.repeat(80))\r` },
+        { expect: PROMPT },
+        { send: '.lesson\r' },
+        { expect: 'Goals:[\\s\\S]*?\\.hint for a hint' },
+        { expect: PROMPT },
+        { send: '.exit\r' },
+      ],
+      { shape: { cols: 100, colour: true }, args: ['--fast'] },
+    );
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(output).not.toContain('Could not find the language');
+    const text = plain(output);
+    expect(text).toContain(`wide:${'y'.repeat(80)}\n`);
+    expect(text).toMatch(/narrow:y+↩\ny+\n/);
+    const before = text.slice(0, text.indexOf('wide:'));
+    const after = text.slice(text.lastIndexOf('── Lesson 1 of 2'));
+    expect(Math.max(...before.split('\n').map(displayWidth))).toBeGreaterThan(60);
+    for (const line of after.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(60);
+    expect(after).toContain('Output:');
   }, 120_000);
 });
