@@ -3,6 +3,7 @@ import { createPainter } from './style';
 import type { OutputStyle } from './style';
 import { showCodeSpan } from './inline-code';
 import { layoutTable } from './table-layout';
+import { wrapBeside } from './text-wrap';
 
 /** Renders lesson markdown for the terminal, wrapped at `width` (default: the style's). */
 export type MarkdownRenderer = (markdown: string, width?: number) => string;
@@ -91,9 +92,9 @@ function createParser(
       codespan: (code: string) => showCodeSpan(code, style.colour ? paint.yellow : undefined),
     }) as Parameters<typeof marked.use>[0],
   );
-  // marked-terminal's text renderer ignores child tokens, so bold and code spans inside tight
-  // list items print raw (mikaelbr/marked-terminal#304, #371): render them inline ourselves.
   const outputLabel = `${INDENT}${paint.dim('Output:')}\n`;
+  // The columns a list lays its items out in: narrower for a list inside an item.
+  let listWidth = width;
   marked.use({
     renderer: {
       // The wire and results are shown as they are: highlight.js knows neither fence language
@@ -104,9 +105,34 @@ function createParser(
         const label = token.lang === 'output' ? outputLabel : '';
         return `${label}${token.text.replace(/^/gm, INDENT)}\n\n`;
       },
+      // marked-terminal's text renderer ignores child tokens, so bold and code spans inside tight
+      // list items print raw (mikaelbr/marked-terminal#304, #371): render them inline ourselves.
       text(token) {
         if ('tokens' in token && token.tokens && token.tokens.length > 0) return this.parser.parseInline(token.tokens);
         return false;
+      },
+      // marked-terminal keeps an item's source line breaks, and indents a loose item after
+      // wrapping it: lay each item out within the width, its lines under its text.
+      list(token) {
+        const outer = listWidth;
+        const start = typeof token.start === 'number' ? token.start : 1;
+        const items = token.items.map((item, i) => {
+          const bullet = `${INDENT}${token.ordered ? `${start + i}.` : '*'} `;
+          listWidth = outer - bullet.length;
+          // Trimmed but for a nested list's leading indentation.
+          const rendered = item.tokens.map((t) => unescapeText(this.parser.parse([t])).replace(/^\n+|\s+$/g, ''));
+          const blocks = rendered.filter((block) => block !== '').join('\n\n').split(/\n{2,}/);
+          listWidth = outer;
+          return blocks
+            .map((block, b) => {
+              // A list inside the item is laid out already: shift it under the text.
+              if (/^ +(?:\*|\d+\.) /.test(block)) return block.replace(/^/gm, ' '.repeat(bullet.length - INDENT.length));
+              const text = block.split('\n').map((line) => line.trim()).join(' ');
+              return wrapBeside(b === 0 ? bullet : ' '.repeat(bullet.length), text, outer);
+            })
+            .join('\n');
+        });
+        return `${items.join('\n')}\n\n`;
       },
       // marked-terminal draws a table as wide as its longest cells: lay it out within the width.
       table(token) {

@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createMarkdownRenderer } from '../../src/repl/markdown';
 import { Screen } from '../../src/repl/screen';
+import { TerminalFit } from '../../src/repl/terminal-fit';
 import { displayWidth, markContinuations, wrapBeside, wrapLine } from '../../src/repl/text-wrap';
 import { hasUnsafeCharacters, sanitizeForTerminal } from '../../src/repl/sanitize';
 import { createPainter, decideStyle } from '../../src/repl/style';
@@ -200,5 +201,41 @@ describe('inline code next to punctuation', () => {
     const terminal = fakeTerminal(80);
     new Screen({ output: terminal, style: { colour: true, width: 80, terminal: true } }).goals([{ id: 'g', text: 'See the lone `.` that ends `LIST`.', met: true }]);
     expect(strip(terminal.text())).toBe('  ✔ See the lone `.` that ends LIST.\n');
+  });
+});
+
+describe('lists and whole lessons within the width', () => {
+  it('wraps list items under their text, nested lists under their item', () => {
+    const md = '* `USER alice` names the maildrop. A careful server answers `+OK` to any name, so that the\n  reply cannot tell an attacker which names exist.\n  1. a nested item long enough to wrap past the width of forty\n* short\n';
+    expect(createMarkdownRenderer({ colour: false, width: 80, terminal: true })(md, 40)).toBe(
+      [
+        '  * `USER alice` names the maildrop. A',
+        '    careful server answers `+OK` to any',
+        '    name, so that the reply cannot tell',
+        '    an attacker which names exist.',
+        '    1. a nested item long enough to',
+        '       wrap past the width of forty',
+        '  * short',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('fits every lesson at 60 and 100 columns: prose wrapped, code lines marked where they go on', () => {
+    const lessons = path.join(__dirname, '..', '..', 'lessons');
+    for (const columns of [60, 100]) {
+      const terminal = fakeTerminal(columns);
+      const render = createMarkdownRenderer({ colour: false, width: 80, terminal: true });
+      const fit = new TerminalFit(terminal, { colour: false, width: 80, terminal: true });
+      for (const folder of readdirSync(lessons).filter((name) => /^\d\d-/.test(name))) {
+        const out = fit.wire(render(readFileSync(path.join(lessons, folder, 'README.md'), 'utf8'), columns));
+        for (const line of out.split('\n')) expect(displayWidth(line), `${folder}: ${line}`).toBeLessThanOrEqual(columns);
+        // Prose is wrapped at words, never cut: a cut starts in a code block (indented).
+        const lines = out.split('\n');
+        lines.forEach((line, i) => {
+          if (line.endsWith('↩') && !lines[i - 1]?.endsWith('↩')) expect(line, folder).toMatch(/^ {2}/);
+        });
+      }
+    }
   });
 });
