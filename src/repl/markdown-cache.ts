@@ -15,6 +15,9 @@ const CACHE_FORMAT = 2;
 const RENDERING_ENV =
   /^(?:FORCE_COLOR|NO_COLOR|COLORTERM|TERM|TERM_PROGRAM|TERM_PROGRAM_VERSION|VTE_VERSION|FORCE_HYPERLINK|WT_SESSION|NETLIFY|TEAMCITY_VERSION|CI|CI_NAME|TF_BUILD|GITHUB_ACTIONS|GITEA_ACTIONS|GITLAB_CI|TRAVIS|CIRCLECI|APPVEYOR|BUILDKITE|DRONE)$/;
 
+/** The files whose code decides what rendered markdown looks like. */
+const RENDERING_SOURCES = ['markdown.ts', 'table-layout.ts', 'text-wrap.ts', 'inline-code.ts', 'style.ts'];
+
 /** Options of {@link createCachedMarkdownRenderer}. */
 export interface MarkdownCacheOptions {
   /** The folder the rendered texts are kept in (made on the first write). */
@@ -28,7 +31,7 @@ export interface MarkdownCacheOptions {
  * A renderer (as createMarkdownRenderer) that keeps what it rendered on disk: a start whose
  * lesson text, style and terminal are unchanged shows the lesson without loading marked and
  * marked-terminal (~150 ms with its code highlighter); they load on the first text not kept.
- * The key covers the markdown, the width, the style, the terminal variables above, markdown.ts itself
+ * The key covers the markdown, the width, the style, the terminal variables above, the rendering code itself
  * and npm's record of the installed packages (without that record, nothing is kept). Keeping
  * is best effort: an unreadable or read-only folder only means rendering every time.
  */
@@ -71,7 +74,7 @@ function cacheSalt(style: OutputStyle, options: MarkdownCacheOptions): string | 
     // npm rewrites node_modules/.package-lock.json on every install: it names each installed version.
     const nodeModules = path.join(path.dirname(require.resolve('marked-terminal')), '..');
     installed = readFileSync(path.join(nodeModules, '.package-lock.json'), 'utf8');
-    source = readFileSync(path.join(__dirname, 'markdown.ts'), 'utf8');
+    source = RENDERING_SOURCES.map((file) => readFileSync(path.join(__dirname, file), 'utf8')).join('\0');
   } catch {
     return null;
   }
