@@ -6,6 +6,8 @@
 /** What a dot-command can ask of the REPL. */
 export interface CommandHost {
   showMenu(): void;
+  /** The current lesson in full, with all its goals (the menu when there is none). */
+  showLesson(): void;
   goToLesson(query: string): Promise<void>;
   goRelative(step: 1 | -1): Promise<void>;
   showHint(): void;
@@ -41,9 +43,9 @@ export const DOT_COMMANDS: readonly DotCommand[] = [
   {
     name: 'lesson',
     args: '<number or name>',
-    help: 'Go to a lesson (its mailbox starts fresh)',
+    help: 'Go to a lesson (its mailbox starts fresh); alone, show this one in full',
     complete: (h) => h.lessonNames(),
-    run: (h, arg) => (arg.trim() === '' ? h.showMenu() : h.goToLesson(arg)),
+    run: (h, arg) => (arg.trim() === '' ? h.showLesson() : h.goToLesson(arg)),
   },
   { name: 'next', help: 'Go to the next lesson', run: (h) => h.goRelative(1) },
   { name: 'prev', help: 'Go back to the previous lesson', run: (h) => h.goRelative(-1) },

@@ -23,6 +23,14 @@ const DIAGNOSTIC_HINTS: Record<number, string> = {
   1308: '`await` works at the prompt, but not inside a function that is not `async`.',
 };
 
+// The same hints where Tab completes nothing (no terminal, or TERM=dumb): `.type` instead.
+const WITHOUT_TAB: Record<number, string> = {
+  2339: '`.type` shows what exists, e.g. `.type pop`.',
+  2554: 'Wrong number of arguments: `.type` shows the signatures, e.g. `.type pop.retr`.',
+};
+const TYPO_HINT = 'Tab after a dot, or inside `{ }` after a comma, lists the names that exist.';
+const TYPO_HINT_WITHOUT_TAB = '`.type` shows the names that exist, e.g. `.type pop`.';
+
 /** Quoted type texts longer than this are elided from a message: a type dump teaches nothing. */
 const LONG_TYPE = 60;
 
@@ -36,7 +44,8 @@ export function describeTsError(error: TsDiagnosticError, context: HintContext):
   const code = first?.code;
   const fact = { code: code !== undefined ? `TS${code}` : 'TS', ...(undeclaredName(first) ? { name: undeclaredName(first)! } : {}) };
   const typo = first ? didYouMean(first) : undefined;
-  if (typo) return { message: `Type error: ${typo} (TS${code})`, fact, hint: 'Tab after a dot, or inside `{ }` after a comma, lists the names that exist.' };
+  const tab = context.completion !== false;
+  if (typo) return { message: `Type error: ${typo} (TS${code})`, fact, hint: tab ? TYPO_HINT : TYPO_HINT_WITHOUT_TAB };
   const lines = error.diagnostics.map((d) => `${shorten(d.message)} (TS${d.code})`).filter((line, i, all) => all.indexOf(line) === i);
   const message = `Type error: ${lines.slice(0, 3).join('\n  ')}`;
   const hint = first ? hintFor(first, error.source, context) : undefined;
@@ -56,7 +65,7 @@ function hintFor(d: InputDiagnostic, source: string, context: HintContext): stri
     }
     return undefined;
   }
-  return DIAGNOSTIC_HINTS[d.code];
+  return (context.completion === false ? WITHOUT_TAB[d.code] : undefined) ?? DIAGNOSTIC_HINTS[d.code];
 }
 
 /** The undeclared name of "Cannot find name 'x'" (TS2304, TS2552) or a ReferenceError's "x is not defined". */

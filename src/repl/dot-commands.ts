@@ -36,6 +36,7 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
   };
   return {
     showMenu: () => screen.menu(session),
+    showLesson: () => (session.current ? control.show(session.current) : screen.menu(session)),
     async goToLesson(query) {
       const lesson = session.find(query);
       if (!lesson) {

@@ -4,6 +4,8 @@ export interface HintContext {
   embedded: boolean;
   /** Names the lessons import, with the module they come from: `createHash` → `node:crypto`. */
   imports: ReadonlyMap<string, string>;
+  /** Whether Tab completes: not without a terminal, nor at a dumb one (TERM=dumb). Default true. */
+  completion?: boolean;
 }
 
 /** The context of the embedded sandbox with no lessons: the default for tests and one-off calls. */

@@ -47,9 +47,9 @@ export class LessonControl<C extends ReplClient, O extends object> {
     await this.applyState(lesson);
   }
 
-  /** Prints the lesson: heading, prose, goals. */
-  show(lesson: Lesson): void {
-    this.#options.screen.lesson(this.#options.session, lesson);
+  /** Prints the lesson: heading, prose (with `intro`, only its opening, for a first screen), goals. */
+  show(lesson: Lesson, intro = false): void {
+    this.#options.screen.lesson(this.#options.session, lesson, intro);
   }
 
   /**

@@ -6,7 +6,7 @@ import type { MarkdownRenderer } from './markdown';
 import type { OutputStyle } from './style';
 
 /** Bump when the stored form or what the key covers changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /**
  * Variables that chalk, supports-color and supports-hyperlinks read when they load: the colour
@@ -14,6 +14,9 @@ const CACHE_FORMAT = 1;
  */
 const RENDERING_ENV =
   /^(?:FORCE_COLOR|NO_COLOR|COLORTERM|TERM|TERM_PROGRAM|TERM_PROGRAM_VERSION|VTE_VERSION|FORCE_HYPERLINK|WT_SESSION|NETLIFY|TEAMCITY_VERSION|CI|CI_NAME|TF_BUILD|GITHUB_ACTIONS|GITEA_ACTIONS|GITLAB_CI|TRAVIS|CIRCLECI|APPVEYOR|BUILDKITE|DRONE)$/;
+
+/** The files whose code decides what rendered markdown looks like. */
+const RENDERING_SOURCES = ['markdown.ts', 'table-layout.ts', 'text-wrap.ts', 'inline-code.ts', 'style.ts'];
 
 /** Options of {@link createCachedMarkdownRenderer}. */
 export interface MarkdownCacheOptions {
@@ -28,7 +31,7 @@ export interface MarkdownCacheOptions {
  * A renderer (as createMarkdownRenderer) that keeps what it rendered on disk: a start whose
  * lesson text, style and terminal are unchanged shows the lesson without loading marked and
  * marked-terminal (~150 ms with its code highlighter); they load on the first text not kept.
- * The key covers the markdown, the style, the terminal variables above, markdown.ts itself
+ * The key covers the markdown, the width, the style, the terminal variables above, the rendering code itself
  * and npm's record of the installed packages (without that record, nothing is kept). Keeping
  * is best effort: an unreadable or read-only folder only means rendering every time.
  */
@@ -36,18 +39,18 @@ export function createCachedMarkdownRenderer(style: OutputStyle, options: Markdo
   let renderer: MarkdownRenderer | undefined;
   let salt: string | null | undefined;
   let writable = true;
-  const render = (markdown: string): string => (renderer ??= createMarkdownRenderer(style))(markdown);
-  return (markdown) => {
+  const render = (markdown: string, width: number): string => (renderer ??= createMarkdownRenderer(style))(markdown, width);
+  return (markdown, width = style.width) => {
     salt ??= cacheSalt(style, options);
-    if (salt === null) return render(markdown);
-    const key = createHash('sha256').update(salt).update(markdown).digest('hex');
+    if (salt === null) return render(markdown, width);
+    const key = createHash('sha256').update(salt).update(`${width}\0`).update(markdown).digest('hex');
     const file = path.join(options.dir, `${key}.txt`);
     try {
       return readFileSync(file, 'utf8');
     } catch {
       // Not kept yet: render below.
     }
-    const text = render(markdown);
+    const text = render(markdown, width);
     if (writable) {
       try {
         mkdirSync(options.dir, { recursive: true });
@@ -71,7 +74,7 @@ function cacheSalt(style: OutputStyle, options: MarkdownCacheOptions): string | 
     // npm rewrites node_modules/.package-lock.json on every install: it names each installed version.
     const nodeModules = path.join(path.dirname(require.resolve('marked-terminal')), '..');
     installed = readFileSync(path.join(nodeModules, '.package-lock.json'), 'utf8');
-    source = readFileSync(path.join(__dirname, 'markdown.ts'), 'utf8');
+    source = RENDERING_SOURCES.map((file) => readFileSync(path.join(__dirname, file), 'utf8')).join('\0');
   } catch {
     return null;
   }
@@ -81,6 +84,7 @@ function cacheSalt(style: OutputStyle, options: MarkdownCacheOptions): string | 
     .sort()
     .map((name) => `${name}=${env[name]}`);
   const hash = createHash('sha256');
-  hash.update(JSON.stringify({ format: CACHE_FORMAT, style, isTTY: options.isTTY, variables }));
+  // The width is part of each text's own key: a resized terminal reuses what the other width kept.
+  hash.update(JSON.stringify({ format: CACHE_FORMAT, colour: style.colour, terminal: style.terminal, isTTY: options.isTTY, variables }));
   return hash.update('\0').update(installed).update('\0').update(source).digest('hex');
 }

@@ -19,6 +19,7 @@ import type { ReplExtension } from './extension';
 import { createEvaluator } from './evaluator';
 import type { Evaluator } from './evaluator';
 import { keepHistory } from './history';
+import { editAtDumbTerminal } from './dumb-terminal';
 import { handleInterruptKeys } from './interrupt-keys';
 import { createInterruptWatcher, UNGUARDED } from './interrupt-watcher';
 import { LessonControl } from './lesson-control';
@@ -133,6 +134,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   // Hints name only what this server has, and where the names the lessons import come from.
   const hintContext: HintContext = {
     embedded: target.applyState !== undefined,
+    completion: terminal && style.terminal,
     imports: importedNames(options.lessons.lessons.flatMap((l) => [l.markdown, ...solutionLines(l.definition)])),
   };
   const reportError = (error: unknown): void => {
@@ -248,9 +250,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   if (first) {
     await control.enter(first);
     screen.print();
-    screen.menu(session);
-    screen.print();
-    control.show(first);
+    control.show(first, true);
   } else {
     await control.injectScope(undefined);
     screen.noLessons();
@@ -307,6 +307,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     leaveRaw: () => raw.interrupt(),
     say: (text) => screen.print(screen.dim(text)),
   });
+  if (terminal) editAtDumbTerminal(server, output);
 
   const onRejection = (reason: unknown): void => {
     screen.unawaitedRejection();

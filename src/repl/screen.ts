@@ -6,18 +6,20 @@ import type { TranscriptEntry } from '../protocol/transcript';
 import { isReadingOnly } from '../tutor';
 import type { CheckOutcome, GoalResult, Lesson, LessonProblem, LessonSession, NextHint, SolutionView } from '../tutor';
 import { traceSwitchedText } from './trace-text';
-import { DOT_COMMANDS } from './commands';
 import type { FriendlyError } from './error-hints';
 import { EVAL_INTERRUPTED } from './evaluator';
 import { ExerciseScreen } from './exercise-screen';
+import { showCodeSpan } from './inline-code';
 import { createMarkdownRenderer } from './markdown';
 import type { MarkdownRenderer } from './markdown';
 import { hasUnsafeCharacters, sanitizeForTerminal } from './sanitize';
 import { UNGUARDED } from './interrupt-watcher';
 import type { RunGuard } from './interrupt-watcher';
-import { explanation, withoutAsyncIds } from './screen-text';
-import { createPainter } from './style';
-import type { OutputStyle, Painter } from './style';
+import { menuLines, progressLines } from './lesson-lists';
+import { explanation, firstLines, HELP_COLUMN, HELP_ROWS, INTRO_LINES, lessonIntro, withoutAsyncIds } from './screen-text';
+import { TerminalFit } from './terminal-fit';
+import { createPainter, proseWidth } from './style';
+import type { OutputStyle, Painter, StyledStream } from './style';
 
 /** Options of {@link Screen}. */
 export interface ScreenOptions {
@@ -59,6 +61,7 @@ export class Screen {
   readonly #paint: Painter;
   readonly #debug: boolean;
   readonly #guard: RunGuard;
+  readonly #fit: TerminalFit;
   #markdown: MarkdownRenderer | undefined;
 
   constructor(options: ScreenOptions) {
@@ -69,9 +72,10 @@ export class Screen {
     this.#debug = options.debug ?? false;
     this.#guard = options.guard ?? UNGUARDED;
     const output = options.output;
+    const fit = (this.#fit = new TerminalFit(options.output, options.style));
     const learnerStream = new Writable({
       write(chunk: Buffer | string, _enc, done) {
-        output.write(sanitizeForTerminal(chunk.toString()));
+        output.write(fit.wire(sanitizeForTerminal(chunk.toString())));
         done();
       },
     });
@@ -84,14 +88,14 @@ export class Screen {
     return this.#paint.dim(text);
   }
 
-  /** One line as it is (text the REPL wrote itself). */
+  /** One line the REPL wrote itself, wrapped at word boundaries to the terminal's width. */
   print(text = ''): void {
-    this.#output.write(`${text}\n`);
+    this.#output.write(`${this.#fit.prose(text)}\n`);
   }
 
-  /** One line of untrusted text (from the server or the learner's code), sanitised. */
+  /** One line of untrusted text (from the server or the learner's code), sanitised; a line wider than the terminal is cut with continuation marks. */
   printSafe(text: string): void {
-    this.print(sanitizeForTerminal(text));
+    this.#output.write(`${this.#fit.wire(sanitizeForTerminal(text))}\n`);
   }
 
   /** Echoes a piped input line, which no terminal echoed. */
@@ -107,35 +111,32 @@ export class Screen {
     this.print(`Server: ${facts.description}`);
     const accounts = facts.accounts.map((a) => (a.password !== undefined ? `${a.name}/${a.password}` : a.name)).join(', ');
     if (accounts) this.print(`Accounts: ${accounts}`);
-    this.print(`In scope: ${p.cyan('connect')}, ${p.cyan('sandbox')}. Try ${p.cyan('const pop = await connect(sandbox)')}`);
-    this.print(p.dim(facts.typeChecked ? 'Type checking is on (--fast skips it). .help lists the commands.' : `Fast mode: no type checking (${facts.mode}). .help lists the commands.`));
+    const commands = '.help lists the commands, .lessons the lessons.';
+    this.print(p.dim(facts.typeChecked ? `Type checking is on (--fast skips it). ${commands}` : `Fast mode: no type checking (${facts.mode}). ${commands}`));
     for (const problem of facts.problems) this.print(p.red(`Lesson not loaded: ${problem.path}: ${problem.reason}`));
     if (facts.progressProblem) this.print(p.red(`Progress not loaded (kept in memory only): ${facts.progressProblem}`));
     if (!facts.canPrepareMailboxes) this.print(p.dim('Lessons cannot prepare mailboxes on this server; they assume its mail as it is.'));
   }
 
   noLessons(): void {
+    const p = this.#paint;
     this.print('No lessons are loaded: the prompt is yours.');
+    this.print(`In scope: ${p.cyan('connect')}, ${p.cyan('sandbox')}. Try ${p.cyan('const pop = await connect(sandbox)')}`);
   }
 
   menu(session: LessonSession): void {
-    const p = this.#paint;
-    this.print(p.bold(`Lessons (${this.#tick} done, ${p.yellow('▶')} current, ${p.dim('·')} pending):`));
-    for (const lesson of session.lessons) {
-      const summary = lesson.definition.summary ? p.dim(` - ${lesson.definition.summary}`) : '';
-      const finished = lesson === session.current && session.isDone(lesson) ? p.green(' (finished)') : '';
-      this.print(`  ${this.#statusMark(session, lesson)} ${String(lesson.number).padStart(2)}. ${lesson.definition.title}${finished}${summary}`);
-    }
-    this.print(p.dim('  .lesson <number or name> to go to one'));
+    for (const line of menuLines(session, this.#paint)) this.print(line);
   }
 
-  /** A lesson's heading, prose and goals. */
-  lesson(session: LessonSession, lesson: Lesson): void {
+  /** A lesson's heading, prose (with `intro`, up to its first section, so a first screen fits 40 lines) and goals. */
+  lesson(session: LessonSession, lesson: Lesson, intro = false): void {
     const p = this.#paint;
     // Numbers follow the manifest, so a lesson that failed to load leaves a gap rather than renumbering.
     const count = Math.max(session.lessons.length, ...session.lessons.map((l) => l.number));
     this.print(p.bold(`── Lesson ${lesson.number} of ${count}: ${lesson.definition.title} ──`.replace(/─/g, this.style.terminal ? '─' : '-')));
-    this.#output.write(this.#render(lesson.markdown));
+    const opening = intro ? lessonIntro(lesson.markdown) : undefined;
+    this.#output.write(opening === undefined ? this.#render(lesson.markdown) : firstLines(this.#render(opening), INTRO_LINES));
+    if (opening !== undefined) this.print(p.dim('(.lesson shows the whole lesson)'));
     if (isReadingOnly(lesson)) {
       this.print(p.dim('A reading lesson: nothing to check. .next when you are ready.'));
     } else {
@@ -148,21 +149,22 @@ export class Screen {
 
   /** The goals with their state; `explain` adds, under each goal not done, why and what did happen. */
   goals(results: readonly GoalResult[], explain = false): void {
-    const p = this.#paint;
     for (const r of results) {
-      const mark = r.met || r.metBefore ? this.#tick : this.#cross;
-      this.print(`  ${mark} ${this.#inline(r.text)}${r.metBefore ? p.dim(' (met earlier)') : ''}`);
-      if (explain && !r.met && !r.metBefore) this.print(`      ${p.dim(explanation(r))}`);
+      this.print(this.#goal(r));
+      if (explain && !r.met && !r.metBefore) this.print(`      ${this.#paint.dim(explanation(r))}`);
     }
   }
 
   /**
-   * What an evaluation of the goals changed: the goals (all of them, explained, when `full`:
-   * a `.check`), completion or that the lesson was finished before, a mistake's hint.
+   * What an evaluation of the goals changed: all the goals, explained, when `full` (a
+   * `.check`), else just those that moved with the count done (`✔ Read the greeting (4/5)`);
+   * completion or that the lesson was finished before; a mistake's hint.
    */
   outcome(session: LessonSession, outcome: CheckOutcome, full: boolean): void {
     const p = this.#paint;
-    if (full || outcome.changed) this.goals(outcome.results, full);
+    if (full) this.goals(outcome.results, true);
+    const done = outcome.results.filter((r) => r.met || r.metBefore).length;
+    if (!full) for (const r of outcome.moved) this.print(this.#goal(r) + p.dim(` (${done}/${outcome.results.length})`));
     const lesson = session.current;
     if (outcome.completedNow && lesson) {
       const last = session.index === session.lessons.length - 1;
@@ -227,7 +229,7 @@ export class Screen {
         ? `The lines for ${goal}:`
         : `The solution so far (${solution.lines.length} of ${solution.total} lines; another failed .check shows one more):`;
     this.print(this.#paint.bold(label));
-    for (const line of solution.lines) this.print(`  ${this.#paint.cyan(line)}`);
+    for (const line of solution.lines) this.#output.write(`${this.#fit.wire(`  ${this.#paint.cyan(line)}`)}\n`);
   }
 
   confirmForgetAll(location: string): void {
@@ -244,23 +246,21 @@ export class Screen {
   }
 
   progress(session: LessonSession): void {
-    const done = session.lessons.filter((l) => session.isDone(l)).length;
-    this.print(`Progress: ${done} of ${session.lessons.length} lessons done.`);
-    this.print(`Saved in ${session.progressLocation}${session.progressProblem ? ` (not writable this time: ${session.progressProblem})` : ''}`);
-    for (const lesson of session.lessons) {
-      const entry = session.progress.lessons[lesson.id];
-      const hints = entry ? Object.values(entry.hints).reduce((a, b) => a + b, 0) : 0;
-      const extra = entry ? this.#paint.dim(` (${hints} hint${hints === 1 ? '' : 's'}${entry.completedAt ? `, done ${entry.completedAt.slice(0, 10)}` : ''})`) : '';
-      this.print(`  ${this.#statusMark(session, lesson)} ${String(lesson.number).padStart(2)}. ${lesson.definition.title}${extra}`);
-    }
+    for (const line of progressLines(session, this.#paint)) this.print(line);
   }
 
   help(): void {
     this.print(this.#paint.bold('Commands:'));
-    for (const c of DOT_COMMANDS) this.print(`  .${c.name}${c.args ? ` ${c.args}` : ''}`.padEnd(30) + c.help);
-    this.print('  .exit'.padEnd(30) + 'Leave (Ctrl-D works too); progress is saved');
-    this.print('  .editor'.padEnd(30) + 'Enter several lines at once (Ctrl-D to run them)');
-    this.print(this.#paint.dim('In scope: connect, sandbox. Tab completes names, methods and commands. Ctrl-C cancels a pending await.'));
+    for (const [name, help] of HELP_ROWS) {
+      // A command longer than its column gets a line of its own.
+      const label = `  ${name}`;
+      const long = label.length > HELP_COLUMN - 2;
+      if (long) this.print(label);
+      this.#output.write(`${this.#fit.beside((long ? '' : label).padEnd(HELP_COLUMN), help)}\n`);
+    }
+    // node:readline completes nothing at a dumb terminal (TERM=dumb), nor without a terminal.
+    const tab = this.style.terminal ? ' Tab completes names, methods and commands.' : '';
+    this.print(this.#paint.dim(`In scope: connect, sandbox.${tab} Ctrl-C cancels a pending await.`));
   }
 
   usage(synopsis: string): void {
@@ -347,22 +347,27 @@ export class Screen {
   /** An evaluated value, inspected; coloured only when nothing in it needs escaping, so mail never reaches the terminal raw. */
   value(value: unknown): void {
     if (value === undefined) return;
-    const inspectOptions = { depth: 4, maxArrayLength: 50, maxStringLength: 20_000, breakLength: this.style.width };
+    const inspectOptions = { depth: 4, maxArrayLength: 50, maxStringLength: 20_000, breakLength: proseWidth(this.#output as StyledStream, this.style.width) };
     const plain = withoutAsyncIds(inspect(value, { ...inspectOptions, colors: false }));
-    if (!this.style.colour || hasUnsafeCharacters(plain)) this.print(sanitizeForTerminal(plain));
-    else this.print(withoutAsyncIds(inspect(value, { ...inspectOptions, colors: true })));
+    const text = !this.style.colour || hasUnsafeCharacters(plain) ? sanitizeForTerminal(plain) : withoutAsyncIds(inspect(value, { ...inspectOptions, colors: true }));
+    this.#output.write(`${this.#fit.wire(text)}\n`);
   }
 
   /** One trace line: commands cyan, +OK green, -ERR red, events dim. */
   trace(entry: TranscriptEntry): void {
     const p = this.#paint;
-    const line = sanitizeForTerminal(formatTranscriptEntry(entry));
-    if (entry.direction === 'C') this.print(p.cyan(line));
-    else if (entry.direction === 'S') this.print(entry.status === '-ERR' ? p.red(line) : p.green(line));
-    else this.print(p.dim(line));
+    const paint = entry.direction === 'C' ? p.cyan : entry.direction === 'S' ? (entry.status === '-ERR' ? p.red : p.green) : p.dim;
+    const rows = this.#fit.wire(sanitizeForTerminal(formatTranscriptEntry(entry))).split('\n');
+    this.#output.write(`${rows.map(paint).join('\n')}\n`);
   }
 
   // ---- helpers ---------------------------------------------------------------------------
+
+  /** One goal's line: its mark, its text, whether it was met before. */
+  #goal(r: GoalResult): string {
+    const mark = r.met || r.metBefore ? this.#tick : this.#cross;
+    return `  ${mark} ${this.#inline(r.text)}${r.metBefore ? this.#paint.dim(' (met earlier)') : ''}`;
+  }
 
   get #tick(): string {
     return this.#paint.green('✔');
@@ -372,21 +377,17 @@ export class Screen {
     return this.#paint.red('✘');
   }
 
-  #statusMark(session: LessonSession, lesson: Lesson): string {
-    const status = session.status(lesson);
-    return status === 'done' ? this.#tick : status === 'current' ? this.#paint.yellow('▶') : this.#paint.dim('·');
-  }
-
   /** Inline markdown of a goal or hint line: code spans and bold. */
   #inline(md: string): string {
     const p = this.#paint;
-    return md.replace(/`([^`]+)`/g, (_, code: string) => (this.style.colour ? p.cyan(code) : `\`${code}\``)).replace(/\*\*([^*]+)\*\*/g, (_, b: string) => p.bold(b));
+    return md.replace(/`([^`]+)`/g, (_, code: string) => showCodeSpan(code, this.style.colour ? p.cyan : undefined)).replace(/\*\*([^*]+)\*\*/g, (_, b: string) => p.bold(b));
   }
 
   #render(md: string): string {
     return this.#guard.own(() => {
       this.#markdown ??= createMarkdownRenderer(this.style);
-      return this.#markdown(md);
+      // Prose and tables fit; a code line wider than the terminal is marked where it goes on.
+      return this.#fit.wire(this.#markdown(md, proseWidth(this.#output as StyledStream, this.style.width)));
     });
   }
 }

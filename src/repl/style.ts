@@ -7,7 +7,7 @@
 export interface OutputStyle {
   /** ANSI colour and emphasis. */
   colour: boolean;
-  /** Columns to wrap markdown at. */
+  /** Columns to wrap markdown at when the output has no width of its own (see {@link proseWidth}). */
   width: number;
   /** The output is a terminal (box drawing, cursor movement allowed). */
   terminal: boolean;
@@ -32,8 +32,26 @@ export function decideStyle(stream: StyledStream, env: NodeJS.ProcessEnv = proce
   else if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') colour = false;
   else if (env.TERM === 'dumb') colour = false;
   else colour = terminal && (stream.hasColors?.() ?? false);
-  const columns = terminal && stream.columns && stream.columns > 20 ? stream.columns : 80;
-  return { colour, width: Math.min(columns, 100), terminal: terminal && env.TERM !== 'dumb' };
+  return { colour, width: proseWidth(stream, 80), terminal: terminal && env.TERM !== 'dumb' };
+}
+
+/** Prose wider than this is hard to read, however wide the terminal. */
+const MAX_PROSE_WIDTH = 100;
+
+/** Narrower terminals are taken for a misreport. */
+const MIN_COLUMNS = 21;
+
+/**
+ * The terminal's width now (it follows resizes: Node updates `columns` on SIGWINCH), or
+ * undefined when the output is not a terminal, which has no width to fit.
+ */
+export function terminalColumns(stream: StyledStream): number | undefined {
+  return stream.isTTY === true && stream.columns !== undefined && stream.columns >= MIN_COLUMNS ? stream.columns : undefined;
+}
+
+/** Columns to wrap lesson prose at: the terminal's width now, at most 100; `fallback` without a terminal. */
+export function proseWidth(stream: StyledStream, fallback: number): number {
+  return Math.min(terminalColumns(stream) ?? fallback, MAX_PROSE_WIDTH);
 }
 
 const SGR = {

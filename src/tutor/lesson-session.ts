@@ -25,6 +25,8 @@ export interface CheckOutcome {
   results: GoalResult[];
   /** True when some goal flipped since the last evaluation. */
   changed: boolean;
+  /** The goals that flipped, as they are now. */
+  moved: GoalResult[];
   /** True the first time every goal is met (the lesson was just completed). */
   completedNow: boolean;
   /** A common mistake to point out, shown once per lesson visit. */
@@ -283,7 +285,7 @@ export class LessonSession {
    */
   check(explicit = false): CheckOutcome {
     const lesson = this.current;
-    if (!lesson || isReadingOnly(lesson)) return { results: [], changed: false, completedNow: false };
+    if (!lesson || isReadingOnly(lesson)) return { results: [], changed: false, moved: [], completedNow: false };
     const facts = this.facts();
     const fresh = evaluateGoals(lesson, facts);
     const now = this.#now();
@@ -291,7 +293,8 @@ export class LessonSession {
     // A goal met before counts as checked already: a .check does not count it again.
     let dirty = recordGoalVerdicts(entry, fresh.map((r) => ({ id: r.id, met: r.met || entry.goals[r.id]?.met === true })), explicit, now);
     const results = this.#withProgress(lesson, fresh);
-    const changed = results.some((r, i) => goalDone(r) !== (this.#results[i] ? goalDone(this.#results[i]) : false) || r.met !== this.#results[i]?.met);
+    const moved = results.filter((r, i) => goalDone(r) !== (this.#results[i] ? goalDone(this.#results[i]) : false) || r.met !== this.#results[i]?.met);
+    const changed = moved.length > 0;
     this.#results = results;
     const met = allGoalsMet(results);
     let completedNow = false;
@@ -306,7 +309,7 @@ export class LessonSession {
     if (dirty) this.save();
     const mistake = met ? undefined : findMistake(lesson, facts, this.#mistakesShown, results);
     if (mistake) this.#mistakesShown.add(mistake.id);
-    return { results, changed, completedNow, ...(mistake ? { mistake } : {}) };
+    return { results, changed, moved, completedNow, ...(mistake ? { mistake } : {}) };
   }
 
   /** The next hint tier for the first unmet goal, recorded as shown. */

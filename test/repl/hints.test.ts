@@ -65,9 +65,9 @@ describe('hints from the type checker', () => {
     expect(await h.run('for (const x of pop.list()) x')).toMatch(/\(TS2488\)\n {2}Hint: That is still a `Promise`/);
   });
 
-  it('says "did you mean" for a property typo, without the type dump', async () => {
+  it('says "did you mean" for a property typo, without the type dump (and points to .type: piped input has no Tab)', async () => {
     expect(await h.run('await connect({ ...sandbox, prot: 1 })')).toBe(
-      '✘ Type error: no property `prot` here. Did you mean `port`? (TS2353)\n  Hint: Tab after a dot, or inside `{ }` after a comma, lists the names that exist.\n',
+      '✘ Type error: no property `prot` here. Did you mean `port`? (TS2353)\n  Hint: `.type` shows the names that exist, e.g. `.type pop`.\n',
     );
     expect(await h.run('pop.gretting')).toMatch(/^✘ Type error: no property `gretting` here\. Did you mean `greeting`\? \(TS2551\)/);
   });

@@ -31,6 +31,17 @@ describe('rendered markdown kept on disk', () => {
     expect(readdirSync(dir)).toHaveLength(4);
   });
 
+  it('keys each text by the width it was rendered at, so a resized terminal gets text that fits', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-md-cache-'));
+    const prose = `${'word '.repeat(30)}\n`;
+    const render = createCachedMarkdownRenderer(STYLE, { dir, isTTY: false });
+    expect(render(prose, 40)).toBe(createMarkdownRenderer(STYLE)(prose, 40));
+    expect(render(prose, 100)).toBe(createMarkdownRenderer(STYLE)(prose, 100));
+    expect(readdirSync(dir)).toHaveLength(2);
+    expect(Math.max(...render(prose, 40).split('\n').map((l) => l.length))).toBeLessThanOrEqual(40);
+    expect(Math.max(...render(prose, 100).split('\n').map((l) => l.length))).toBeGreaterThan(60);
+  });
+
   it('still renders when the folder cannot be written', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pg-md-cache-')), 'not-a-folder');
     writeFileSync(file, '');

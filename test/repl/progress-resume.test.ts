@@ -35,9 +35,12 @@ describe('progress across runs', () => {
     // A new run in the same state dir resumes at the first lesson not done.
     const two = await startHarness({ embedded, stateDir, lessonsDir });
     const welcome = await two.waitFor(/\n> $/);
-    expect(welcome).toContain('✔  1. First contact');
-    expect(welcome).toContain('▶  2. USER and PASS');
     expect(welcome).toContain('-- Lesson 2 of 2: USER and PASS --');
+    // On resume, the whole list of goals.
+    expect(welcome).toMatch(/Goals:\n(?: {2}✘ .*\n(?: {4}.*\n)*)+/);
+    const menu = await two.run('.lessons');
+    expect(menu).toContain('✔  1. First contact');
+    expect(menu).toContain('▶  2. USER and PASS');
     const start = two.output().length;
     for (const line of solutionLines(second!.definition)) two.send(line);
     const out = await two.waitFor('Lesson 2 complete!', start);

@@ -1,7 +1,7 @@
 """Runs a command in a real pseudo-terminal and plays a script against it.
 
 Reads a JSON script on stdin: {"argv": [...], "env": {...}, "cols": 100, "rows": 40,
-"steps": [{"send": "text"} | {"expect": "regex", "timeout": seconds}], "timings": path?}.
+"steps": [{"send": "text"} | {"expect": "regex", "timeout": seconds} | {"resize": cols}], "timings": path?}.
 With "timings", the seconds from the last send to each expectation's match are written there
 as a JSON list.
 Writes everything the program printed to stdout. Exits 0 when every expectation was met
@@ -63,6 +63,9 @@ def fail(message):
 
 
 for index, step in enumerate(script["steps"]):
+    if "resize" in step:  # the terminal's new width: the kernel sends the program SIGWINCH
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", script.get("rows", 40), step["resize"], 0, 0))
+        continue
     if "send" in step:
         os.write(fd, step["send"].encode("utf-8"))
         sent_at = time.monotonic()

@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { firstTwoLessonsDir, makeStateDir, ROOT } from './repl-harness';
 
-/** One step of a pty script: keys to type, or output to wait for (a regular expression). */
-export type Step = { send: string } | { expect: string; timeout?: number };
+/** One step of a pty script: keys to type, output to wait for (a regular expression), or a new terminal width. */
+export type Step = { send: string } | { expect: string; timeout?: number } | { resize: number };
 
 /** How the terminal looks: its width and whether it has colour. */
 export interface TerminalShape {

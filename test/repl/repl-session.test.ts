@@ -13,16 +13,26 @@ afterAll(async () => {
 });
 
 describe('the guided REPL, driven through streams', () => {
-  it('welcomes with the server, the menu and the first lesson with its goals unmet', () => {
+  it('welcomes with the server and the first lesson, its opening and its goals unmet; .lessons shows the menu, .lesson the whole lesson', async () => {
     const welcome = h.output();
     expect(welcome).toMatch(/^POP3 playground/);
     expect(welcome).toMatch(/Server: the sandbox on 127\.0\.0\.1:\d+/);
     expect(welcome).toContain('alice/wonderland');
-    expect(welcome).toContain('▶  1. First contact');
-    expect(welcome).toContain('·  2. USER and PASS');
     expect(welcome).toContain('-- Lesson 1 of 2: First contact --');
-    expect(welcome).toContain('✘ Type `.raw` to connect by hand and read the greeting');
+    // The text up to the first section, then the goals: a first screen fits 40 lines.
+    expect(welcome).toContain('The server speaks first.');
+    expect(welcome).not.toContain('By hand, as over telnet');
+    expect(welcome).toContain('(.lesson shows the whole lesson)\nGoals:\n  ✘ Type `.raw` to connect by hand and read the greeting');
+    expect(welcome).not.toContain('1. First contact');
     expect(welcome).not.toMatch(/\u001b\[/);
+    const menu = await h.run('.lessons');
+    expect(menu).toContain('▶  1. First contact');
+    expect(menu).toContain('·  2. USER and PASS');
+    const whole = await h.run('.lesson');
+    expect(whole).toContain('-- Lesson 1 of 2: First contact --');
+    expect(whole).toContain('## By hand, as over telnet');
+    expect(whole).toContain('Goals:\n  ✘ Type `.raw` to connect by hand and read the greeting');
+    expect(whole).not.toContain('(.lesson shows the whole lesson)');
   });
 
   it('lists its dot-commands with .help', async () => {
@@ -50,14 +60,16 @@ describe('the guided REPL, driven through streams', () => {
     const enter = await h.run('.raw');
     expect(enter).toMatch(/^Raw mode: connected to 127\.0\.0\.1:\d+/);
     expect(enter).toMatch(/\n\+OK .*\n/);
-    expect(enter).toContain('✔ Type `.raw` to connect by hand and read the greeting');
+    expect(enter).toContain('✔ Type `.raw` to connect by hand and read the greeting (1/5)\n');
     const capa = await h.run('CAPA');
     expect(capa).toMatch(/^\+OK[^\n]*\n(?:[^\n]+\n)+\.\n/);
     const quit = await h.run('QUIT');
     expect(quit).toMatch(/^\+OK /);
     expect(quit).toContain('Left raw mode; back to TypeScript.');
-    expect(quit).toContain('✔ In raw mode, end the session by typing `QUIT`');
-    expect(quit).toContain('✘ At the TypeScript prompt, connect with the client');
+    // Just the goal that moved, with how many are done; the whole list waits for .check.
+    expect(quit).toContain('✔ In raw mode, end the session by typing `QUIT` (2/5)\n');
+    expect(quit).not.toContain('At the TypeScript prompt, connect with the client');
+    expect(await h.run('.check')).toContain('✘ At the TypeScript prompt, connect with the client');
   });
 
   it('replays a piped transcript in order: an awaited binding is there on the next line', async () => {

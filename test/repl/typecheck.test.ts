@@ -30,8 +30,8 @@ describe('type-checked evaluation', () => {
     );
   });
 
-  it('rejects a call to a method that does not exist, with a hint to use Tab', async () => {
-    expect(await h.run('pop.fetchAll()')).toMatch(/^✘ Type error: Property 'fetchAll' does not exist on type 'Pop3Client'\. \(TS2339\)\n {2}Hint: Tab after a dot/);
+  it('rejects a call to a method that does not exist, with a hint to use .type (piped input has no Tab)', async () => {
+    expect(await h.run('pop.fetchAll()')).toMatch(/^✘ Type error: Property 'fetchAll' does not exist on type 'Pop3Client'\. \(TS2339\)\n {2}Hint: `\.type` shows what exists, e\.g\. `\.type pop`\./);
   });
 
   it('shows types with .type', async () => {
