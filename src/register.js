@@ -16,6 +16,15 @@ try {
   swcVersion = undefined; // @swc/core is optional.
 }
 
+/** Transpile-only, as ts-node does, without ts-node's start-up. */
+function transpileWithTypeScript(source, filename) {
+  const ts = require('typescript');
+  return ts.transpileModule(source, {
+    fileName: filename,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true },
+  }).outputText;
+}
+
 function registerTsNode() {
   require('ts-node').register({
     project: path.join(ROOT, 'tsconfig.json'),
@@ -32,14 +41,19 @@ if (swcVersion) {
     sourceMaps: 'inline',
   };
   const cacheDir = path.join(ROOT, 'node_modules', '.cache', 'pop3-playground-swc');
-  const salt = `${swcVersion}\0${JSON.stringify(options)}\0`;
+  // swc's native binding takes the whole process down (a segmentation fault) once a worker
+  // thread that loaded it ends, so worker threads compile with TypeScript's transpiler instead.
+  const inWorker = !require('node:worker_threads').isMainThread;
+  const compiler = inWorker ? `typescript ${require('typescript/package.json').version}` : `swc ${swcVersion}`;
+  const salt = `${compiler}\0${JSON.stringify(options)}\0`;
   let swc;
   let cacheWritable = true;
-
-  const transform = (source, filename) => {
-    swc ??= require('@swc/core');
-    return swc.transformSync(source, { ...options, filename }).code;
-  };
+  const transform = inWorker
+    ? (source, filename) => transpileWithTypeScript(source, filename)
+    : (source, filename) => {
+        swc ??= require('@swc/core');
+        return swc.transformSync(source, { ...options, filename }).code;
+      };
 
   /** The compiled file from the cache, or compiled now and stored (best effort: never fails a load). */
   const compile = (source, filename) => {
