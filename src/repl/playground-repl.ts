@@ -296,7 +296,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   function interrupt(): boolean {
     if (!queue.busy) return false;
     queue.dropWaiting();
-    tracker.abort(new DOMException('cancelled by Ctrl-C', 'AbortError'));
+    for (const closed of tracker.abort(new DOMException('cancelled by Ctrl-C', 'AbortError'))) screen.print(screen.dim(closed));
     return true;
   }
   handleInterruptKeys({
