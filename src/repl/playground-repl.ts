@@ -23,6 +23,7 @@ import { handleInterruptKeys } from './interrupt-keys';
 import { createInterruptWatcher, UNGUARDED } from './interrupt-watcher';
 import { LessonControl } from './lesson-control';
 import { LineGate } from './line-gate';
+import { maskSecretEcho } from './raw-echo';
 import type { MarkdownRenderer } from './markdown';
 import { passwordsOf, PROMPT, RawMode } from './raw-mode';
 import { recordingConsole } from './recording-console';
@@ -148,9 +149,10 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
 
   const tracker = new ClientTracker<C, O>({
     connect: connectThroughTarget(options.connect, target),
-    onTrace: (entry) => {
+    onTrace: (entry, origin) => {
       if (!target.log) session.recordEntry(entry);
-      if (session.trace) screen.trace(entry);
+      // Raw mode prints each reply as it crossed the wire; a trace line would show it twice.
+      if (session.trace && (origin !== 'raw' || entry.direction !== 'S')) screen.trace(entry);
     },
     onClient: (origin) => {
       if (origin === 'prompt') session.recordClient();
@@ -307,6 +309,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     leaveRaw: () => raw.interrupt(),
     say: (text) => screen.print(screen.dim(text)),
   });
+  maskSecretEcho(server, (line) => (raw.active ? raw.maskedEcho(line) : undefined));
 
   const onRejection = (reason: unknown): void => {
     screen.unawaitedRejection();
