@@ -239,7 +239,8 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
 
   screen.welcome({
     description: target.description,
-    accounts: target.connection.accounts,
+    // Only the sandbox's own passwords are shown: another server's was typed at a prompt that hid it.
+    accounts: target.applyState ? target.connection.accounts : target.connection.accounts.map(({ name }) => ({ name })),
     typeChecked: evaluator.typeChecked,
     mode: evaluator.mode,
     problems: options.lessons.problems,
