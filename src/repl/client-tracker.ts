@@ -61,11 +61,10 @@ const SECRET_ARGS: Readonly<Record<string, readonly number[]>> = { pass: [0], ap
 const UNRECORDED = new Set(['constructor', 'close']);
 
 /** A connection the tracker opened: its own abort controller, and the calls waiting on it. */
-interface Tracked<C> {
+interface Tracked {
   readonly controller: AbortController;
   /** `host:port`, for a connect still in progress. */
   readonly address: string;
-  client?: C;
   /** The commands of calls made and not yet settled, oldest first (`RETR 3`). */
   readonly waiting: string[];
 }
@@ -78,9 +77,9 @@ interface Tracked<C> {
  */
 export class ClientTracker<C extends ReplClient, O extends object> {
   readonly #options: ClientTrackerOptions<C, O>;
-  readonly #clients = new Map<C, Tracked<C>>();
+  readonly #clients = new Map<C, Tracked>();
   /** Connects still in progress. */
-  readonly #connecting = new Set<Tracked<C>>();
+  readonly #connecting = new Set<Tracked>();
   #controller = new AbortController();
   /** Counts closeAll calls, so a connect that outlives one is closed when it lands. */
   #generation = 0;
@@ -110,7 +109,7 @@ export class ClientTracker<C extends ReplClient, O extends object> {
       if (typeof own === 'function') own(entry);
     };
     const { host = 'localhost', port = '?' } = (options ?? {}) as { host?: string; port?: number };
-    const tracked: Tracked<C> = { controller: new AbortController(), address: `${host}:${port}`, waiting: [] };
+    const tracked: Tracked = { controller: new AbortController(), address: `${host}:${port}`, waiting: [] };
     const signal = options?.signal ? AbortSignal.any([options.signal, tracked.controller.signal]) : tracked.controller.signal;
     this.#connecting.add(tracked);
     const connected = this.#options.connect({ ...options, trace, signal });
@@ -121,7 +120,6 @@ export class ClientTracker<C extends ReplClient, O extends object> {
         client.close();
         return client;
       }
-      tracked.client = client;
       this.#clients.set(client, tracked);
       if (origin === 'prompt') this.#instrument(client, tracked.waiting);
       this.#options.onClient?.(origin);
