@@ -136,7 +136,7 @@ export class Pop3Client {
   [INSPECT](depth: number, options: InspectOptions, show: Inspect): string {
     const name = 'Pop3Client';
     if (depth < 0) return options.stylize(`[${name}]`, 'special');
-    const summary: Record<string, unknown> = { session: this.session, state: this.state, host: this.host };
+    const summary: Record<string, unknown> = { state: this.state, host: this.host };
     if (this.port !== undefined) summary.port = this.port;
     summary.secure = this.secure;
     if (this.userName !== undefined) summary.user = this.userName;

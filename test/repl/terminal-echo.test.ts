@@ -47,7 +47,7 @@ describe.each(TERMINALS)('what the terminal shows', (shape) => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const text = plain(output);
-    expect(text).toMatch(/Pop3Client \{\s+session: 'c1',\s+state: 'AUTHORIZATION',\s+host: '127\.0\.0\.1',\s+port: \d+,\s+secure: false\s+\}/);
+    expect(text).toMatch(/Pop3Client \{\s+state: 'AUTHORIZATION',\s+host: '127\.0\.0\.1',\s+port: \d+,\s+secure: false\s+\}/);
     expect(text).toContain('Promise { <pending> }');
     expect(text).not.toContain('async_id');
     // Each reply once: the raw reply, not its trace line as well; commands are traced.
