@@ -28,7 +28,8 @@ const USAGE = `Usage: npm start -- [options]
   --fast              no type checking: a quicker first evaluation (not a quicker start)
   --debug             show stack traces with errors
   --server HOST:PORT  use another POP3 server instead of the embedded sandbox
-  --user NAME         the account to use on that server
+  --user NAME         the account to use on that server; at a terminal it asks
+                      for its password (not shown, kept in memory only)
   --ca FILE           PEM of a CA to trust for that server's TLS certificate
   --tls               connect to that server with implicit TLS (RFC 8314)
   --join URL          join a workshop's classroom (the URL on your slip) ...
@@ -171,14 +172,14 @@ function openMemoryConnection(sandbox: Sandbox): ByteTransport {
 }
 
 /** Another POP3 server as the REPL's target: facts then come from the client's trace. */
-export function remoteTarget(server: { host: string; port: number; user?: string; ca?: string; tls: boolean }): PlaygroundTarget {
+export function remoteTarget(server: { host: string; port: number; user?: string; password?: string; ca?: string; tls: boolean }): PlaygroundTarget {
   return {
     connection: {
       host: server.host,
       port: server.port,
       ...(server.ca !== undefined ? { ca: server.ca } : {}),
       ...(server.tls ? { tls: true } : {}),
-      accounts: server.user !== undefined ? [{ name: server.user }] : [],
+      accounts: server.user !== undefined ? [{ name: server.user, ...(server.password ? { password: server.password } : {}) }] : [],
     },
     description: `${server.host}:${server.port}${server.tls ? ' (implicit TLS)' : ''}${server.user ? `, user ${server.user}` : ''}`,
   };
@@ -198,6 +199,14 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     return 0;
   }
   const cli = options;
+  let password: string | undefined;
+  if (cli.server?.user !== undefined && process.stdin.isTTY && process.stdout.isTTY) {
+    const { askPassword } = await import('./repl/password-prompt');
+    const { host, port, user } = cli.server;
+    const answer = await askPassword(`Password for ${user} at ${host}:${port} (not shown, not stored; Enter for none): `, process.stdin, process.stdout);
+    if (answer === 'cancelled') return 130;
+    password = answer.password;
+  }
   // The sandbox's certificates (the X.509 library alone loads in ~150 ms) are made on a worker
   // thread while this one loads the REPL, the lessons and the markdown renderer.
   if (!cli.server) prepareSandboxCertificates();
@@ -221,7 +230,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   })();
   try {
     if (cli.server) {
-      target = remoteTarget(cli.server);
+      target = remoteTarget({ ...cli.server, ...(password ? { password } : {}) });
       lessons = await loadLessonsSafely(cli.lessonsDir);
     } else {
       const [embedded, loaded] = await Promise.all([startEmbeddedTarget(), loadLessonsSafely(cli.lessonsDir), preparing]);

@@ -43,6 +43,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Pop3Client>
   return startSession(transport, options, {
     openedAt,
     serverName: host,
+    port,
     connectedTo: `to ${host}:${socket.remotePort ?? '?'} (${implicitTls ? 'pop3s, implicit TLS' : 'pop3'})`,
     tlsOptions,
     openMessageStream,

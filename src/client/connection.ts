@@ -256,6 +256,11 @@ export class Connection {
     return this.#greeting;
   }
 
+  /** The name sent with USER, APOP or AUTH, once written. */
+  get user(): string | undefined {
+    return this.#user;
+  }
+
   /** What the bytes travel over: its `info` says whether the peer is local, and what TLS negotiated. */
   get transport(): ByteTransport {
     return this.#transport;

@@ -1,15 +1,8 @@
 import { makeVisible, truncate } from '../protocol/visible';
+import { INSPECT, type Inspect, type InspectOptions } from './inspect';
 
 const PREVIEW_LINES = 3;
 const PREVIEW_WIDTH = 72;
-/** The key Node's `util.inspect` looks for; registered globally, so no `node:util` import (and none in a browser). */
-const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
-
-/** What `util.inspect` passes to a custom inspect method: its options, and itself to format nested values. */
-interface InspectOptions {
-  stylize(text: string, style: string): string;
-}
-type Inspect = (value: unknown, options: object) => string;
 
 /**
  * A retrieved message (RETR) or message head (TOP): the un-stuffed CRLF bytes exactly as the

@@ -31,6 +31,7 @@ import {
   type ScanListing,
   type UniqueIdListing,
 } from './listing';
+import { INSPECT, type Inspect, type InspectOptions } from './inspect';
 import { Pop3Message } from './message';
 import type { MessageStream, OpenMessageStream } from './message-stream';
 import { apopDigest, findSaslMechanism, type SaslCredentials, type SaslMechanism } from './sasl';
@@ -43,6 +44,8 @@ export type SaslMechanismName = 'PLAIN' | 'LOGIN' | 'CRAM-MD5' | 'XOAUTH2';
 export interface ClientSettings {
   /** The server as error messages name it. */
   host: string;
+  /** The port asked for, when one was (a transport opened by the caller may have none). */
+  port?: number;
   allowCleartext: boolean;
   pipelining: boolean;
   /** Makes retrStream()'s Node stream; absent where there are no Node streams. */
@@ -87,6 +90,21 @@ export class Pop3Client {
     return this.#conn.secure;
   }
 
+  /** The server's host, as given to connect() (or the transport's peer). */
+  get host(): string {
+    return this.#settings.host;
+  }
+
+  /** The server's port, as given to connect() or its default; undefined over a transport opened without one. */
+  get port(): number | undefined {
+    return this.#settings.port;
+  }
+
+  /** The name sent with USER, APOP or AUTH, once sent (it says nothing about whether the login succeeded). */
+  get userName(): string | undefined {
+    return this.#conn.user;
+  }
+
   /** The trace session id, e.g. `c1`. */
   get session(): string {
     return this.#conn.session;
@@ -112,6 +130,17 @@ export class Pop3Client {
     // Node's socket transport shows the socket the bytes travel through: a TLSSocket once secure.
     const socket = (this.#conn.transport as { socket?: unknown }).socket;
     return this.secure && isTlsSocket(socket) ? socket : undefined;
+  }
+
+  /** The REPL form: a summary of the session, never the socket and queues inside. */
+  [INSPECT](depth: number, options: InspectOptions, show: Inspect): string {
+    const name = 'Pop3Client';
+    if (depth < 0) return options.stylize(`[${name}]`, 'special');
+    const summary: Record<string, unknown> = { state: this.state, host: this.host };
+    if (this.port !== undefined) summary.port = this.port;
+    summary.secure = this.secure;
+    if (this.userName !== undefined) summary.user = this.userName;
+    return `${name} ${show(summary, options)}`;
   }
 
   // ---- capabilities --------------------------------------------------------------------

@@ -14,6 +14,8 @@ let sessions = 0;
 export interface SessionOrigin {
   /** The server as errors name it. */
   serverName: string;
+  /** The port asked for, when one was. */
+  port?: number;
   /** Where the CONNECT trace line says the connection goes: `to 127.0.0.1:110 (pop3)`. */
   connectedTo: string;
   /** Base TLS options for STLS: the host name to verify, the CA. */
@@ -49,6 +51,7 @@ export async function startSession(transport: ByteTransport, options: ConnectOpt
   });
   const client = new Pop3Client(connection, {
     host: origin.serverName,
+    ...(origin.port !== undefined ? { port: origin.port } : {}),
     allowCleartext: options.allowCleartext ?? false,
     pipelining: options.pipelining ?? true,
     ...(origin.openMessageStream ? { openMessageStream: origin.openMessageStream } : {}),
@@ -87,6 +90,7 @@ export function startTransportSession(
   return startSession(transport, options, {
     openedAt,
     serverName: options.host ?? remote,
+    ...(options.port !== undefined ? { port: options.port } : {}),
     connectedTo: `${remote === kind ? '' : `to ${remote} `}over ${kind} (${secure ? 'pop3s' : 'pop3'})`,
     tlsOptions: { host: options.host ?? 'localhost', ...(options.ca !== undefined ? { ca: options.ca } : {}) },
     ...(openMessageStream ? { openMessageStream } : {}),

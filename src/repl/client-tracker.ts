@@ -1,13 +1,18 @@
 import type { TranscriptEntry } from '../protocol/transcript';
 import type { SessionState } from '../protocol/states';
-import { REDACTED } from '../protocol/commands';
+import { KEYWORDS, REDACTED } from '../protocol/commands';
 import type { CallRecord } from '../tutor';
 import { redactRawLine } from './raw-session';
 
-/** What the REPL needs of a client: enough to close it and to show raw replies. */
+/** What the REPL needs of a client: enough to close it, to name it and to show raw replies. */
 export interface ReplClient {
   readonly greeting: string;
   readonly state: SessionState;
+  /** The trace session id, e.g. `c2`. */
+  readonly session: string;
+  readonly host: string;
+  /** The name sent with USER, APOP or AUTH, once sent. */
+  readonly userName: string | undefined;
   send(line: string): Promise<ReplReply>;
   quit(): Promise<unknown>;
   close(): void;
@@ -55,14 +60,26 @@ const SECRET_ARGS: Readonly<Record<string, readonly number[]>> = { pass: [0], ap
 /** Methods not recorded: they settle nothing a learner reads. */
 const UNRECORDED = new Set(['constructor', 'close']);
 
+/** A connection the tracker opened: its own abort controller, and the calls waiting on it. */
+interface Tracked {
+  readonly controller: AbortController;
+  /** `host:port`, for a connect still in progress. */
+  readonly address: string;
+  /** The commands of calls made and not yet settled, oldest first (`RETR 3`). */
+  readonly waiting: string[];
+}
+
 /**
  * Wraps the client's connect so every client the REPL creates is known (and closed on
  * `.next`, `.lesson`, `.reset` and exit, so no forgotten session holds a maildrop lock), is
- * traced, and obeys the REPL's abort signal (Ctrl-C during a pending await).
+ * traced, and has an abort controller of its own: Ctrl-C during a pending await closes only
+ * the clients something waits on ({@link abort}).
  */
 export class ClientTracker<C extends ReplClient, O extends object> {
   readonly #options: ClientTrackerOptions<C, O>;
-  readonly #clients = new Set<C>();
+  readonly #clients = new Map<C, Tracked>();
+  /** Connects still in progress. */
+  readonly #connecting = new Set<Tracked>();
   #controller = new AbortController();
   /** Counts closeAll calls, so a connect that outlives one is closed when it lands. */
   #generation = 0;
@@ -73,14 +90,14 @@ export class ClientTracker<C extends ReplClient, O extends object> {
     this.#options = options;
   }
 
-  /** The signal applied to clients created now; replaced after each {@link abort}. */
+  /** Aborted by the next Ctrl-C (an evaluation or a command's work races it); replaced after each {@link abort}. */
   get signal(): AbortSignal {
     return this.#controller.signal;
   }
 
   /** Clients still open. */
   get open(): number {
-    return [...this.#clients].filter((c) => c.state !== 'CLOSED').length;
+    return [...this.#clients.keys()].filter((c) => c.state !== 'CLOSED').length;
   }
 
   /** The connect learners call: their options plus the REPL's trace and signal. */
@@ -91,16 +108,20 @@ export class ClientTracker<C extends ReplClient, O extends object> {
       this.#options.onTrace(entry, origin);
       if (typeof own === 'function') own(entry);
     };
-    const signal = options?.signal ? AbortSignal.any([options.signal, this.signal]) : this.signal;
-    const connecting = this.#options.connect({ ...options, trace, signal }).then((client) => {
+    const { host = 'localhost', port = '?' } = (options ?? {}) as { host?: string; port?: number };
+    const tracked: Tracked = { controller: new AbortController(), address: `${host}:${port}`, waiting: [] };
+    const signal = options?.signal ? AbortSignal.any([options.signal, tracked.controller.signal]) : tracked.controller.signal;
+    this.#connecting.add(tracked);
+    const connected = this.#options.connect({ ...options, trace, signal });
+    const connecting = connected.finally(() => this.#connecting.delete(tracked)).then((client) => {
       // A connect nobody awaited that finishes after closeAll (a lesson change, the REPL's
       // exit) would otherwise keep its session open until the server's autologout.
       if (generation !== this.#generation) {
         client.close();
         return client;
       }
-      this.#clients.add(client);
-      if (origin === 'prompt') this.#instrument(client);
+      this.#clients.set(client, tracked);
+      if (origin === 'prompt') this.#instrument(client, tracked.waiting);
       this.#options.onClient?.(origin);
       return client;
     });
@@ -124,8 +145,11 @@ export class ClientTracker<C extends ReplClient, O extends object> {
     return typeof value === 'object' && value !== null ? this.#pending.get(value) : undefined;
   }
 
-  /** Records what each of a client's methods settles with, by wrapping them on the instance (no Proxy). */
-  #instrument(client: C): void {
+  /**
+   * Records what each of a client's methods settles with, by wrapping them on the instance (no
+   * Proxy), and keeps the commands of the calls not yet settled in `waiting`.
+   */
+  #instrument(client: C, waiting: string[]): void {
     const names = new Set<string>();
     for (let proto = Object.getPrototypeOf(client) as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
       for (const name of Object.getOwnPropertyNames(proto)) {
@@ -142,7 +166,12 @@ export class ClientTracker<C extends ReplClient, O extends object> {
         value: (...args: unknown[]): unknown => {
           const state = client.state;
           const result = method.apply(client, args);
-          return isThenable(result) ? this.#recorded(name, args, result, state) : result;
+          if (!isThenable(result)) return result;
+          const command = commandOf(name, redactArgsOf(name, args, this.#options.passwords ?? []));
+          waiting.push(command);
+          const settled = (): void => void waiting.splice(waiting.indexOf(command), 1);
+          result.then(settled, settled);
+          return this.#recorded(name, args, result, state);
         },
       });
     }
@@ -169,19 +198,37 @@ export class ClientTracker<C extends ReplClient, O extends object> {
     return promise;
   }
 
-  /** Cancels everything pending on every client (which closes them) and arms a fresh signal. */
-  abort(reason: unknown): void {
+  /**
+   * Ctrl-C during a pending await: cancels the connects in progress and closes the clients with
+   * a call in flight or queued (without QUIT, RFC 1939 §6); idle clients stay open. Aborts
+   * {@link signal} and arms a fresh one.
+   * @returns What was closed, a line each: `closed c2: alice@127.0.0.1, waiting for RETR 3`.
+   */
+  abort(reason: unknown): string[] {
+    const closed: string[] = [];
+    for (const tracked of [...this.#connecting]) {
+      tracked.controller.abort(reason);
+      closed.push(`cancelled the connect to ${tracked.address}`);
+    }
+    for (const [client, tracked] of [...this.#clients]) {
+      const command = tracked.waiting[0];
+      if (client.state === 'CLOSED') this.#clients.delete(client);
+      if (client.state === 'CLOSED' || command === undefined) continue;
+      tracked.controller.abort(reason);
+      this.#clients.delete(client);
+      closed.push(`closed ${client.session}: ${client.userName ?? '(no user yet)'}@${client.host}, waiting for ${command}`);
+    }
     const old = this.#controller;
     this.#controller = new AbortController();
     old.abort(reason);
-    this.#clients.clear();
+    return closed;
   }
 
   /** Closes every client without QUIT: marked deletions are not applied (RFC 1939 §6). */
   closeAll(): number {
     this.#generation++;
     let closed = 0;
-    for (const client of this.#clients) {
+    for (const client of this.#clients.keys()) {
       if (client.state !== 'CLOSED') {
         closed++;
         try {
@@ -198,6 +245,16 @@ export class ClientTracker<C extends ReplClient, O extends object> {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** The command a call sends, as the trace shows it (`RETR 3`, `PASS ***`); other calls as made (`retrStream(3)`). */
+function commandOf(call: string, shownArgs: readonly unknown[]): string {
+  if (call === 'send' && typeof shownArgs[0] === 'string') return shownArgs[0];
+  const keyword = call.toUpperCase();
+  if (!(KEYWORDS as readonly string[]).includes(keyword)) return `${call}(${shownArgs.map(showArgument).join(', ')})`;
+  // The arguments on the wire come first; an options object after them is not sent.
+  const end = shownArgs.findIndex((a) => typeof a !== 'number' && typeof a !== 'string');
+  return [keyword, ...shownArgs.slice(0, end === -1 ? undefined : end)].join(' ');
 }
 
 /** A call's arguments as recorded: secrets `***`, a raw line redacted as raw mode records it. */

@@ -25,6 +25,7 @@ import { createInterruptWatcher, UNGUARDED } from './interrupt-watcher';
 import { LessonControl } from './lesson-control';
 import { LineGate } from './line-gate';
 import type { MarkdownRenderer } from './markdown';
+import { maskSecretEcho } from './raw-echo';
 import { passwordsOf, PROMPT, RawMode } from './raw-mode';
 import { recordingConsole } from './recording-console';
 import { Screen } from './screen';
@@ -150,9 +151,10 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
 
   const tracker = new ClientTracker<C, O>({
     connect: connectThroughTarget(options.connect, target),
-    onTrace: (entry) => {
+    onTrace: (entry, origin) => {
       if (!target.log) session.recordEntry(entry);
-      if (session.trace) screen.trace(entry);
+      // Raw mode prints each reply as it crossed the wire; a trace line would show it twice.
+      if (session.trace && (origin !== 'raw' || entry.direction !== 'S')) screen.trace(entry);
     },
     onClient: (origin) => {
       if (origin === 'prompt') session.recordClient();
@@ -239,7 +241,8 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
 
   screen.welcome({
     description: target.description,
-    accounts: target.connection.accounts,
+    // Only the sandbox's own passwords are shown: another server's was typed at a prompt that hid it.
+    accounts: target.applyState ? target.connection.accounts : target.connection.accounts.map(({ name }) => ({ name })),
     typeChecked: evaluator.typeChecked,
     mode: evaluator.mode,
     problems: options.lessons.problems,
@@ -296,7 +299,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   function interrupt(): boolean {
     if (!queue.busy) return false;
     queue.dropWaiting();
-    tracker.abort(new DOMException('cancelled by Ctrl-C', 'AbortError'));
+    for (const closed of tracker.abort(new DOMException('cancelled by Ctrl-C', 'AbortError'))) screen.print(screen.dim(closed));
     return true;
   }
   handleInterruptKeys({
@@ -308,6 +311,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     say: (text) => screen.print(screen.dim(text)),
   });
   if (terminal) editAtDumbTerminal(server, output);
+  maskSecretEcho(server, (line) => (raw.active ? raw.maskedEcho(line) : undefined));
 
   const onRejection = (reason: unknown): void => {
     screen.unawaitedRejection();

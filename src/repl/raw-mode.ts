@@ -1,4 +1,4 @@
-import { COMMANDS, KEYWORDS } from '../protocol/commands';
+import { COMMANDS, KEYWORDS, REDACTED } from '../protocol/commands';
 import type { LessonSession } from '../tutor';
 import type { ClientTracker, ReplClient, TrackedConnectOptions } from './client-tracker';
 import { RawSession } from './raw-session';
@@ -76,6 +76,12 @@ export class RawMode<C extends ReplClient, O extends object> {
     if (!this.active) return;
     this.leave(false);
     this.#options.screen.rawClosedWithoutQuit();
+  }
+
+  /** How the terminal shows a typed line once entered: with its secrets as `***`, like its trace line; undefined when it holds none. */
+  maskedEcho(line: string): string | undefined {
+    const masked = this.#raw?.recordable(line);
+    return masked !== undefined && masked !== line && masked.includes(REDACTED) ? masked : undefined;
   }
 
   /**

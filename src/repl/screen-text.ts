@@ -20,9 +20,14 @@ export function explanation(result: GoalResult): string {
   return 'Not seen yet.';
 }
 
-/** Drops the async-hook ids node:repl's domain adds to promises (noise for a learner). */
+/**
+ * Drops the async-hook ids node:repl's domain adds to promises (noise for a learner), coloured
+ * or not, their keys in brackets (Node 20, 22) or bare (Node 24).
+ */
 export function withoutAsyncIds(text: string): string {
-  return text.replace(/,?\s*\[Symbol\((?:async_id_symbol|trigger_async_id_symbol)\)\]: \d+/g, '').replace(/Promise \{\s+([^\n{}]*?)\s*\}/g, 'Promise { $1 }');
+  return text
+    .replace(/,?\s*\[?(?:\x1b\[\d+m)?Symbol\((?:async_id_symbol|trigger_async_id_symbol)\)(?:\x1b\[\d+m)?\]?: (?:\x1b\[\d+m)?\d+(?:\x1b\[\d+m)?/g, '')
+    .replace(/Promise \{\s+([^\n{}]*?)\s*\}/g, 'Promise { $1 }');
 }
 
 /** The most lines of lesson text a first screen shows, so it fits a 40-line terminal with the banner and goals. */

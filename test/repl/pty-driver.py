@@ -1,7 +1,8 @@
 """Runs a command in a real pseudo-terminal and plays a script against it.
 
 Reads a JSON script on stdin: {"argv": [...], "env": {...}, "cols": 100, "rows": 40,
-"steps": [{"send": "text"} | {"expect": "regex", "timeout": seconds} | {"resize": cols}], "timings": path?}.
+"steps": [{"send": "text"} | {"expect": "regex", "timeout": seconds} | {"pause": seconds} | {"resize": cols}],
+"timings": path?}.
 With "timings", the seconds from the last send to each expectation's match are written there
 as a JSON list.
 Writes everything the program printed to stdout. Exits 0 when every expectation was met
@@ -69,6 +70,12 @@ for index, step in enumerate(script["steps"]):
     if "send" in step:
         os.write(fd, step["send"].encode("utf-8"))
         sent_at = time.monotonic()
+        continue
+    if "pause" in step:
+        # Read meanwhile, so the program never blocks on a full terminal.
+        until = time.monotonic() + step["pause"]
+        while time.monotonic() < until:
+            read_some(until)
         continue
     pattern = re.compile(step["expect"].encode("utf-8"), re.S)
     deadline = time.monotonic() + step.get("timeout", 20)

@@ -1,11 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { playPtyScript, LEARNER_TERMINAL } from './pty-script';
+import type { Step } from './pty-script';
 import { firstTwoLessonsDir, makeStateDir, ROOT } from './repl-harness';
 
-/** One step of a pty script: keys to type, output to wait for (a regular expression), or a new terminal width. */
-export type Step = { send: string } | { expect: string; timeout?: number } | { resize: number };
+export type { Step } from './pty-script';
 
 /** How the terminal looks: its width and whether it has colour. */
 export interface TerminalShape {
@@ -25,7 +22,7 @@ export interface PtyRun {
   status: number | null;
   stderr: string;
   stateDir: string;
-  /** Seconds from the last keys sent to each expectation's match. */
+  /** Seconds from the last keys sent (or the start) to each expectation's match. */
   timings: number[];
 }
 
@@ -42,22 +39,13 @@ export const plain = (s: string): string => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/
 export function runInPty(steps: Step[], options: { env?: Record<string, string | null>; args?: string[]; shape?: TerminalShape; node?: string } = {}): PtyRun {
   const stateDir = makeStateDir();
   const shape = options.shape ?? { cols: 100, colour: true };
-  const timings = path.join(mkdtempSync(path.join(os.tmpdir(), 'pg-pty-')), 'timings.json');
-  const script = {
+  const run = playPtyScript({
     argv: [options.node ?? process.execPath, '-r', './src/register.js', 'src/cli.ts', '--state-dir', stateDir, '--lessons', firstTwoLessonsDir(), ...(options.args ?? [])],
-    // A learner's terminal. Node reports only 2 colours when CI is set, so CI goes too.
-    env: { TERM: 'xterm-256color', NO_COLOR: shape.colour ? null : '1', FORCE_COLOR: null, NODE_DISABLE_COLORS: null, CI: null, ...options.env },
+    env: { ...LEARNER_TERMINAL, NO_COLOR: shape.colour ? null : '1', ...options.env },
     cols: shape.cols,
     rows: 40,
     steps,
-    timings,
-  };
-  const result = spawnSync('python3', [path.join(__dirname, 'pty-driver.py')], { cwd: ROOT, input: JSON.stringify(script), encoding: 'utf8', timeout: 110_000 });
-  let measured: number[] = [];
-  try {
-    measured = JSON.parse(readFileSync(timings, 'utf8')) as number[];
-  } catch {
-    // The run failed before its end: no timings.
-  }
-  return { output: result.stdout, status: result.status, stderr: result.stderr, stateDir, timings: measured };
+    cwd: ROOT,
+  });
+  return { ...run, stateDir };
 }
