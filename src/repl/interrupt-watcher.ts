@@ -50,6 +50,11 @@ const STOP_WITHIN_MS = 500;
  * pause of a running loop, short enough that a Ctrl-C stops code within 200 ms.
  */
 const BLOCKED_AFTER_MS = 100;
+/**
+ * Blocked with no input's synchronous part and no guarded loop running (e.g. `Atomics.wait` in
+ * a timer), ms: a press is still told within 1 s (this, then {@link STOP_WITHIN_MS}).
+ */
+const QUIET_BLOCKED_AFTER_MS = 400;
 
 /**
  * A thread that watches the terminal while code blocks the REPL's event loop: a Ctrl-C stops
@@ -81,6 +86,7 @@ export function createInterruptWatcher(options: InterruptWatcherOptions): Interr
     own: (run) => inPhase(PHASE.own, run),
     watching: true,
     interrupted() {
+      Atomics.add(shared, SLOT.loopTurns, 1);
       if (Atomics.exchange(shared, SLOT.interrupt, 0) === 0) return false;
       Atomics.add(shared, SLOT.heartbeat, 1);
       return true;
@@ -95,6 +101,7 @@ export function createInterruptWatcher(options: InterruptWatcherOptions): Interr
         device,
         outputFd: options.outputFd,
         blockedAfterMs: BLOCKED_AFTER_MS,
+        quietBlockedAfterMs: QUIET_BLOCKED_AFTER_MS,
         stopWithinMs: STOP_WITHIN_MS,
         ...options.texts,
       };

@@ -17,6 +17,8 @@ export const SLOT = {
   stop: 3,
   /** Set on Ctrl-C while learner code runs outside the runner: its next loop turn throws (./loop-guard). */
   interrupt: 4,
+  /** Counted up by every turn of a guarded loop (./loop-guard): learner code is spinning. */
+  loopTurns: 5,
 } as const;
 
 /** What the REPL's thread runs. */
@@ -36,8 +38,13 @@ export interface WatcherData {
   device: string;
   /** The file descriptor of the REPL's output terminal, written directly while its thread is blocked. */
   outputFd: number;
-  /** The event loop counts as blocked once the heartbeat has not moved for this long, ms. */
+  /** The event loop counts as blocked once the heartbeat has not moved for this long, ms, while an input's synchronous part or a guarded loop runs. */
   blockedAfterMs: number;
+  /**
+   * The same with no sign of learner code running, ms: longer, so a REPL merely starved of
+   * CPU at an idle prompt never has the keys typed there read away.
+   */
+  quietBlockedAfterMs: number;
   /** A loop asked to stop that still blocks after this long, ms, cannot be stopped. */
   stopWithinMs: number;
   /** Printed when a Ctrl-C meets a loop that cannot be stopped in-process. */
@@ -61,6 +68,8 @@ export function watchTerminal(data: WatcherData): void {
   const buffer = Buffer.alloc(4096);
   let lastBeat = -1;
   let lastMove = Date.now();
+  /** Loop turns counted when the heartbeat last moved. */
+  let turnsAtMove = 0;
   /** When a Ctrl-C asked a loop to throw, in this blocked period. */
   let askedAt = 0;
   /** Ctrl-C presses met by a loop that did not stop, in this blocked period. */
@@ -129,13 +138,17 @@ export function watchTerminal(data: WatcherData): void {
     if (beat !== lastBeat) {
       lastBeat = beat;
       lastMove = now;
+      turnsAtMove = Atomics.load(shared, SLOT.loopTurns);
       askedAt = 0;
       strikes = 0;
       signalled = false;
       Atomics.store(shared, SLOT.interrupt, 0);
       return;
     }
-    if (now - lastMove < data.blockedAfterMs || Atomics.load(shared, SLOT.phase) === PHASE.own) return;
+    const phase = Atomics.load(shared, SLOT.phase);
+    if (phase === PHASE.own) return;
+    const running = phase === PHASE.sync || Atomics.load(shared, SLOT.loopTurns) !== turnsAtMove;
+    if (now - lastMove < (running ? data.blockedAfterMs : data.quietBlockedAfterMs)) return;
     read();
     if (askedAt !== 0 && strikes === 0 && now - askedAt > data.stopWithinMs) {
       strikes = 1;
