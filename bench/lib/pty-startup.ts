@@ -9,7 +9,7 @@ import type { Step } from '../../test/repl/pty-script';
 
 const ROOT = path.join(__dirname, '..', '..');
 /** The caches a start fills: swc's compiled sources (src/register.js) and rendered lesson text. */
-const CACHES = ['pop3-playground-swc', 'pop3-playground-markdown'].map((name) => path.join(ROOT, 'node_modules', '.cache', name));
+const CACHES = ['pop3-playground-swc', 'pop3-playground-markdown', 'pop3-playground-v8'].map((name) => path.join(ROOT, 'node_modules', '.cache', name));
 
 /** Empties the caches a start fills, so the next start is a first start. */
 export function emptyCaches(): void {
