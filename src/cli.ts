@@ -25,7 +25,8 @@ const USAGE = `Usage: npm start -- [options]
 
   --state-dir DIR     where progress and history live
                       (default $XDG_STATE_HOME/pop3-playground or ~/.local/state/pop3-playground)
-  --fast              no type checking: a quicker first evaluation (not a quicker start)
+  --fast              no type checking: each line runs sooner and nothing waits
+                      for the checker (not a quicker start)
   --debug             show stack traces with errors
   --server HOST:PORT  use another POP3 server instead of the embedded sandbox
   --user NAME         the account to use on that server; at a terminal it asks

@@ -16,23 +16,35 @@ export function emptyCaches(): void {
   for (const dir of CACHES) rmSync(dir, { recursive: true, force: true });
 }
 
-/** What one pty run measured, in ms: spawn to prompt, and the typed line's answer (when there was one). */
+/** What one pty run measured, in ms: spawn to prompt, and the typed line's answer and verdict (when asked for). */
 export interface PtyStart {
   prompt: number;
   answer?: number;
+  verdict?: number;
+}
+
+/** A line typed `pauseMs` after the prompt: `answer` shows its result, `verdict` (optional) its type check. */
+export interface TypedLine {
+  line: string;
+  answer: string;
+  verdict?: string;
+  pauseMs: number;
 }
 
 /**
  * Spawns `argv` in a 100×40 pty, waits for `ready` (a regular expression over the raw output),
- * then optionally types `line` `pauseMs` after it and waits for `answer`; ends with Ctrl-D.
+ * then optionally types a line and waits for its answer and verdict; ends with Ctrl-D.
  * @throws when the program did not get there (the driver's message).
  */
-export function startInPty(argv: string[], ready: string, typed?: { line: string; answer: string; pauseMs: number }): PtyStart {
+export function startInPty(argv: string[], ready: string, typed?: TypedLine): PtyStart {
   const steps: Step[] = [{ expect: ready, timeout: 60 }];
-  if (typed) steps.push({ pause: typed.pauseMs / 1000 }, { send: `${typed.line}\r` }, { expect: typed.answer, timeout: 60 });
+  if (typed) {
+    steps.push({ pause: typed.pauseMs / 1000 }, { send: `${typed.line}\r` }, { expect: typed.answer, timeout: 60 });
+    if (typed.verdict !== undefined) steps.push({ expect: typed.verdict, timeout: 60 });
+  }
   steps.push({ send: '\u0004' });
   const run = playPtyScript({ argv, env: { ...LEARNER_TERMINAL }, cols: 100, rows: 40, steps, cwd: ROOT });
-  const [prompt, answer] = run.timings.map((s) => s * 1000);
+  const [prompt, answer, verdict] = run.timings.map((s) => s * 1000);
   if (run.status !== 0 || prompt === undefined) throw new Error(`${argv.join(' ')} in a pty: ${run.stderr.trim() || `exit ${run.status}`}`);
-  return { prompt, ...(answer !== undefined ? { answer } : {}) };
+  return { prompt, ...(answer !== undefined ? { answer } : {}), ...(verdict !== undefined ? { verdict } : {}) };
 }

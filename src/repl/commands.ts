@@ -20,7 +20,7 @@ export interface CommandHost {
   toggleRaw(): Promise<void>;
   showProgress(arg: string): void;
   showHelp(): void;
-  showType(expression: string): void;
+  showType(expression: string): void | Promise<void>;
   clearScope(): void | Promise<void>;
   /** Lesson ids and numbers, for completing `.lesson `. */
   lessonNames(): string[];

@@ -135,12 +135,12 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
       else screen.usage('.progress [export FILE]');
     },
     showHelp: () => screen.help(),
-    showType(expression) {
+    async showType(expression) {
       if (expression.trim() === '') {
         screen.usage('.type <expression>');
         return;
       }
-      screen.type(evaluator.typeOf(expression), evaluator.typeChecked);
+      screen.type(await evaluator.typeOf(expression), evaluator.typeChecked);
     },
     async clearScope() {
       await control.injectScope(session.current);

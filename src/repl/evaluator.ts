@@ -7,8 +7,8 @@ import { guardLoops } from './loop-guard';
 import { recoverableOr } from './recoverable';
 import { TsDiagnosticError } from './ts-error';
 import { ReplContext } from './repl-context';
-import { createTsChecker } from './ts-checker';
-import type { TsChecker } from './ts-checker';
+import { startCheckerThread } from './checker-thread';
+import type { CheckerThread } from './checker-thread';
 import { createTranspiler, swcInstalled } from './transpile';
 import type { CompileMode, Transpile } from './transpile';
 
@@ -28,15 +28,20 @@ export interface Evaluator {
   /** Completions for the end of `line`: [candidates, the fragment they complete]. */
   complete(line: string): [string[], string];
   /** The type of an expression as the checker sees it (undefined in fast mode). */
-  typeOf(expression: string): string | undefined;
+  typeOf(expression: string): Promise<string | undefined>;
   /** Drops every declaration, value and injected name: a fresh, empty context. */
   reset(): void;
   /** Puts a name in scope, non-configurable and read-only, declared to the checker with `type`. */
   inject(name: string, type: string, value: unknown): void;
   /** Reads a name from the context (undefined when it is not declared). Never runs learner code. */
   lookup(name: string): unknown;
-  /** Compiles once so the first real evaluation is quick (the checker's first run costs ~0.8 s). */
-  warm(): void;
+  /**
+   * Loads the compiler and starts the checker's thread, so the first real evaluation is quick;
+   * resolves once the checker has built its program (about a second), at once in fast mode.
+   */
+  warm(): Promise<void>;
+  /** Ends the checker's thread. */
+  close(): void;
   /** True when the checker runs (not --fast). */
   readonly typeChecked: boolean;
   /** How it compiles: `typecheck`, `transpile` or `swc`. */
@@ -73,6 +78,13 @@ export interface EvaluatorOptions {
   console?: Console;
   /** Directory `require` and relative imports resolve from. */
   cwd?: string;
+  /**
+   * Where type errors go of an input that ran before the checker was ready: with this option,
+   * such an input runs at once (transpiled, its syntax checked) and is checked once the checker
+   * is; without it, the input waits for the checker. A learner at a terminal gets an answer
+   * instead of a second's wait; piped input keeps the strict order.
+   */
+  onLateErrors?: (error: TsDiagnosticError) => void;
 }
 
 /**
@@ -86,7 +98,9 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
   // Whether swc's native binding loads is learnt on first use, after the prompt (~25 ms).
   let mode: CompileMode = options.fast ? (swcInstalled() ? 'swc' : 'transpile') : 'typecheck';
   let transpile: Transpile | undefined;
-  let checker: TsChecker | undefined;
+  let checker: CheckerThread | undefined;
+  /** In typecheck mode, the transpiler of an input that runs before the checker is ready. */
+  let early: Transpile | undefined;
   /** Every accepted input as typed, for completing the names it declared. */
   let typed = '';
   const injected = new Map<string, { type: string; value: unknown }>();
@@ -109,10 +123,10 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     return transpile;
   }
 
-  function ensureChecker(): TsChecker | undefined {
+  function ensureChecker(): CheckerThread | undefined {
     if (mode !== 'typecheck') return undefined;
     if (!checker) {
-      checker = createTsChecker(options.project, virtualPath);
+      checker = startCheckerThread(options.project, virtualPath);
       checker.setPrelude(prelude());
     }
     return checker;
@@ -123,13 +137,36 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     return `export {};\n${[...injected].map(([name, { type }]) => `declare const ${name}: ${type};\n`).join('')}`;
   }
 
-  /** Checks and compiles one input; the returned function accepts it into the checker's file. */
-  function compile(code: string): { js: string; accept: () => void } {
-    return guard.own(() => {
-      const accept = ensureChecker()?.check(code) ?? refuseInjectedNames(code);
-      const js = ensureTranspiler()(code);
-      return { js: guard.watching ? guardLoops(js) : js, accept };
+  const transpiled = (code: string, transpile: () => Transpile): string =>
+    guard.own(() => {
+      const js = transpile()(code);
+      return guard.watching ? guardLoops(js) : js;
     });
+
+  /**
+   * Checks and compiles one input; the returned function accepts it into the checker's file.
+   * The checker's thread does both. Before it is ready, and when late errors have somewhere to
+   * go, the input is compiled here (swc, syntax only), runs, and is checked afterwards.
+   */
+  async function compile(code: string): Promise<{ js: string; accept: () => void }> {
+    const thread = ensureChecker();
+    if (!thread) {
+      const accept = guard.own(() => refuseInjectedNames(code));
+      return { js: transpiled(code, ensureTranspiler), accept };
+    }
+    const { onLateErrors } = options;
+    if (thread.ready || !onLateErrors) return thread.check(code, guard.watching);
+    const js = transpiled(code, ensureEarlyTranspiler);
+    const accept = (): void => {
+      thread.admit(code).then((error) => error && onLateErrors(error), () => {});
+    };
+    return { js, accept };
+  }
+
+  /** swc when it loads (~30 ms, where TypeScript's compiler takes ~300 ms), else TypeScript; both report syntax errors. */
+  function ensureEarlyTranspiler(): Transpile {
+    early ??= createTranspiler('swc', options.project) ?? createTranspiler('transpile', options.project)!;
+    return early;
   }
 
   /**
@@ -154,11 +191,11 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
     // `{ a: 1 }` reads better as an object than as a block (node:repl does the same).
     const wrap = /^\s*{/.test(code) && !/;\s*$/.test(code);
     try {
-      compiled = compile(wrap ? `(${code.trim()})\n` : code);
+      compiled = await compile(wrap ? `(${code.trim()})\n` : code);
     } catch (error) {
       if (!wrap) throw recoverableOr(error, code);
       try {
-        compiled = compile(code);
+        compiled = await compile(code);
       } catch (second) {
         throw recoverableOr(second, code);
       }
@@ -201,9 +238,9 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
   return {
     evalCode,
     complete,
-    typeOf(expression) {
+    async typeOf(expression) {
       try {
-        return ensureChecker()?.typeOf(expression);
+        return await ensureChecker()?.typeOf(expression);
       } catch {
         return undefined;
       }
@@ -221,15 +258,21 @@ export function createEvaluator(options: EvaluatorOptions): Evaluator {
       checker?.setPrelude(prelude());
     },
     lookup: (name) => context.lookup(name),
-    warm() {
+    async warm() {
+      // The checker's thread starts first: it builds its program while this one loads swc.
+      const thread = ensureChecker();
       try {
         guard.own(() => {
-          ensureTranspiler()('void 0');
-          ensureChecker()?.warm();
+          if (!thread) ensureTranspiler()('void 0');
+          else if (options.onLateErrors) ensureEarlyTranspiler()('void 0');
         });
       } catch {
         // Warming is best effort; the real evaluation reports any problem.
       }
+      await thread?.whenReady;
+    },
+    close() {
+      checker?.close();
     },
     get typeChecked() {
       return mode === 'typecheck';

@@ -31,6 +31,7 @@ import { recordingConsole } from './recording-console';
 import { Screen } from './screen';
 import { decideStyle } from './style';
 import type { OutputStyle, StyledStream } from './style';
+import type { TsDiagnosticError } from './ts-error';
 import { connectThroughTarget } from './target';
 import type { PlaygroundTarget } from './target';
 
@@ -130,6 +131,8 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     // What the learner's code prints is seen, like what it evaluates to.
     console: recordingConsole(screen.learnerConsole, (value) => session.recordShown(value, 'console')),
     cwd: process.cwd(),
+    // At a terminal an input typed while the checker starts runs at once; its type errors follow.
+    ...(terminal ? { onLateErrors: (error: TsDiagnosticError) => notice(() => screen.checkedLate(error.source, describeError(error, hintContext), error)) } : {}),
   });
 
   // Hints name only what this server has, and where the names the lessons import come from.
@@ -341,10 +344,11 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
 
   if (terminal && options.history !== false) keepHistory(server, options.stateDir, () => raw.awaitingSaslResponse);
   /** Text between prompts (not the answer to a command): on a line of its own, then the prompt again. */
-  function notice(text: string): void {
-    if (queue.busy) return screen.printSafe(text);
+  function notice(text: string | (() => void)): void {
+    const show = typeof text === 'string' ? () => screen.printSafe(text) : text;
+    if (queue.busy) return show();
     screen.print();
-    screen.printSafe(text);
+    show();
     server.displayPrompt(true);
   }
   extension?.attach?.({
@@ -360,6 +364,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
   server.on('exit', () => {
     void exercises.stopWatching();
     watcher?.close();
+    evaluator.close();
     if (raw.active) raw.leave(false);
     tracker.closeAll();
     session.save();
@@ -370,15 +375,10 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
       .then(() => resolveClosed());
   });
 
-  // Warm the checker once the prompt is up: its first run costs most of a second.
-  const warmed = new Promise<void>((resolve) => {
-    // The watcher's thread needs this one for a moment to start: before the checker's long run.
-    watcher?.start();
-    setImmediate(() => {
-      evaluator.warm();
-      resolve();
-    });
-  });
+  // Warm up once the prompt is up: the checker's thread builds its program (about a second),
+  // this one loads the transpiler. The watcher's thread starts first: it needs this one briefly.
+  watcher?.start();
+  const warmed = new Promise<void>((resolve) => setImmediate(() => void evaluator.warm().then(resolve)));
 
   return {
     server,

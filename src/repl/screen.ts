@@ -325,6 +325,12 @@ export class Screen {
     if (this.#debug && error instanceof Error && error.stack && friendly.fact.code !== EVAL_INTERRUPTED) this.printSafe(error.stack);
   }
 
+  /** Type errors of an input that ran before the checker was ready, found once it was. */
+  checkedLate(source: string, friendly: FriendlyError, error: unknown): void {
+    this.print(this.#paint.dim(`This ran before the type checker was ready, which has now checked it: ${sanitizeForTerminal(source.trim().split('\n')[0] ?? '')}`));
+    this.error(friendly, error);
+  }
+
   unawaitedRejection(): void {
     this.print(this.#paint.dim('A promise was rejected and nothing awaited it:'));
   }

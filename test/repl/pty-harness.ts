@@ -30,6 +30,13 @@ export interface PtyRun {
 export const PROMPT = '\\x1b\\[0J> ';
 
 /** Strips colour and cursor movement, for matching text. */
+/**
+ * Steps that wait until the checker's thread has built its program: a line typed before that
+ * runs at once and is checked afterwards, so a test of checked lines waits for this first.
+ * The error shows either way: at once, or once the checker has checked the line.
+ */
+export const AWAIT_CHECKER: readonly Step[] = [{ send: 'const checkerReady: string = 0\r' }, { expect: 'TS2322', timeout: 60 }, { expect: PROMPT }];
+
 export const plain = (s: string): string => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/repl/text-wrap';
-import { plain, PROMPT, runInPty, TERMINALS } from './pty-harness';
+import { AWAIT_CHECKER, plain, PROMPT, runInPty, TERMINALS } from './pty-harness';
 
 const at = (shape: { cols: number; colour: boolean }): string => `at ${shape.cols} columns, ${shape.colour ? 'with' : 'without'} colour`;
 
@@ -22,6 +22,7 @@ describe.each(TERMINALS)('output that fits the terminal', (shape) => {
         { send: `console.log('wire:' + 'x'.repeat(${shape.cols * 2}) + ':end')\r` },
         { expect: ':end' },
         { expect: PROMPT },
+        ...AWAIT_CHECKER,
         { send: 'sandbox.nope\r' },
         { expect: 'Hint' },
         { expect: PROMPT, timeout: 30 },
