@@ -1,0 +1,131 @@
+import { PassThrough } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { PROMPT, runInPty, TERMINALS } from './pty-harness';
+import type { Step, TerminalShape } from './pty-harness';
+
+const at = (shape: TerminalShape): string => `at ${shape.cols} columns, ${shape.colour ? 'with' : 'without'} colour`;
+
+/**
+ * What a terminal `cols` wide shows once `output` is written to it, scrollback included: printing
+ * with auto-wrap at the last column, CR and LF, the cursor moves node:readline uses (CSI A, B,
+ * C, D, G) and its erasing (CSI J and K, to the end); colour and modes change no text.
+ */
+function screenText(output: string, cols: number): string {
+  const rows: string[][] = [[]];
+  let row = 0;
+  let col = 0;
+  // A character written in the last column leaves the cursor there; the next one wraps.
+  let wrapDue = false;
+  for (const token of output.match(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b.|[\s\S]/gu) ?? []) {
+    const csi = /^\u001b\[([0-9;?]*)[ -/]*([@-~])$/u.exec(token);
+    if (csi) {
+      const n = Number.parseInt(csi[1] ?? '', 10) || 1;
+      const line = (rows[row] ??= []);
+      if (csi[2] === 'A') row = Math.max(0, row - n);
+      else if (csi[2] === 'B') row += n;
+      else if (csi[2] === 'C') col = Math.min(cols - 1, col + n);
+      else if (csi[2] === 'D') col = Math.max(0, col - n);
+      else if (csi[2] === 'G') col = Math.min(cols, n) - 1;
+      else if (csi[2] === 'K') line.length = Math.min(line.length, col);
+      else if (csi[2] === 'J') {
+        line.length = Math.min(line.length, col);
+        rows.length = row + 1;
+      }
+      if ('ABCDGKJ'.includes(csi[2] ?? '')) wrapDue = false;
+    } else if (token === '\r') {
+      col = 0;
+      wrapDue = false;
+    } else if (token === '\n') {
+      row++;
+      wrapDue = false;
+    } else if (token >= ' ' && token !== '\u007f' && !token.startsWith('\u001b')) {
+      if (wrapDue) {
+        row++;
+        col = 0;
+        wrapDue = false;
+      }
+      (rows[row] ??= [])[col] = token;
+      if (col === cols - 1) wrapDue = true;
+      else col++;
+    }
+  }
+  return Array.from(rows, (r) => Array.from(r ?? [], (c) => c ?? ' ').join('').trimEnd()).join('\n');
+}
+
+/** True when this Node's readline ends a line at U+2028 without an Enter key (Node 24 does, Node 20 and 22 do not). */
+function lineSeparatorEndsLine(): boolean {
+  const readline = createInterface({ input: new PassThrough(), output: new PassThrough(), terminal: true });
+  const lines: string[] = [];
+  readline.on('line', (line: string) => lines.push(line));
+  readline.write('a\u2028b');
+  readline.close();
+  return lines.length > 0;
+}
+/** A line end that is no Enter key (text copied from a web page may hold U+2028) where node:readline takes one, else Enter. */
+const SEPARATOR = lineSeparatorEndsLine() ? '\u2028' : '\r';
+
+const DIGEST = '0123456789abcdef0123456789abcdef';
+/** Leaves raw mode (Ctrl-D, no QUIT) and opens a new raw session. */
+const reconnect: Step[] = [{ send: '\u0004' }, { expect: PROMPT }, { send: '.raw\r' }, { expect: 'pop3> ' }];
+/** STAT's reply in TRANSACTION: the message count and the maildrop's size (RFC 1939 §5). */
+const STAT_OK = '\\+OK \\d+ \\d+';
+
+describe.each(TERMINALS)('a pasted PASS or APOP line in raw mode', (shape) => {
+  it(`shows its secret as *** however the line reached Enter, and sends it as typed (${at(shape)})`, () => {
+    const steps: Step[] = [
+      { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
+      // The trace shows each command as the lesson's facts record it: the echo must read the same.
+      { send: '.trace on\r' },
+      { expect: PROMPT },
+      // 1. One line pasted at once, Enter included.
+      { send: '.raw\r' },
+      { expect: 'pop3> ' },
+      { send: 'USER alice\r' },
+      { expect: 'now send PASS[\\s\\S]*pop3> ' },
+      { send: 'PASS wonderland\r' },
+      { expect: 'maildrop has[\\s\\S]*pop3> ' },
+      { send: 'STAT\r' },
+      { expect: `${STAT_OK}[\\s\\S]*pop3> ` },
+      // 2. Several lines in one paste.
+      ...reconnect,
+      { send: 'USER alice\rPASS wonderland\rSTAT\r' },
+      { expect: `${STAT_OK}[\\s\\S]*pop3> ` },
+      // 3. The same with bracketed paste's markers around it.
+      ...reconnect,
+      { send: '\u001b[200~USER alice\rPASS wonderland\rSTAT\r\u001b[201~' },
+      { expect: `${STAT_OK}[\\s\\S]*pop3> ` },
+      // 4. APOP: the digest is the secret (RFC 1939 §7).
+      ...reconnect,
+      { send: `APOP alice ${DIGEST}\r` },
+      { expect: '-ERR[\\s\\S]*pop3> ' },
+      // 5. Lines ended by a Unicode line separator: node:readline takes the line with no Enter key.
+      ...reconnect,
+      { send: `USER alice${SEPARATOR}PASS wonderland${SEPARATOR}STAT\r` },
+      { expect: `${STAT_OK}[\\s\\S]*pop3> ` },
+      { send: '\u0004' },
+      { expect: PROMPT },
+      { send: '\u0004' },
+    ];
+    const { output, status, stderr } = runInPty(steps, { shape, args: ['--fast'] });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const screen = screenText(output, shape.cols);
+    // From each `.raw` typed at the TypeScript prompt to the next.
+    const sessions = screen.split(/^> \.raw$/m).slice(1);
+    expect(sessions).toHaveLength(5);
+    for (const [index, session] of sessions.entries()) {
+      const name = `session ${index + 1}`;
+      expect(session, name).not.toContain('wonderland');
+      expect(session, name).not.toContain(DIGEST);
+      const echoed = /^(?:pop3> )?((?:PASS|APOP) .*)$/m.exec(session)?.[1];
+      expect(echoed, name).toBe(index === 3 ? 'APOP alice ***' : 'PASS ***');
+      expect(session, name).toContain(`C: ${echoed}`);
+      if (index !== 3) {
+        // Logged in: the password went out as typed.
+        expect(session, name).toContain("alice's maildrop has");
+        expect(session, name).toMatch(/^(?:pop3> )?\+OK \d+ \d+$/m);
+      }
+    }
+  }, 120_000);
+});
