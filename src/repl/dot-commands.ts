@@ -125,7 +125,7 @@ export function createCommandHost<C extends ReplClient, O extends object>(option
       screen.traceSwitched(session.trace);
     },
     async toggleRaw() {
-      if (raw.active) raw.leave();
+      if (raw.active) await raw.leaveAfterReplies();
       else await raw.enter();
     },
     showProgress(arg) {

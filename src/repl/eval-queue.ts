@@ -16,23 +16,29 @@ export interface EvalQueueOptions {
   idle(): void;
 }
 
+/** One piece of the REPL's work: an input for node:repl's eval, or a dot-command's work. */
+type Job = { code: string; callback: EvalCallback } | { task: () => void | Promise<void>; name: string | undefined };
+
 /**
  * Puts the REPL's work in order. Lines that arrive while an evaluation is pending (a paste at
  * a terminal) are handed over by node:repl at once, so `const pop = await connect(sandbox)`
- * followed by `pop.user(...)` would run before `pop` exists: they wait here and run in order;
- * Ctrl-C drops them. Dot-commands' work marks the REPL busy the same way, and {@link busy}
- * is what the line gate and Ctrl-C ask.
+ * followed by `pop.user(...)` would run before `pop` exists; node:repl also runs a
+ * dot-command's action as soon as its line arrives. Both wait here and run in the order they
+ * were typed (a pasted `.raw` and the POP3 lines after it included); Ctrl-C drops what waits.
+ * {@link busy} is what the line gate and Ctrl-C ask.
  */
 export class EvalQueue {
   readonly #options: EvalQueueOptions;
-  readonly #waiting: { code: string; callback: EvalCallback }[] = [];
+  readonly #waiting: Job[] = [];
   #busy = false;
+  /** The name of the command whose work is running. */
+  #running: string | undefined;
 
   constructor(options: EvalQueueOptions) {
     this.#options = options;
   }
 
-  /** Inputs waiting behind the one running (a paste at a terminal). */
+  /** Inputs and commands waiting behind the one running (a paste at a terminal). */
   get waiting(): number {
     return this.#waiting.length;
   }
@@ -42,37 +48,56 @@ export class EvalQueue {
     return this.#busy;
   }
 
-  /** node:repl's `eval`: runs `code` now, or after the inputs before it. */
+  /** node:repl's `eval`: runs `code` now, or after the work before it. */
   readonly eval = (code: string, _context: unknown, _file: string, callback: EvalCallback): void => {
-    if (this.#busy || this.#waiting.length > 0) {
-      this.#waiting.push({ code, callback });
-      return;
-    }
-    const run = (line: string, done: EvalCallback): void =>
-      this.#evaluate(line, (error, result) => {
-        done(error, result);
-        const next = this.#waiting.shift();
-        if (next) setImmediate(() => run(next.code, next.callback));
-      });
-    run(code, callback);
+    this.#waiting.push({ code, callback });
+    this.#next();
   };
 
-  /** Runs a dot-command's work with the REPL busy, then lets the prompt show. */
-  work(task: () => void | Promise<void>): void {
+  /** Runs a dot-command's work with the REPL busy (after the work before it), then lets the prompt show. */
+  work(task: () => void | Promise<void>, name?: string): void {
+    this.#waiting.push({ task, name });
+    this.#next();
+  }
+
+  /** True while the work of the command `name` runs or waits its turn (a pasted `.raw`). */
+  has(name: string): boolean {
+    return this.#running === name || this.#waiting.some((job) => 'name' in job && job.name === name);
+  }
+
+  /** Forgets what is still waiting (Ctrl-C): each input is answered as done, with nothing. */
+  dropWaiting(): void {
+    for (const job of this.#waiting.splice(0)) if ('callback' in job) job.callback(null);
+  }
+
+  /** Starts the next job unless one is running; after each, the one behind it gets a turn. */
+  #next(): void {
+    if (this.#busy) return;
+    const job = this.#waiting.shift();
+    if (!job) return;
+    const done = (): void => {
+      if (this.#waiting.length > 0) setImmediate(() => this.#next());
+    };
+    if ('task' in job) this.#work(job, done);
+    else this.#evaluate(job.code, (error, result) => {
+      job.callback(error, result);
+      done();
+    });
+  }
+
+  #work({ task, name }: { task: () => void | Promise<void>; name: string | undefined }, done: () => void): void {
     this.#busy = true;
+    this.#running = name;
     Promise.resolve()
       .then(task)
       .catch((error: unknown) => this.#options.reportError(error))
       .finally(() => {
         this.#busy = false;
+        this.#running = undefined;
         this.#options.afterWork();
         this.#options.idle();
+        done();
       });
-  }
-
-  /** Forgets the inputs still waiting (Ctrl-C): each is answered as done, with nothing. */
-  dropWaiting(): void {
-    for (const line of this.#waiting.splice(0)) line.callback(null);
   }
 
   #evaluate(code: string, callback: EvalCallback): void {

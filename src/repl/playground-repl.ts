@@ -294,7 +294,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     server.defineCommand(command.name, {
       help: command.help,
       action(arg: string) {
-        queue.work(() => command.run(host, arg));
+        queue.work(() => command.run(host, arg), command.name);
       },
     });
   }
@@ -314,7 +314,7 @@ export async function startPlaygroundRepl<C extends ReplClient, O extends object
     say: (text) => screen.print(screen.dim(text)),
   });
   if (terminal) editAtDumbTerminal(server, output);
-  maskSecretEcho(server, (line) => (raw.active ? raw.maskedEcho(line) : undefined));
+  maskSecretEcho(server, (line) => raw.maskedEcho(line, queue.has('raw')));
 
   const onRejection = (reason: unknown): void => {
     screen.unawaitedRejection();

@@ -1,7 +1,7 @@
 import { COMMANDS, KEYWORDS, REDACTED } from '../protocol/commands';
 import type { LessonSession } from '../tutor';
 import type { ClientTracker, ReplClient, TrackedConnectOptions } from './client-tracker';
-import { RawSession } from './raw-session';
+import { RawSession, redactRawLine } from './raw-session';
 import type { RawExchange } from './raw-session';
 import type { Screen } from './screen';
 import type { PlaygroundTarget } from './target';
@@ -71,6 +71,12 @@ export class RawMode<C extends ReplClient, O extends object> {
     if (announce) this.#options.screen.rawLeft();
   }
 
+  /** `.raw` again: leaves once every reply still on its way is printed (pipelined lines of a paste). */
+  async leaveAfterReplies(): Promise<void> {
+    await this.#printed;
+    if (this.active) this.leave();
+  }
+
   /** Ctrl-C or Ctrl-D in raw mode: closes the connection without QUIT, says so, back to TypeScript. */
   interrupt(): void {
     if (!this.active) return;
@@ -79,8 +85,9 @@ export class RawMode<C extends ReplClient, O extends object> {
   }
 
   /** How the terminal shows a typed line once entered: with its secrets as `***`, like its trace line; undefined when it holds none. */
-  maskedEcho(line: string): string | undefined {
-    const masked = this.#raw?.recordable(line);
+  maskedEcho(line: string, rawAhead = false): string | undefined {
+    // A line pasted after a `.raw` that has not run yet goes out in raw mode too: masked by its words alone.
+    const masked = this.#raw ? this.#raw.recordable(line) : rawAhead ? redactRawLine(line, []) : undefined;
     return masked !== undefined && masked !== line && masked.includes(REDACTED) ? masked : undefined;
   }
 
