@@ -52,8 +52,11 @@ if (swcVersion) {
   // swc's native binding takes the whole process down (a segmentation fault) once a worker
   // thread that loaded it ends, so worker threads compile with sucrase instead.
   const inWorker = !require('node:worker_threads').isMainThread;
-  const compiler = inWorker ? `sucrase ${require('sucrase/package.json').version}` : `swc ${swcVersion}`;
-  const salt = `${compiler}\0${JSON.stringify(options)}\0`;
+  const saltOf = (compiler) => `${compiler}\0${JSON.stringify(options)}\0`;
+  const swcSalt = saltOf(`swc ${swcVersion}`);
+  // A worker reads what the main thread compiled first (it usually has: a start's certificate
+  // worker runs a file the main thread loaded), so it often needs no compiler at all.
+  const salts = inWorker ? [saltOf(`sucrase ${require('sucrase/package.json').version}`), swcSalt] : [swcSalt];
   let swc;
   let cacheWritable = true;
   const transform = inWorker
@@ -65,13 +68,15 @@ if (swcVersion) {
 
   /** The compiled file from the cache, or compiled now and stored (best effort: never fails a load). */
   const compile = (source, filename) => {
-    const key = createHash('sha256').update(salt).update(filename).update('\0').update(source).digest('hex');
-    const cached = path.join(cacheDir, `${key}.js`);
-    try {
-      return fs.readFileSync(cached, 'utf8');
-    } catch {
-      // Not cached yet (or unreadable): compile below.
+    const cacheFile = (salt) => path.join(cacheDir, `${createHash('sha256').update(salt).update(filename).update('\0').update(source).digest('hex')}.js`);
+    for (const salt of [...salts].reverse()) {
+      try {
+        return fs.readFileSync(cacheFile(salt), 'utf8');
+      } catch {
+        // Not cached yet (or unreadable): compile below.
+      }
     }
+    const cached = cacheFile(salts[0]);
     const code = transform(source, filename);
     if (cacheWritable) {
       try {
