@@ -1,6 +1,5 @@
 import type { CryptoPort } from '../src/protocol';
 import type { AccountRegistry } from './accounts';
-import { createMaildirStorage } from './maildir/storage';
 import { createSeededMemoryStorage } from './memory-storage';
 import type { SandboxOptions } from './options';
 import type { MailStorage } from './storage';
@@ -20,6 +19,8 @@ export interface OpenedStorage {
 export async function openStorage(options: SandboxOptions, accounts: AccountRegistry, crypto: CryptoPort): Promise<OpenedStorage> {
   if (options.storage) return { storage: options.storage, owned: false };
   if (options.maildir !== undefined) {
+    // Loaded only when asked for: the embedded sandbox keeps mail in memory.
+    const { createMaildirStorage } = await import('./maildir/storage');
     const storage = await createMaildirStorage(options.maildir, { seed: (name) => accounts.find(name)?.seed });
     return { storage, owned: true };
   }
