@@ -1,5 +1,5 @@
-import { statSync, unwatchFile, watch, watchFile } from 'node:fs';
-import type { FSWatcher, Stats } from 'node:fs';
+import { statSync, watch } from 'node:fs';
+import type { FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 
 /** How long a burst of events on the file (an editor's write, or its rename-on-save) is let settle before one change is reported. */
@@ -50,17 +50,18 @@ export function watchSavedFile(options: FileWatchOptions): FileWatch {
     }, debounceMs);
   };
 
+  // Each look compares with the last report, not with the look before: a save made before
+  // the first look (fs.watchFile's first stat comes later) is still seen.
   const poll = (): FileWatch => {
-    const listener = (current: Stats, previous: Stats): void => {
-      if (current.mtimeMs !== previous.mtimeMs || current.ino !== previous.ino || current.size !== previous.size) settle();
-    };
-    watchFile(file, { interval: options.pollMs ?? WATCH_POLL_MS, persistent: true }, listener);
+    const looking = setInterval(() => {
+      if (signature(file) !== last) settle();
+    }, options.pollMs ?? WATCH_POLL_MS);
     return {
       mode: 'poll',
       close() {
         closed = true;
         clearTimeout(timer);
-        unwatchFile(file, listener);
+        clearInterval(looking);
       },
     };
   };
