@@ -1,4 +1,5 @@
 import { playPtyScript, LEARNER_TERMINAL } from './pty-script';
+import { expect } from 'vitest';
 import type { Step } from './pty-script';
 import { firstTwoLessonsDir, makeStateDir, ROOT } from './repl-harness';
 
@@ -55,4 +56,11 @@ export function runInPty(steps: Step[], options: { env?: Record<string, string |
     cwd: ROOT,
   });
   return { ...run, stateDir };
+}
+
+/** Plays `steps` as {@link runInPty} does, then `.exit`, and checks the playground ended cleanly (no stderr, status 0). */
+export function runToExit(steps: Step[], options: Parameters<typeof runInPty>[1] = {}): PtyRun {
+  const run = runInPty([...steps, { send: '.exit\r' }], options);
+  expect({ stderr: run.stderr, status: run.status }).toEqual({ stderr: '', status: 0 });
+  return run;
 }

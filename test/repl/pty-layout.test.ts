@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/repl/text-wrap';
-import { AWAIT_CHECKER, plain, PROMPT, runInPty, TERMINALS } from './pty-harness';
+import { AWAIT_CHECKER, plain, PROMPT, runToExit, TERMINALS } from './pty-harness';
 
 const at = (shape: { cols: number; colour: boolean }): string => `at ${shape.cols} columns, ${shape.colour ? 'with' : 'without'} colour`;
 
@@ -12,7 +12,7 @@ const between = (text: string, from: string): string => {
 
 describe.each(TERMINALS)('output that fits the terminal', (shape) => {
   it(`fits the first screen in 40 lines, wraps its own lines, marks wire continuations and prints only the goal that moved (${at(shape)})`, () => {
-    const { output, status, stderr } = runInPty(
+    const { output } = runToExit(
       [
         { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
         { send: '.raw\r' },
@@ -32,12 +32,9 @@ describe.each(TERMINALS)('output that fits the terminal', (shape) => {
         { send: '.lesson\r' },
         { expect: 'Goals:[\\s\\S]*?\\.hint for a hint' },
         { expect: PROMPT },
-        { send: '.exit\r' },
       ],
       { shape },
     );
-    expect(stderr).toBe('');
-    expect(status).toBe(0);
     const text = plain(output);
     // Nothing the playground wrote reaches the last column, where the terminal would wrap it.
     for (const line of text.split('\n')) expect(displayWidth(line), line).toBeLessThanOrEqual(shape.cols);
@@ -84,7 +81,7 @@ describe.each(TERMINALS)('output that fits the terminal', (shape) => {
 
 describe('a dumb terminal (TERM=dumb)', () => {
   it('drops editing keys it cannot show, erases with Backspace, and never mentions Tab', () => {
-    const { output, status, stderr } = runInPty(
+    const { output } = runToExit(
       [
         { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
         // Left arrow, Up arrow and Ctrl-U: no escape bytes reach the code.
@@ -99,12 +96,9 @@ describe('a dumb terminal (TERM=dumb)', () => {
         { send: '.help\r' },
         { expect: 'In scope: connect, sandbox' },
         { expect: '\n> ' },
-        { send: '.exit\r' },
       ],
       { shape: { cols: 60, colour: false }, env: { TERM: 'dumb' } },
     );
-    expect(stderr).toBe('');
-    expect(status).toBe(0);
     expect(output).not.toMatch(/\u001b/);
     expect(output).not.toContain('Invalid character');
     expect(output).not.toMatch(/SyntaxError/);
@@ -116,7 +110,7 @@ describe('a dumb terminal (TERM=dumb)', () => {
 
 describe('a terminal resized while the playground runs', () => {
   it('renders the next lesson text and wire lines at the new width, with no warnings', () => {
-    const { output, status, stderr } = runInPty(
+    const { output } = runToExit(
       [
         { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
         { send: `console.log('wide:' + 'y'.repeat(80))\r` },
@@ -132,12 +126,9 @@ describe('a terminal resized while the playground runs', () => {
         { send: '.lesson\r' },
         { expect: 'Goals:[\\s\\S]*?\\.hint for a hint' },
         { expect: PROMPT },
-        { send: '.exit\r' },
       ],
       { shape: { cols: 100, colour: true }, args: ['--fast'] },
     );
-    expect(stderr).toBe('');
-    expect(status).toBe(0);
     expect(output).not.toContain('Could not find the language');
     const text = plain(output);
     expect(text).toContain(`wide:${'y'.repeat(80)}\n`);
