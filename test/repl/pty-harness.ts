@@ -38,6 +38,18 @@ export const PROMPT = '\\x1b\\[0J> ';
  */
 export const AWAIT_CHECKER: readonly Step[] = [{ send: 'const checkerReady: string = 0\r' }, { expect: 'TS2322', timeout: 60 }, { expect: PROMPT }];
 
+/** Steps that enter raw mode with the trace on and log in as alice by typing USER and PASS. */
+export const RAW_LOGIN: readonly Step[] = [
+  { send: '.trace on\r' },
+  { expect: PROMPT },
+  { send: '.raw\r' },
+  { expect: 'pop3> ' },
+  { send: 'USER alice\r' },
+  { expect: 'now send PASS[\\s\\S]*pop3> ' },
+  { send: 'PASS wonderland\r' },
+  { expect: 'maildrop has[\\s\\S]*pop3> ' },
+];
+
 export const plain = (s: string): string => s.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 
 /**
@@ -58,9 +70,12 @@ export function runInPty(steps: Step[], options: { env?: Record<string, string |
   return { ...run, stateDir };
 }
 
-/** Plays `steps` as {@link runInPty} does, then `.exit`, and checks the playground ended cleanly (no stderr, status 0). */
-export function runToExit(steps: Step[], options: Parameters<typeof runInPty>[1] = {}): PtyRun {
-  const run = runInPty([...steps, { send: '.exit\r' }], options);
+/**
+ * Plays `steps` as {@link runInPty} does, then leaves (`.exit`, or Ctrl-D at an idle prompt),
+ * and checks the playground ended cleanly (no stderr, status 0).
+ */
+export function runToExit(steps: Step[], options: Parameters<typeof runInPty>[1] = {}, leave: '.exit\r' | '\u0004' = '.exit\r'): PtyRun {
+  const run = runInPty([...steps, { send: leave }], options);
   expect({ stderr: run.stderr, status: run.status }).toEqual({ stderr: '', status: 0 });
   return run;
 }

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { PROMPT, runInPty, TERMINALS } from './pty-harness';
+import { PROMPT, RAW_LOGIN, runToExit, TERMINALS } from './pty-harness';
 import { screenText } from './terminal-screen';
 import type { Step, TerminalShape } from './pty-harness';
 
@@ -30,15 +30,8 @@ describe.each(TERMINALS)('a pasted PASS or APOP line in raw mode', (shape) => {
     const steps: Step[] = [
       { expect: 'Goals:[\\s\\S]*> ', timeout: 30 },
       // The trace shows each command as the lesson's facts record it: the echo must read the same.
-      { send: '.trace on\r' },
-      { expect: PROMPT },
-      // 1. One line pasted at once, Enter included.
-      { send: '.raw\r' },
-      { expect: 'pop3> ' },
-      { send: 'USER alice\r' },
-      { expect: 'now send PASS[\\s\\S]*pop3> ' },
-      { send: 'PASS wonderland\r' },
-      { expect: 'maildrop has[\\s\\S]*pop3> ' },
+      // 1. One line pasted at once, Enter included (each send is one write).
+      ...RAW_LOGIN,
       { send: 'STAT\r' },
       { expect: `${STAT_OK}[\\s\\S]*pop3> ` },
       // 2. Several lines in one paste.
@@ -59,11 +52,8 @@ describe.each(TERMINALS)('a pasted PASS or APOP line in raw mode', (shape) => {
       { expect: `${STAT_OK}[\\s\\S]*pop3> ` },
       { send: '\u0004' },
       { expect: PROMPT },
-      { send: '\u0004' },
     ];
-    const { output, status, stderr } = runInPty(steps, { shape, args: ['--fast'] });
-    expect(stderr).toBe('');
-    expect(status).toBe(0);
+    const { output } = runToExit(steps, { shape, args: ['--fast'] }, '\u0004');
     const screen = screenText(output, shape.cols);
     // From each `.raw` typed at the TypeScript prompt to the next.
     const sessions = screen.split(/^> \.raw$/m).slice(1);
