@@ -54,9 +54,11 @@ if (swcVersion) {
   const inWorker = !require('node:worker_threads').isMainThread;
   const saltOf = (compiler) => `${compiler}\0${JSON.stringify(options)}\0`;
   const swcSalt = saltOf(`swc ${swcVersion}`);
+  /** What this thread's compiler writes under. */
+  const ownSalt = inWorker ? saltOf(`sucrase ${require('sucrase/package.json').version}`) : swcSalt;
   // A worker reads what the main thread compiled first (it usually has: a start's certificate
   // worker runs a file the main thread loaded), so it often needs no compiler at all.
-  const salts = inWorker ? [saltOf(`sucrase ${require('sucrase/package.json').version}`), swcSalt] : [swcSalt];
+  const readSalts = inWorker ? [swcSalt, ownSalt] : [ownSalt];
   let swc;
   let cacheWritable = true;
   const transform = inWorker
@@ -69,14 +71,14 @@ if (swcVersion) {
   /** The compiled file from the cache, or compiled now and stored (best effort: never fails a load). */
   const compile = (source, filename) => {
     const cacheFile = (salt) => path.join(cacheDir, `${createHash('sha256').update(salt).update(filename).update('\0').update(source).digest('hex')}.js`);
-    for (const salt of [...salts].reverse()) {
+    for (const salt of readSalts) {
       try {
         return fs.readFileSync(cacheFile(salt), 'utf8');
       } catch {
         // Not cached yet (or unreadable): compile below.
       }
     }
-    const cached = cacheFile(salts[0]);
+    const cached = cacheFile(ownSalt);
     const code = transform(source, filename);
     if (cacheWritable) {
       try {

@@ -1,13 +1,10 @@
-import type { CheckerReply, CheckerRequest, DiagnosticsMessage } from './checker-protocol';
+import { toDiagnosticsMessage } from './checker-protocol';
+import type { CheckerReply, CheckerRequest } from './checker-protocol';
 import { guardLoops } from './loop-guard';
 import { createTsChecker } from './ts-checker';
 import { createTranspiler } from './transpile';
 import type { Transpile } from './transpile';
 import { isTsError } from './ts-error';
-import type { TsDiagnosticError } from './ts-error';
-
-/** A TsDiagnosticError as a message that can cross to another thread. */
-export const diagnosticsMessage = (error: TsDiagnosticError): DiagnosticsMessage => ({ text: error.diagnosticText, diagnostics: [...error.diagnostics], source: error.source });
 
 /** A checker for `project`'s options, answering requests; `warm` builds its program. */
 export interface CheckerAnswers {
@@ -37,12 +34,12 @@ export function createCheckerAnswers(project: string, virtualPath: string): Chec
           return { id, js: request.guardLoops ? guardLoops(js) : js };
         } catch (error) {
           if (!isTsError(error)) throw error;
-          return { id, diagnostics: diagnosticsMessage(error) };
+          return { id, diagnostics: toDiagnosticsMessage(error) };
         }
       case 'admit': {
         held = undefined;
         const error = checker.admit(request.code);
-        return error ? { id, diagnostics: diagnosticsMessage(error) } : { id };
+        return error ? { id, diagnostics: toDiagnosticsMessage(error) } : { id };
       }
       case 'accept':
         // Held here, or checked by a thread that has since failed: taken in either way.

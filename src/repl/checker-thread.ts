@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CheckerReply, CheckerRequest, CheckerWorkerData, DiagnosticsMessage } from './checker-protocol';
-import { createCheckerAnswers } from './checker-answers';
-import { TsDiagnosticError } from './ts-error';
+import { fromDiagnosticsMessage } from './checker-protocol';
+import type { CheckerAsk, CheckerReply, CheckerRequest, CheckerWorkerData } from './checker-protocol';
+import type { TsDiagnosticError } from './ts-error';
 
 /** The checker's answers, asynchronous; requests are answered in the order they are made. */
 export interface CheckerThread {
@@ -31,12 +31,8 @@ export interface CheckerThread {
   close(): void;
 }
 
-type Request = CheckerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
 const REGISTER = path.join(__dirname, '..', 'register.js');
 const WORKER = path.join(__dirname, 'checker-worker.ts');
-
-const toError = (message: DiagnosticsMessage): TsDiagnosticError => new TsDiagnosticError(message.text, message.diagnostics, message.source);
 
 /**
  * Starts the checker's thread for `project`'s options; `virtualPath` names the REPL's file.
@@ -47,11 +43,11 @@ export function startCheckerThread(project: string, virtualPath: string, workerF
   const worker = new Worker(`require(${JSON.stringify(REGISTER)}); require(${JSON.stringify(workerFile)});`, { eval: true, workerData: data, execArgv: [] });
   // The REPL's end ends the process; a checker still building must not keep it alive.
   worker.unref();
-  const pending = new Map<number, { request: Request; settle: (reply: CheckerReply) => void }>();
+  const pending = new Map<number, { request: CheckerAsk; settle: (reply: CheckerReply) => void }>();
   /** Everything that shaped the checker's file, to rebuild it here if the thread fails. */
-  const told: Request[] = [];
-  /** The answers on this thread, once the checker's own has failed. */
-  let local: ((request: CheckerRequest) => CheckerReply) | undefined;
+  const told: CheckerAsk[] = [];
+  /** The answers on this thread, once the checker's own has failed (in order, after what was waiting). */
+  let local: Promise<(ask: CheckerAsk) => CheckerReply> | undefined;
   let nextId = 1;
   let ready = false;
   let closed = false;
@@ -66,16 +62,21 @@ export function startCheckerThread(project: string, virtualPath: string, workerF
   /** The thread is gone: replay what shaped the file here, then answer what was waiting. */
   function moveHere(): void {
     if (local || closed) return;
-    const answer = (local = createCheckerAnswers(project, virtualPath).answer);
-    for (const request of told) answer({ ...request, id: 0 } as CheckerRequest);
-    markReady();
-    const waiting = [...pending.values()];
-    pending.clear();
-    for (const { request, settle } of waiting) settle(answer({ ...request, id: 0 } as CheckerRequest));
+    // Loaded only now: the REPL's thread has no use for the checker while its own thread lives.
+    local = import('./checker-answers').then(({ createCheckerAnswers }) => {
+      const answers = createCheckerAnswers(project, virtualPath);
+      const answer = (ask: CheckerAsk): CheckerReply => answers.answer({ ...ask, id: 0 });
+      for (const ask of told) answer(ask);
+      markReady();
+      const waiting = [...pending.values()];
+      pending.clear();
+      for (const { request, settle } of waiting) settle(answer(request));
+      return answer;
+    });
   }
 
   /** Remembers what the thread has taken into its file, to replay it here if the thread fails. */
-  function remember(request: Request): void {
+  function remember(request: CheckerAsk): void {
     if (request.op === 'reset') told.splice(0, told.length, ...told.filter((r) => r.op === 'setPrelude').slice(-1));
     else if (request.op === 'setPrelude' || request.op === 'admit') told.push(request);
     else if (request.op === 'accept') told.push({ op: 'admit', code: request.code });
@@ -91,17 +92,17 @@ export function startCheckerThread(project: string, virtualPath: string, workerF
   worker.on('error', moveHere);
   worker.on('exit', moveHere);
 
-  function send(request: Request): Promise<CheckerReply> {
-    if (local) return Promise.resolve(local({ ...request, id: 0 } as CheckerRequest));
+  function send(request: CheckerAsk): Promise<CheckerReply> {
+    if (local) return local.then((answer) => answer(request));
     const id = nextId++;
     return new Promise((settle) => {
       pending.set(id, { request, settle });
-      worker.postMessage({ ...request, id } as CheckerRequest);
+      worker.postMessage({ ...request, id } satisfies CheckerRequest);
     });
   }
 
-  const failed = (reply: CheckerReply): never => {
-    throw new Error(`the type checker failed: ${'failed' in reply ? reply.failed : 'no answer'}`);
+  const throwIfFailed = (reply: CheckerReply): void => {
+    if ('failed' in reply) throw new Error(`the type checker failed: ${reply.failed}`);
   };
 
   return {
@@ -111,14 +112,14 @@ export function startCheckerThread(project: string, virtualPath: string, workerF
     whenReady,
     async check(code, guardLoops) {
       const reply = await send({ op: 'check', code, guardLoops });
-      if ('failed' in reply) failed(reply);
-      if ('diagnostics' in reply && reply.diagnostics) throw toError(reply.diagnostics);
+      throwIfFailed(reply);
+      if ('diagnostics' in reply && reply.diagnostics) throw fromDiagnosticsMessage(reply.diagnostics);
       return { js: 'js' in reply ? reply.js ?? '' : '', accept: () => void send({ op: 'accept', code }) };
     },
     async admit(code) {
       const reply = await send({ op: 'admit', code });
-      if ('failed' in reply) failed(reply);
-      return 'diagnostics' in reply && reply.diagnostics ? toError(reply.diagnostics) : undefined;
+      throwIfFailed(reply);
+      return 'diagnostics' in reply && reply.diagnostics ? fromDiagnosticsMessage(reply.diagnostics) : undefined;
     },
     setPrelude(prelude) {
       void send({ op: 'setPrelude', prelude });

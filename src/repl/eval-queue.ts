@@ -16,8 +16,10 @@ export interface EvalQueueOptions {
   idle(): void;
 }
 
+/** A dot-command's work, named after its command. */
+type Work = { task: () => void | Promise<void>; name: string | undefined };
 /** One piece of the REPL's work: an input for node:repl's eval, or a dot-command's work. */
-type Job = { code: string; callback: EvalCallback } | { task: () => void | Promise<void>; name: string | undefined };
+type Job = { code: string; callback: EvalCallback } | Work;
 
 /**
  * Puts the REPL's work in order. Lines that arrive while an evaluation is pending (a paste at
@@ -85,7 +87,7 @@ export class EvalQueue {
     });
   }
 
-  #work({ task, name }: { task: () => void | Promise<void>; name: string | undefined }, done: () => void): void {
+  #work({ task, name }: Work, done: () => void): void {
     this.#busy = true;
     this.#running = name;
     Promise.resolve()
